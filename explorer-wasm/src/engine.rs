@@ -1,0 +1,396 @@
+//! Filtering and facet counts over an [`Index`].
+//!
+//! OR within a facet, AND across facets. State, group and relation apply to the row's State;
+//! document, topic and stance to the row itself. Facet counts follow the usual "other filters
+//! applied" rule: the count of a value is the number of rows that would match if that facet's
+//! selection were replaced by that value alone, so a user sees what each click would give.
+//!
+//! Everything a query touches is precomputed into small arrays when the engine is built, so a
+//! query is one pass over `rows × 8 bytes` plus, for free text, the rows' word ids.
+
+use std::cell::RefCell;
+
+use crate::fold;
+use crate::model::Index;
+
+/// Number of facets.
+pub const FACETS: usize = 6;
+
+/// A filterable dimension of the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Facet {
+    State,
+    Group,
+    Relation,
+    Document,
+    Topic,
+    Stance,
+}
+
+impl Facet {
+    pub const ALL: [Facet; FACETS] = [
+        Facet::State,
+        Facet::Group,
+        Facet::Relation,
+        Facet::Document,
+        Facet::Topic,
+        Facet::Stance,
+    ];
+
+    /// The key used in URLs, in form field names and in `data-facet`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Facet::State => "state",
+            Facet::Group => "group",
+            Facet::Relation => "relation",
+            Facet::Document => "doc",
+            Facet::Topic => "topic",
+            Facet::Stance => "stance",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Facet> {
+        Facet::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// Selected values per facet (each sorted, without duplicates) and a free-text query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    sel: [Vec<u16>; FACETS],
+    pub text: String,
+}
+
+impl Query {
+    pub fn selected(&self, facet: Facet) -> &[u16] {
+        &self.sel[facet as usize]
+    }
+
+    pub fn is_selected(&self, facet: Facet, value: u16) -> bool {
+        self.sel[facet as usize].binary_search(&value).is_ok()
+    }
+
+    /// Selects or deselects one value; returns whether the query changed.
+    pub fn set(&mut self, facet: Facet, value: u16, on: bool) -> bool {
+        let values = &mut self.sel[facet as usize];
+        match (values.binary_search(&value), on) {
+            (Err(at), true) => values.insert(at, value),
+            (Ok(at), false) => {
+                values.remove(at);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    pub fn clear_facet(&mut self, facet: Facet) {
+        self.sel[facet as usize].clear();
+    }
+
+    /// True when nothing is selected and the text has no word.
+    pub fn is_empty(&self) -> bool {
+        self.sel.iter().all(Vec::is_empty) && fold::words(&self.text).is_empty()
+    }
+}
+
+/// The rows matching a query (index order) and the count of every value of every facet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Results {
+    pub rows: Vec<u32>,
+    pub counts: [Vec<u32>; FACETS],
+}
+
+impl Results {
+    pub fn count(&self, facet: Facet, value: u16) -> u32 {
+        self.counts[facet as usize]
+            .get(value as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// Bit of each facet (and of the text filter) in a row's failure mask.
+const TEXT_BIT: u8 = 1 << FACETS;
+
+/// The index plus everything that makes a query one cheap pass over the rows.
+pub struct Engine {
+    index: Index,
+    /// Per row: State, document, topic, stance; a missing topic or stance is the value one past
+    /// the last, so failure tables can be indexed without a branch.
+    rows: Vec<[u16; 4]>,
+    /// Sorted, deduplicated folded words of every quote and note: a prefix is a contiguous range.
+    vocab: Vec<Box<str>>,
+    /// Word ids (into `vocab`) of row `i`: `words[word_start[i]..word_start[i + 1]]`.
+    word_start: Vec<u32>,
+    words: Vec<u32>,
+    /// Text filter of the last query, reused while only facets change.
+    text_cache: RefCell<Option<(String, Vec<bool>)>>,
+}
+
+impl Engine {
+    pub fn new(index: Index) -> Engine {
+        let topic_none = index.topics.len() as u16;
+        let stance_none = index.stances.len() as u16;
+        let rows = index
+            .rows
+            .iter()
+            .map(|r| {
+                [
+                    r.state,
+                    r.doc,
+                    r.topic.unwrap_or(topic_none),
+                    r.stance.unwrap_or(stance_none),
+                ]
+            })
+            .collect();
+
+        // Intern words in first-seen order, then renumber them in sorted order.
+        let mut ids: std::collections::HashMap<String, u32> = Default::default();
+        let mut word_start = Vec::with_capacity(index.rows.len() + 1);
+        let mut words = Vec::new();
+        let mut buf = String::new();
+        for r in &index.rows {
+            let start = words.len();
+            word_start.push(start as u32);
+            for text in [&r.quote, &r.note] {
+                fold::for_each_word(text, &mut buf, |w| {
+                    let next = ids.len() as u32;
+                    let id = match ids.get(w) {
+                        Some(id) => *id,
+                        None => {
+                            ids.insert(w.to_string(), next);
+                            next
+                        }
+                    };
+                    words.push(id);
+                });
+            }
+            let row_words = &mut words[start..];
+            row_words.sort_unstable();
+            let unique = dedup_sorted(row_words);
+            words.truncate(start + unique);
+        }
+        word_start.push(words.len() as u32);
+        let mut vocab: Vec<(Box<str>, u32)> =
+            ids.into_iter().map(|(w, id)| (w.into(), id)).collect();
+        vocab.sort_unstable();
+        let mut renumber = vec![0u32; vocab.len()];
+        for (new, (_, old)) in vocab.iter().enumerate() {
+            renumber[*old as usize] = new as u32;
+        }
+        for w in &mut words {
+            *w = renumber[*w as usize];
+        }
+
+        Engine {
+            index,
+            rows,
+            vocab: vocab.into_iter().map(|(w, _)| w).collect(),
+            word_start,
+            words,
+            text_cache: RefCell::new(None),
+        }
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Number of values of a facet.
+    pub fn len(&self, facet: Facet) -> usize {
+        let i = &self.index;
+        match facet {
+            Facet::State => i.states.len(),
+            Facet::Group => i.groups.len(),
+            Facet::Relation => i.relations.len(),
+            Facet::Document => i.documents.len(),
+            Facet::Topic => i.topics.len(),
+            Facet::Stance => i.stances.len(),
+        }
+    }
+
+    /// Stable id of a value (as in URLs and exports).
+    pub fn id(&self, facet: Facet, value: u16) -> &str {
+        self.id_label(facet, value).0
+    }
+
+    /// Label of a value in the index's language.
+    pub fn label(&self, facet: Facet, value: u16) -> &str {
+        self.id_label(facet, value).1
+    }
+
+    fn id_label(&self, facet: Facet, value: u16) -> (&str, &str) {
+        let i = &self.index;
+        let v = value as usize;
+        let found = match facet {
+            Facet::State => i.states.get(v).map(|s| (s.id.as_str(), s.name.as_str())),
+            Facet::Group => i.groups.get(v).map(|l| (l.id.as_str(), l.label.as_str())),
+            Facet::Relation => i
+                .relations
+                .get(v)
+                .map(|l| (l.id.as_str(), l.label.as_str())),
+            Facet::Document => i
+                .documents
+                .get(v)
+                .map(|d| (d.id.as_str(), d.label.as_str())),
+            Facet::Topic => i.topics.get(v).map(|l| (l.id.as_str(), l.label.as_str())),
+            Facet::Stance => i.stances.get(v).map(|l| (l.id.as_str(), l.label.as_str())),
+        };
+        found.unwrap_or(("", ""))
+    }
+
+    /// The value with this stable id.
+    pub fn find(&self, facet: Facet, id: &str) -> Option<u16> {
+        (0..self.len(facet) as u16).find(|v| self.id(facet, *v) == id)
+    }
+
+    pub fn run(&self, query: &Query) -> Results {
+        let index = &self.index;
+        let sel = |f: Facet| query.selected(f);
+        let fails = |f: Facet, v: u16| !sel(f).is_empty() && !query.is_selected(f, v);
+        let bit = |f: Facet| 1u8 << f as u8;
+
+        // State-level failures: State, group, relation (any of the State's relations).
+        let state_fail: Vec<u8> = index
+            .states
+            .iter()
+            .enumerate()
+            .map(|(s, st)| {
+                let mut m = 0;
+                if fails(Facet::State, s as u16) {
+                    m |= bit(Facet::State);
+                }
+                if fails(Facet::Group, st.group) {
+                    m |= bit(Facet::Group);
+                }
+                let rel = sel(Facet::Relation);
+                if !rel.is_empty() && !st.relations.iter().any(|r| rel.binary_search(r).is_ok()) {
+                    m |= bit(Facet::Relation);
+                }
+                m
+            })
+            .collect();
+        // Row-level tables; the extra last entry is "no topic" / "no stance", which fails as
+        // soon as either of those facets is constrained (facts carry no stance).
+        let table = |f: Facet, n: usize, none_fails: bool| -> Vec<u8> {
+            let mut t: Vec<u8> = (0..n as u16)
+                .map(|v| if fails(f, v) { bit(f) } else { 0 })
+                .collect();
+            t.push(if none_fails { bit(f) } else { 0 });
+            t
+        };
+        let coded = !sel(Facet::Topic).is_empty() || !sel(Facet::Stance).is_empty();
+        let doc_fail = table(Facet::Document, index.documents.len(), false);
+        let topic_fail = table(Facet::Topic, index.topics.len(), coded);
+        let stance_fail = table(Facet::Stance, index.stances.len(), coded);
+
+        let mut cache = self.text_cache.borrow_mut();
+        let text_ok = self.text_filter(&query.text, &mut cache);
+
+        // Per-State tallies of full matches and of rows failing only one State-level facet;
+        // they are spread over groups and relations at the end, once per State, not per row.
+        let n_states = index.states.len();
+        let mut full = vec![0u32; n_states];
+        let mut only = [
+            vec![0u32; n_states],
+            vec![0u32; n_states],
+            vec![0u32; n_states],
+        ];
+        let mut counts: [Vec<u32>; FACETS] = Facet::ALL.map(|f| vec![0u32; self.len(f) + 1]);
+        let mut rows = Vec::new();
+        for (i, &[s, d, t, st]) in self.rows.iter().enumerate() {
+            let mut mask = state_fail[s as usize]
+                | doc_fail[d as usize]
+                | topic_fail[t as usize]
+                | stance_fail[st as usize];
+            if let Some(ok) = text_ok {
+                if !ok[i] {
+                    mask |= TEXT_BIT;
+                }
+            }
+            if mask == 0 {
+                rows.push(i as u32);
+                full[s as usize] += 1;
+                counts[Facet::Document as usize][d as usize] += 1;
+                counts[Facet::Topic as usize][t as usize] += 1;
+                counts[Facet::Stance as usize][st as usize] += 1;
+            } else if mask.is_power_of_two() && mask != TEXT_BIT {
+                let f = mask.trailing_zeros() as usize;
+                let v = [s, s, s, d, t, st][f] as usize;
+                if f < 3 {
+                    only[f][s as usize] += 1;
+                } else {
+                    counts[f][v] += 1;
+                }
+            }
+        }
+        for (s, st) in index.states.iter().enumerate() {
+            counts[Facet::State as usize][s] += full[s] + only[0][s];
+            counts[Facet::Group as usize][st.group as usize] += full[s] + only[1][s];
+            for r in &st.relations {
+                counts[Facet::Relation as usize][*r as usize] += full[s] + only[2][s];
+            }
+        }
+        for c in &mut counts {
+            c.pop(); // the "no value" slot
+        }
+        Results { rows, counts }
+    }
+
+    /// Which rows pass the text filter, or `None` when the text has no word.
+    fn text_filter<'c>(
+        &self,
+        text: &str,
+        cache: &'c mut Option<(String, Vec<bool>)>,
+    ) -> Option<&'c [bool]> {
+        let mut terms = fold::words(text);
+        if terms.is_empty() {
+            return None;
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        let key = terms.join(" ");
+        if cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            *cache = Some((key, self.match_words(&terms)));
+        }
+        cache.as_ref().map(|(_, ok)| ok.as_slice())
+    }
+
+    /// Rows in which every term starts some word of the quote or note.
+    fn match_words(&self, terms: &[String]) -> Vec<bool> {
+        // Each term's matches form one range of the sorted vocabulary.
+        let ranges: Vec<(u32, u32)> = terms
+            .iter()
+            .map(|t| {
+                let lo = self.vocab.partition_point(|w| **w < **t);
+                let len = self.vocab[lo..].partition_point(|w| w.starts_with(t.as_str()));
+                (lo as u32, (lo + len) as u32)
+            })
+            .collect();
+        if ranges.iter().any(|(lo, hi)| lo == hi) {
+            return vec![false; self.rows.len()];
+        }
+        self.word_start
+            .windows(2)
+            .map(|w| {
+                let row = &self.words[w[0] as usize..w[1] as usize];
+                // One unsigned comparison per word: `id - lo` wraps around below `lo`.
+                ranges
+                    .iter()
+                    .all(|&(lo, hi)| row.iter().any(|id| id.wrapping_sub(lo) < hi - lo))
+            })
+            .collect()
+    }
+}
+
+/// Moves the unique values of a sorted slice to its front; returns how many there are.
+fn dedup_sorted(v: &mut [u32]) -> usize {
+    let mut n = 0;
+    for i in 0..v.len() {
+        if n == 0 || v[i] != v[n - 1] {
+            v[n] = v[i];
+            n += 1;
+        }
+    }
+    n
+}

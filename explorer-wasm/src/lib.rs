@@ -1,0 +1,16 @@
+//! The State-positions explorer.
+//!
+//! `model` (the index format) and `engine` (filtering, facet counts, text matching) are plain
+//! Rust, tested natively; `web` is the thin wasm-bindgen layer that binds them to the page.
+
+pub mod engine;
+pub mod export;
+pub mod fold;
+pub mod matrix;
+pub mod model;
+pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+#[cfg(target_arch = "wasm32")]
+pub use web::start_with_bytes;

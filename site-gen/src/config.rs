@@ -1,0 +1,64 @@
+//! Site settings (`site.toml` at the project root).
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// Absolute URL the site is published at, ending in `/` (may include a sub-path).
+    pub base_url: String,
+    /// Licence statement of the dataset and the site's own text, shown on the downloads page.
+    #[serde(default)]
+    pub licence: String,
+    /// Version of the dataset, shown on the downloads page and in the exports.
+    #[serde(default)]
+    pub data_version: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            base_url: "http://localhost/".into(),
+            licence: String::new(),
+            data_version: String::new(),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// The path part of `base_url`, always starting and ending with `/` (`/` or `/sub/path/`).
+    pub fn base_path(&self) -> String {
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |x| x.1);
+        let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+        let mut p = path.to_string();
+        if !p.ends_with('/') {
+            p.push('/');
+        }
+        p
+    }
+
+    /// `base_url` without its trailing slash, for absolute URLs (sitemap, canonical, feeds).
+    pub fn origin_and_path(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(url: &str) -> SiteConfig {
+        SiteConfig {
+            base_url: url.into(),
+            ..SiteConfig::default()
+        }
+    }
+
+    #[test]
+    fn base_path_of_root_and_sub_path() {
+        assert_eq!(cfg("https://example.org/").base_path(), "/");
+        assert_eq!(cfg("https://example.org").base_path(), "/");
+        assert_eq!(cfg("https://host/sub/path/").base_path(), "/sub/path/");
+        assert_eq!(cfg("https://host/sub/path").base_path(), "/sub/path/");
+    }
+}

@@ -1,0 +1,228 @@
+//! Stage 5, emit: add the generated side files (sitemap, feeds, robots, explorer index, data
+//! downloads, assets), check every internal link, then write the site atomically: into a
+//! temporary directory next to the output, swapped in only when everything succeeded.
+
+use crate::diagnostics::Diagnostics;
+use crate::render::{Output, Renderer};
+use crate::types::Lang;
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Adds every non-page file to the rendered pages.
+pub fn complete(r: &Renderer, mut out: Output, explorer_pkg: Option<&Path>) -> Result<Output, Diagnostics> {
+    let c = &r.linked.checked;
+    let cfg = &c.corpus.config;
+    let origin = origin(&cfg.base_url, &r.urls.base);
+    for (rel, bytes) in &c.corpus.theme.assets {
+        out.insert(format!("static/{rel}"), bytes.clone());
+    }
+    let mut d = Diagnostics::default();
+    if let Some(pkg) = explorer_pkg {
+        for name in ["explorer.js", "explorer_bg.wasm"] {
+            match std::fs::read(pkg.join(name)) {
+                Ok(b) => {
+                    out.insert(format!("static/explorer/{name}"), b);
+                }
+                Err(e) => d.error(&pkg.join(name), 0, format!("cannot read the compiled explorer: {e}"),
+                    "build it with `cargo xtask build`, or omit --explorer-pkg"),
+            }
+        }
+    }
+    for lang in Lang::ALL {
+        let index = crate::explorer::build_index(r, lang);
+        let rows = crate::explorer::static_rows(&index);
+        out.insert(format!("data/explorer-{}.bin", lang.code()), index.to_bytes());
+        out.insert(format!("data/positions-{}.csv", lang.code()), crate::explorer::to_csv(&rows, &origin).into_bytes());
+        out.insert(
+            format!("data/positions-{}.json", lang.code()),
+            crate::explorer::to_json(&rows, &origin, &cfg.data_version, &cfg.licence, lang).into_bytes(),
+        );
+        out.insert(format!("{}/atom.xml", lang.code()), feed(r, lang, &origin).into_bytes());
+    }
+    out.insert("sitemap.xml".into(), sitemap(r, &origin).into_bytes());
+    out.insert("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {origin}{}sitemap.xml\n", r.urls.base).into_bytes());
+    d.into_result(out)
+}
+
+/// Scheme and host of the base URL (the base path is added by `Urls`).
+fn origin(base_url: &str, base_path: &str) -> String {
+    let trimmed = base_url.trim_end_matches('/');
+    trimmed.strip_suffix(base_path.trim_end_matches('/')).unwrap_or(trimmed).to_string()
+}
+
+fn xml_esc(s: &str) -> String {
+    crate::markdown::esc(s)
+}
+
+fn sitemap(r: &Renderer, origin: &str) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    let pages: BTreeSet<(Lang, String)> = r.page_list().into_iter().collect();
+    for (lang, rel) in &pages {
+        s.push_str(&format!("<url><loc>{}</loc>", xml_esc(&format!("{origin}{}", r.urls.page(*lang, rel)))));
+        for alt in Lang::ALL {
+            if pages.contains(&(alt, rel.clone())) {
+                s.push_str(&format!("<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>", alt.code(), xml_esc(&format!("{origin}{}", r.urls.page(alt, rel)))));
+            }
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// Atom feed of the documents, newest first. Undated documents use a fixed epoch date so that
+/// the feed stays reproducible.
+fn feed(r: &Renderer, lang: Lang, origin: &str) -> String {
+    let c = &r.linked.checked;
+    let t = &c.corpus.theme.i18n[&lang].strings;
+    let mut docs: Vec<(&crate::types::Slug, &crate::validate::DocMeta)> = c.meta.iter().collect();
+    docs.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(a.0.cmp(b.0)));
+    let updated = docs.iter().filter_map(|(_, m)| m.date.clone()).max().unwrap_or_else(|| "1970-01-01".into());
+    let home = format!("{origin}{}", r.urls.home(lang));
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}atom.xml\"/>\n<link href=\"{}\"/>\n<updated>{}T00:00:00Z</updated>\n<author><name>{}</name></author>\n",
+        lang.code(), xml_esc(t.get("site_title").map_or("", String::as_str)), xml_esc(&home), xml_esc(&home), xml_esc(&home), updated,
+        xml_esc(t.get("site_title").map_or("", String::as_str))
+    );
+    for (slug, m) in docs {
+        let Some(doc) = c.corpus.documents.iter().find(|d| &d.slug == slug) else { continue };
+        let Some(ed) = doc.editions.get(&lang).or_else(|| doc.editions.values().next()) else { continue };
+        let url = format!("{origin}{}", r.urls.document(lang, slug));
+        let title = match &m.symbol {
+            Some(sym) => format!("{sym} — {}", ed.front.title),
+            None => ed.front.title.clone(),
+        };
+        s.push_str(&format!(
+            "<entry><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{}T00:00:00Z</updated></entry>\n",
+            xml_esc(&title), xml_esc(&url), xml_esc(&url), m.date.as_deref().unwrap_or("1970-01-01")
+        ));
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+fn href_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"(?:href|src)="([^"]*)""#).expect("static regex"))
+}
+
+fn id_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"\sid="([^"]*)""#).expect("static regex"))
+}
+
+/// Every internal link and anchor must resolve within the output. Returns the problems found.
+pub fn check_links(out: &Output, base: &str) -> Vec<String> {
+    let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (path, bytes) in out.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        let set = id_re().captures_iter(&html).map(|c| c[1].to_string()).collect();
+        ids.insert(path.as_str(), set);
+    }
+    let mut problems = Vec::new();
+    for (path, bytes) in out.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for c in href_re().captures_iter(&html) {
+            let url = html_escape::decode_html_entities(&c[1]).into_owned();
+            let (target, fragment) = match url.split_once('#') {
+                Some((t, f)) => (t.to_string(), Some(f.to_string())),
+                None => (url.clone(), None),
+            };
+            let file = if target.is_empty() {
+                path.clone()
+            } else if let Some(rel) = target.strip_prefix(base) {
+                let rel = rel.split('?').next().unwrap_or("");
+                if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() }
+            } else {
+                continue; // external, or not under the site
+            };
+            if !out.contains_key(&file) {
+                problems.push(format!("{path}: link to {url}: no such page"));
+                continue;
+            }
+            if let Some(f) = fragment {
+                if f.is_empty() {
+                    continue;
+                }
+                if !ids.get(file.as_str()).is_some_and(|s| s.contains(&f)) {
+                    problems.push(format!("{path}: link to {url}: no element with id \"{f}\""));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Writes `out` to `dest` atomically: a sibling temporary directory is filled, then renamed over
+/// `dest`. If anything fails, `dest` is untouched and the temporary directory removed.
+pub fn write_atomic(out: &Output, dest: &Path) -> Result<(), String> {
+    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let result = (|| -> Result<(), String> {
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        for (rel, bytes) in out {
+            let path = tmp.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        if dest.exists() {
+            std::fs::rename(dest, &old).map_err(|e| format!("cannot replace {}: {e}", dest.display()))?;
+        }
+        if let Err(e) = std::fs::rename(&tmp, dest) {
+            // Put the previous site back before reporting.
+            let _ = std::fs::rename(&old, dest);
+            return Err(format!("cannot move the new site into {}: {e}", dest.display()));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// The directory written by `write_atomic` for `dest`, for tests.
+pub fn temp_dir_for(dest: &Path) -> PathBuf {
+    let parent = dest.parent().unwrap_or(Path::new("."));
+    parent.join(format!(".{}.tmp-{}", dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_checker_finds_missing_pages_and_anchors() {
+        let mut out = Output::new();
+        out.insert("fr/index.html".into(), b"<a href=\"/fr/a/\">a</a><a href=\"/fr/a/#p1\">p1</a><a href=\"/fr/a/#p9\">p9</a><a href=\"/fr/b/\">b</a><a href=\"https://undocs.org/fr/A/78/76\">x</a><a href=\"#top\">t</a><p id=\"top\"></p>".to_vec());
+        out.insert("fr/a/index.html".into(), b"<p id=\"p1\">x</p>".to_vec());
+        let p = check_links(&out, "/");
+        assert_eq!(p, [
+            "fr/index.html: link to /fr/a/#p9: no element with id \"p9\"".to_string(),
+            "fr/index.html: link to /fr/b/: no such page".to_string(),
+        ]);
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_tree() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dest = dir.path().join("public");
+        std::fs::create_dir_all(dest.join("stale")).expect("mkdir");
+        let mut out = Output::new();
+        out.insert("a/index.html".into(), b"new".to_vec());
+        write_atomic(&out, &dest).expect("write");
+        assert_eq!(std::fs::read(dest.join("a/index.html")).expect("read"), b"new");
+        assert!(!dest.join("stale").exists());
+        assert!(!temp_dir_for(&dest).exists());
+    }
+}

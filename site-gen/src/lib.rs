@@ -1,0 +1,113 @@
+//! `site-gen`: curated Markdown copies of UN documents → a cross-linked bilingual static site.
+//!
+//! The pipeline is load → validate → link → render → emit, one module per stage; each stage
+//! reports all of its problems at once and the pipeline stops before writing anything.
+
+pub mod config;
+pub mod diagnostics;
+pub mod emit;
+pub mod explorer;
+pub mod link;
+pub mod load;
+pub mod markdown;
+pub mod mentions;
+pub mod render;
+pub mod serve;
+pub mod types;
+pub mod urls;
+pub mod validate;
+
+use diagnostics::Diagnostics;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Project root: holds `site.toml`, `content/` and `themes/`.
+    pub root: PathBuf,
+    /// Output directory, replaced atomically.
+    pub output: PathBuf,
+    /// Compiled explorer (`explorer.js`, `explorer_bg.wasm`), when available.
+    pub explorer_pkg: Option<PathBuf>,
+    /// Overrides `base_url` from `site.toml` (used by `serve`).
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: [usize; 2],
+    pub files: Vec<String>,
+    pub warnings: Vec<String>,
+    pub millis: u128,
+}
+
+impl BuildReport {
+    /// One line, like: `Built 212 pages (fr 106, en 106), 1 warning, in 180 ms.`
+    pub fn summary(&self) -> String {
+        format!(
+            "Built {} pages (fr {}, en {}), {} file(s) in all, {} warning(s), in {} ms.",
+            self.pages[0] + self.pages[1], self.pages[0], self.pages[1], self.files.len(), self.warnings.len(), self.millis
+        )
+    }
+}
+
+/// Everything before writing: the complete site in memory, or every problem found.
+pub fn generate(root: &Path, base_url: Option<&str>, explorer_pkg: Option<&Path>) -> Result<(render::Output, Vec<String>), Diagnostics> {
+    let mut corpus = load::load(root)?;
+    if let Some(url) = base_url {
+        corpus.config.base_url = url.to_string();
+    }
+    let checked = validate::validate(corpus)?;
+    let warnings = checked
+        .missing_translations
+        .iter()
+        .map(|(page, lang)| format!("{page}: no {lang} edition; the other language is shown with a notice"))
+        .collect();
+    let linked = link::link(checked);
+    let renderer = render::Renderer::new(&linked)?;
+    let pages = renderer.render_all()?;
+    let out = emit::complete(&renderer, pages, explorer_pkg)?;
+    let broken = emit::check_links(&out, &renderer.urls.base);
+    if !broken.is_empty() {
+        let mut d = Diagnostics::default();
+        for b in broken {
+            d.error(&root.join("public"), 0, format!("broken internal link: {b}"),
+                "fix the link or the anchor in the content, or the template that produced it");
+        }
+        return Err(d);
+    }
+    Ok((out, warnings))
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    Input(Diagnostics),
+    Write(String),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Input(d) => write!(f, "{d}"),
+            BuildError::Write(e) => write!(f, "error: {e}\nthe previous output was left as it was"),
+        }
+    }
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    let (out, warnings) = generate(&opts.root, opts.base_url.as_deref(), opts.explorer_pkg.as_deref()).map_err(BuildError::Input)?;
+    emit::write_atomic(&out, &opts.output).map_err(BuildError::Write)?;
+    let count = |l: &str| out.keys().filter(|k| k.starts_with(&format!("{l}/")) && k.ends_with(".html")).count();
+    Ok(BuildReport {
+        pages: [count("fr"), count("en")],
+        files: out.keys().cloned().collect(),
+        warnings,
+        millis: start.elapsed().as_millis(),
+    })
+}
+
+/// `site-gen check`: validates everything and lists missing translations, writing nothing.
+pub fn check(root: &Path) -> Result<Vec<String>, Diagnostics> {
+    generate(root, None, None).map(|(_, w)| w)
+}

@@ -1,0 +1,210 @@
+//! Stage 3, link: resolve mentions to targets and build the cross-references (cites / cited by,
+//! the references page, the timeline of recalled resolutions, each State's relations).
+
+use crate::markdown::Scan;
+use crate::mentions::{find_all, MentionKind, StateMatcher};
+use crate::types::{Lang, Slug, StateId, Symbol};
+use crate::validate::{Checked, DocMeta};
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+/// How a State relates to a document: derived from front matter and document structure only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relation {
+    Sponsor,
+    PoaCoauthor,
+    Respondent,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 3] = [Relation::Sponsor, Relation::PoaCoauthor, Relation::Respondent];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Relation::Sponsor => "sponsor",
+            Relation::PoaCoauthor => "poa-coauthor",
+            Relation::Respondent => "respondent",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub state: StateId,
+    pub relation: Relation,
+    pub doc: Slug,
+    /// Where the evidence is: the sponsor line, note 8, or the reply's heading.
+    pub anchor: String,
+}
+
+/// A resolution recalled with its date, as one document's text gives it.
+#[derive(Debug, Clone)]
+pub struct Recall {
+    pub symbol: Symbol,
+    pub date_text: String,
+    pub year: Option<u32>,
+    pub doc: Slug,
+}
+
+#[derive(Debug, Clone)]
+pub struct Linked {
+    pub checked: Checked,
+    pub matchers: BTreeMap<Lang, StateMatcher>,
+    /// Document pages in the corpus, by symbol.
+    pub by_symbol: BTreeMap<Symbol, Slug>,
+    /// Symbols each document cites, in order of first mention (from the source edition).
+    pub cites: BTreeMap<Slug, Vec<Symbol>>,
+    /// Corpus documents citing each symbol.
+    pub cited_by: BTreeMap<Symbol, BTreeSet<Slug>>,
+    pub facts: Vec<Fact>,
+    /// Recalled resolutions per language, as the texts date them.
+    pub timeline: BTreeMap<Lang, Vec<Recall>>,
+}
+
+impl Linked {
+    pub fn meta(&self, slug: &Slug) -> Option<&DocMeta> {
+        self.checked.meta.get(slug)
+    }
+}
+
+pub fn link(checked: Checked) -> Linked {
+    let mut matchers = BTreeMap::new();
+    for lang in Lang::ALL {
+        let names: Vec<(String, StateId)> = checked
+            .states
+            .values()
+            .flat_map(|s| s.spellings[&lang].iter().map(|n| (n.clone(), s.id.clone())))
+            .collect();
+        matchers.insert(lang, StateMatcher::new(&names));
+    }
+    let by_symbol: BTreeMap<Symbol, Slug> =
+        checked.meta.iter().filter_map(|(slug, m)| m.symbol.clone().map(|s| (s, slug.clone()))).collect();
+
+    let mut cites = BTreeMap::new();
+    let mut cited_by: BTreeMap<Symbol, BTreeSet<Slug>> = BTreeMap::new();
+    for (slug, meta) in &checked.meta {
+        let Some(scan) = checked.scans.get(&(slug.clone(), meta.source_lang)) else { continue };
+        let mut list: Vec<Symbol> = Vec::new();
+        for sym in symbols_in(scan, &matchers[&meta.source_lang]) {
+            if Some(&sym) != meta.symbol.as_ref() && !list.contains(&sym) {
+                list.push(sym);
+            }
+        }
+        for s in &list {
+            cited_by.entry(s.clone()).or_default().insert(slug.clone());
+        }
+        cites.insert(slug.clone(), list);
+    }
+
+    let mut facts = Vec::new();
+    for (slug, m) in &checked.meta {
+        facts.extend(m.sponsors.iter().map(|s| Fact { state: s.clone(), relation: Relation::Sponsor, doc: slug.clone(), anchor: "sponsors".into() }));
+        facts.extend(m.poa_coauthors.iter().map(|s| Fact { state: s.clone(), relation: Relation::PoaCoauthor, doc: slug.clone(), anchor: "fn-8".into() }));
+        facts.extend(m.replies.iter().map(|r| Fact { state: r.state.clone(), relation: Relation::Respondent, doc: slug.clone(), anchor: r.state.0.clone() }));
+    }
+
+    let mut timeline = BTreeMap::new();
+    for lang in Lang::ALL {
+        let mut recalls = Vec::new();
+        for slug in checked.meta.keys() {
+            if let Some(scan) = checked.scans.get(&(slug.clone(), lang)) {
+                recalls.extend(recalls_in(scan, lang, slug));
+            }
+        }
+        recalls.sort_by(|a, b| symbol_order(&a.symbol).cmp(&symbol_order(&b.symbol)).then(a.doc.cmp(&b.doc)));
+        timeline.insert(lang, recalls);
+    }
+
+    Linked { checked, matchers, by_symbol, cites, cited_by, facts, timeline }
+}
+
+fn symbols_in(scan: &Scan, matcher: &StateMatcher) -> Vec<Symbol> {
+    let mut out = Vec::new();
+    for b in &scan.blocks {
+        for m in find_all(&b.text, &b.text, matcher) {
+            if let MentionKind::Symbol(s) = m.kind {
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+/// Sort key for resolution symbols: session, then number (so 9/… precedes 43/…).
+pub fn symbol_order(s: &Symbol) -> (u32, u32, String) {
+    let nums: Vec<u32> = s.0.split('/').filter_map(|p| p.parse().ok()).collect();
+    (nums.first().copied().unwrap_or(u32::MAX), nums.get(1).copied().unwrap_or(0), s.0.clone())
+}
+
+fn date_re(lang: Lang) -> &'static Regex {
+    static FR: OnceLock<Regex> = OnceLock::new();
+    static EN: OnceLock<Regex> = OnceLock::new();
+    match lang {
+        Lang::Fr => FR.get_or_init(|| {
+            Regex::new(r"^(?: [A-Z])?(?: et \d{1,2}/\d{1,3})? du ((?:1er|\d{1,2}) (?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) (\d{4}))").expect("static regex")
+        }),
+        Lang::En => EN.get_or_init(|| {
+            Regex::new(r"^(?: [A-Z])?(?: and \d{1,2}/\d{1,3})? of (\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) (\d{4}))").expect("static regex")
+        }),
+    }
+}
+
+/// Resolution mentions followed by "du 7 décembre 1988" / "of 7 December 1988".
+fn recalls_in(scan: &Scan, lang: Lang, slug: &Slug) -> Vec<Recall> {
+    let mut out = Vec::new();
+    let empty = StateMatcher::new(&[]);
+    for b in &scan.blocks {
+        for m in find_all(&b.text, &b.text, &empty) {
+            let MentionKind::Symbol(sym) = m.kind else { continue };
+            if !sym.0.starts_with("A/RES/") {
+                continue;
+            }
+            if let Some(c) = date_re(lang).captures(&b.text[m.range.end..]) {
+                out.push(Recall {
+                    symbol: sym,
+                    date_text: c[1].to_string(),
+                    year: c[2].parse().ok(),
+                    doc: slug.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::scan;
+
+    #[test]
+    fn recalls_with_shared_dates() {
+        let s = scan("{#pp1} Rappelant ses résolutions 43/78 H du 7 décembre 1988, 74/28 et 74/29 du 12 décembre 2019 et 77/37 du 7 décembre 2022,\n");
+        let r = recalls_in(&s, Lang::Fr, &Slug::from("x"));
+        let got: Vec<(String, String)> = r.iter().map(|r| (r.symbol.0.clone(), r.date_text.clone())).collect();
+        assert_eq!(got, [
+            ("A/RES/43/78".to_string(), "7 décembre 1988".to_string()),
+            ("A/RES/74/28".to_string(), "12 décembre 2019".to_string()),
+            ("A/RES/74/29".to_string(), "12 décembre 2019".to_string()),
+            ("A/RES/77/37".to_string(), "7 décembre 2022".to_string()),
+        ]);
+    }
+
+    #[test]
+    fn english_recalls() {
+        let s = scan("{#pp1} Recalling its resolutions 53/70 of 4 December 1998 and 54/49 of 1 December 1999,\n");
+        let r = recalls_in(&s, Lang::En, &Slug::from("x"));
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].date_text, "1 December 1999");
+        assert_eq!(r[1].year, Some(1999));
+    }
+
+    #[test]
+    fn symbol_order_is_numeric() {
+        let mut v = vec![Symbol::from("A/RES/77/37"), Symbol::from("A/RES/9/1"), Symbol::from("A/RES/43/78")];
+        v.sort_by_key(symbol_order);
+        assert_eq!(v[0].0, "A/RES/9/1");
+        assert_eq!(v[2].0, "A/RES/77/37");
+    }
+}

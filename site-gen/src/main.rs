@@ -1,0 +1,92 @@
+//! Command-line shell over the `site_gen` library: parse arguments, call, print.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "site-gen", version, about = "Build the bilingual UN ICT-security documentation site")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output directory (replaced atomically; left intact on error).
+    Build {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value = "public")]
+        output: PathBuf,
+        /// Directory with the compiled explorer (explorer.js, explorer_bg.wasm).
+        #[arg(long)]
+        explorer_pkg: Option<PathBuf>,
+        /// Override base_url from site.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// List every file written.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Validate the content and list missing translations, without writing anything.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Serve a preview on localhost, rebuilding on every change (errors show in the page).
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        #[arg(long)]
+        explorer_pkg: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Build { root, output, explorer_pkg, base_url, verbose } => {
+            let opts = site_gen::BuildOptions { root, output, explorer_pkg, base_url };
+            match site_gen::build(&opts) {
+                Ok(report) => {
+                    for w in &report.warnings {
+                        eprintln!("warning: {w}");
+                    }
+                    if verbose {
+                        for f in &report.files {
+                            println!("  {}", opts.output.join(f).display());
+                        }
+                    }
+                    println!("{}", report.summary());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Check { root } => match site_gen::check(&root) {
+            Ok(warnings) => {
+                for w in &warnings {
+                    println!("missing translation: {w}");
+                }
+                println!("Content is valid; {} missing translation(s).", warnings.len());
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Serve { root, port, explorer_pkg } => match site_gen::serve::serve(&root, port, explorer_pkg.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}

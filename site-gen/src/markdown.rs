@@ -1,0 +1,776 @@
+//! Markdown with paragraph anchors: parsing into blocks (for validation and quotes) and rendering
+//! to HTML (with mentions turned into links).
+//!
+//! A paragraph or list item may start with an attribute marker `{#id .class}`; headings use the
+//! trailing `{#id}` form that pulldown-cmark understands. Raw HTML in content is never passed
+//! through: it is shown as text, except `<br>` (allowed for line breaks in table cells).
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+pub fn options() -> Options {
+    // Smart punctuation stays off: quotes must remain verbatim.
+    Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Heading(u8),
+    Paragraph,
+    Item,
+    TableRow,
+}
+
+/// A top-level unit of text that can carry an anchor.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub id: Option<String>,
+    pub classes: Vec<String>,
+    /// Plain text, whitespace collapsed, footnote markers and Markdown syntax removed.
+    pub text: String,
+    /// Byte offset of the block in the body.
+    pub offset: usize,
+    /// Inside a footnote definition.
+    pub in_footnote: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    pub blocks: Vec<Block>,
+    /// Footnote references in order: (label, body offset).
+    pub footnote_refs: Vec<(String, usize)>,
+    /// Footnote definitions: (label, body offset).
+    pub footnote_defs: Vec<(String, usize)>,
+    /// Shape of each table: (rows including the header row, columns).
+    pub tables: Vec<(usize, usize)>,
+    /// Malformed attribute markers: (offset, marker text).
+    pub bad_markers: Vec<(usize, String)>,
+}
+
+impl Scan {
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.blocks.iter().filter_map(|b| b.id.as_deref())
+    }
+
+    pub fn text_at(&self, id: &str) -> Option<&str> {
+        self.blocks.iter().find(|b| b.id.as_deref() == Some(id)).map(|b| b.text.as_str())
+    }
+}
+
+/// Parses a leading `{#id .class …}` marker. Returns (id, classes, bytes consumed incl. spaces).
+pub fn parse_marker(text: &str) -> Option<(Option<String>, Vec<String>, usize)> {
+    let rest = text.strip_prefix('{')?;
+    let close = rest.find('}')?;
+    let inner = &rest[..close];
+    if inner.is_empty() || !(inner.starts_with('#') || inner.starts_with('.')) {
+        return None;
+    }
+    let mut id = None;
+    let mut classes = Vec::new();
+    for part in inner.split_whitespace() {
+        if let Some(i) = part.strip_prefix('#') {
+            if id.is_some() {
+                return None;
+            }
+            id = Some(i.to_string());
+        } else if let Some(c) = part.strip_prefix('.') {
+            classes.push(c.to_string());
+        } else {
+            return None;
+        }
+    }
+    let after = &rest[close + 1..];
+    let spaces = after.len() - after.trim_start_matches([' ', '\t']).len();
+    Some((id, classes, 1 + close + 1 + spaces))
+}
+
+pub fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Parses a body into anchored blocks, footnotes and tables.
+pub fn scan(body: &str) -> Scan {
+    let mut scan = Scan::default();
+    let mut current: Option<usize> = None; // index into blocks of the block collecting text
+    let mut depth_in_item = 0usize; // nesting of items, to attach inner paragraphs to the item
+    let mut awaiting_marker = false;
+    let mut in_footnote = false;
+    let mut table_rows = 0;
+    let mut table_cols = 0;
+    let mut text_buf = String::new();
+
+    let finish = |scan: &mut Scan, current: &mut Option<usize>, buf: &mut String| {
+        if let Some(i) = current.take() {
+            scan.blocks[i].text = collapse_ws(buf);
+        }
+        buf.clear();
+    };
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                finish(&mut scan, &mut current, &mut text_buf);
+                scan.blocks.push(Block {
+                    kind: BlockKind::Heading(heading_level(level)),
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    text: String::new(),
+                    offset: range.start,
+                    in_footnote,
+                });
+                current = Some(scan.blocks.len() - 1);
+            }
+            Event::End(TagEnd::Heading(_)) => finish(&mut scan, &mut current, &mut text_buf),
+            Event::Start(Tag::Item) => {
+                finish(&mut scan, &mut current, &mut text_buf);
+                depth_in_item += 1;
+                scan.blocks.push(new_block(BlockKind::Item, range.start, in_footnote));
+                current = Some(scan.blocks.len() - 1);
+                awaiting_marker = true;
+            }
+            Event::End(TagEnd::Item) => {
+                depth_in_item = depth_in_item.saturating_sub(1);
+                finish(&mut scan, &mut current, &mut text_buf);
+            }
+            Event::Start(Tag::Paragraph) => {
+                // The first paragraph of a loose list item belongs to the item.
+                if current.is_some() && depth_in_item > 0 {
+                    continue;
+                }
+                finish(&mut scan, &mut current, &mut text_buf);
+                scan.blocks.push(new_block(BlockKind::Paragraph, range.start, in_footnote));
+                current = Some(scan.blocks.len() - 1);
+                awaiting_marker = true;
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if depth_in_item == 0 {
+                    finish(&mut scan, &mut current, &mut text_buf);
+                } else {
+                    text_buf.push(' ');
+                }
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                finish(&mut scan, &mut current, &mut text_buf);
+                scan.footnote_defs.push((label.to_string(), range.start));
+                in_footnote = true;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                finish(&mut scan, &mut current, &mut text_buf);
+                in_footnote = false;
+            }
+            Event::FootnoteReference(label) => scan.footnote_refs.push((label.to_string(), range.start)),
+            Event::Start(Tag::Table(aligns)) => {
+                finish(&mut scan, &mut current, &mut text_buf);
+                table_rows = 0;
+                table_cols = aligns.len();
+            }
+            Event::End(TagEnd::Table) => scan.tables.push((table_rows, table_cols)),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                table_rows += 1;
+                scan.blocks.push(Block {
+                    kind: BlockKind::TableRow,
+                    id: Some(format!("t{}-r{}", scan.tables.len() + 1, table_rows - 1)),
+                    ..new_block(BlockKind::TableRow, range.start, in_footnote)
+                });
+                current = Some(scan.blocks.len() - 1);
+            }
+            Event::End(TagEnd::TableHead) | Event::End(TagEnd::TableRow) => {
+                finish(&mut scan, &mut current, &mut text_buf)
+            }
+            Event::End(TagEnd::TableCell) => text_buf.push(' '),
+            Event::Text(t) => {
+                let mut t: &str = &t;
+                if awaiting_marker {
+                    awaiting_marker = false;
+                    if t.starts_with('{') {
+                        match parse_marker(t) {
+                            Some((id, classes, used)) => {
+                                if let Some(i) = current {
+                                    scan.blocks[i].id = id;
+                                    scan.blocks[i].classes = classes;
+                                }
+                                t = &t[used..];
+                            }
+                            None => scan.bad_markers.push((range.start, t.chars().take(40).collect())),
+                        }
+                    }
+                }
+                text_buf.push_str(t);
+            }
+            Event::Code(t) => {
+                awaiting_marker = false;
+                text_buf.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak => text_buf.push(' '),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                awaiting_marker = false;
+                if !is_br(&h) {
+                    text_buf.push_str(&h);
+                } else {
+                    text_buf.push(' ');
+                }
+            }
+            _ => {
+                if !matches!(event, Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. }) | Event::End(_)) {
+                    awaiting_marker = false;
+                }
+            }
+        }
+    }
+    finish(&mut scan, &mut current, &mut text_buf);
+    scan
+}
+
+fn new_block(kind: BlockKind, offset: usize, in_footnote: bool) -> Block {
+    Block { kind, id: None, classes: Vec::new(), text: String::new(), offset, in_footnote }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn is_br(html: &str) -> bool {
+    matches!(html.trim().to_ascii_lowercase().as_str(), "<br>" | "<br/>" | "<br />")
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    html_escape::encode_double_quoted_attribute(s).into_owned()
+}
+
+/// What the renderer needs from the outside world.
+pub trait Linker {
+    /// Turns a run of plain text into HTML, adding links to mentions. `context` is the text of
+    /// the block so far (mentions such as a bare `77/37` are only links near "résolution").
+    fn link_text(&self, text: &str, context: &str) -> String;
+    /// Accessible label of the paragraph permalink.
+    fn permalink_label(&self) -> &str;
+    /// Heading of the footnotes section.
+    fn footnotes_heading(&self) -> &str;
+    /// Label of the link from a footnote back to its reference.
+    fn back_label(&self) -> &str;
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+/// A URL a content link may point to: web, mail, or site-relative. Anything else (e.g.
+/// `javascript:`) is dropped and the link text kept.
+pub fn safe_href(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with('/')
+        || lower.starts_with('#')
+        || lower.starts_with("../")
+        || (!lower.contains(':') && !lower.is_empty())
+}
+
+/// Label shown for a footnote: its source number (`slv-8` shows `8`, `star` shows `*`).
+pub fn footnote_display(label: &str) -> String {
+    if label == "star" {
+        return "*".into();
+    }
+    label.rsplit('-').next().unwrap_or(label).to_string()
+}
+
+/// Renders a body to HTML. `auto_ids` gives headings without an explicit id a slug of their text
+/// (authored pages); documents require explicit ids, enforced by `validate`.
+pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
+    let events: Vec<Event> = Parser::new_ext(body, options()).collect();
+    let mut out = String::with_capacity(body.len() * 2);
+    let mut notes: Vec<(String, String)> = Vec::new();
+    let mut toc = Vec::new();
+    let mut ref_count: BTreeMap<String, usize> = BTreeMap::new();
+
+    // Output target: the body, or the footnote being collected.
+    let mut note_buf: Option<(String, String)> = None;
+    let mut block_text = String::new();
+    let mut in_link = 0usize;
+    let mut heading: Option<(u8, String, String)> = None; // level, id, text
+    let mut item_depth = 0usize;
+    let mut table_index = 0usize;
+    let mut row_index = 0usize;
+    let mut in_head = false;
+    let mut aligns: Vec<Alignment> = Vec::new();
+    let mut cell = 0usize;
+    let mut used_ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut i = 0;
+
+    macro_rules! w {
+        ($($arg:tt)*) => {{
+            let target = match note_buf.as_mut() { Some((_, b)) => b, None => &mut out };
+            let _ = write!(target, $($arg)*);
+        }};
+    }
+
+    while i < events.len() {
+        let event = &events[i];
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                block_text.clear();
+                if item_depth > 0 && matches!(events.get(i.wrapping_sub(1)), Some(Event::Start(Tag::Item))) {
+                    w!("<p>");
+                } else {
+                    let (id, classes, skip) = marker_ahead(&events, i);
+                    w!("<p{}>", attrs(id.as_deref(), &classes));
+                    if let Some(id) = &id {
+                        pending_permalink(&mut used_ids, id);
+                    }
+                    i = emit_marker_rest(&events, i, skip, linker, &mut block_text, &mut note_buf, &mut out);
+                    if let Some(id) = id {
+                        // The permalink is written at the paragraph's end (see End(Paragraph)).
+                        stack_permalink(&mut out, &mut note_buf, &id, linker, true);
+                    }
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                let target = match note_buf.as_mut() { Some((_, b)) => b, None => &mut out };
+                close_with_permalink(target, "</p>");
+            }
+            Event::Start(Tag::Item) => {
+                item_depth += 1;
+                block_text.clear();
+                let (id, classes, skip) = marker_ahead(&events, i);
+                w!("<li{}>", attrs(id.as_deref(), &classes));
+                i = emit_marker_rest(&events, i, skip, linker, &mut block_text, &mut note_buf, &mut out);
+                if let Some(id) = id {
+                    stack_permalink(&mut out, &mut note_buf, &id, linker, true);
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                item_depth -= 1;
+                let target = match note_buf.as_mut() { Some((_, b)) => b, None => &mut out };
+                close_with_permalink(target, "</li>\n");
+            }
+            Event::Start(Tag::List(Some(n))) => {
+                if *n == 1 { w!("<ol>\n") } else { w!("<ol start=\"{n}\">\n") }
+            }
+            Event::Start(Tag::List(None)) => w!("<ul>\n"),
+            Event::End(TagEnd::List(true)) => w!("</ol>\n"),
+            Event::End(TagEnd::List(false)) => w!("</ul>\n"),
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                block_text.clear();
+                let lvl = heading_level(*level);
+                let id = id.as_ref().map(|s| s.to_string()).or_else(|| {
+                    auto_ids.then(|| heading_slug(&events[i + 1..]))
+                });
+                let id = id.map(|id| unique_id(&mut used_ids, id));
+                let classes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
+                w!("<h{lvl}{}>", attrs(id.as_deref(), &classes));
+                heading = Some((lvl, id.unwrap_or_default(), String::new()));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let lvl = heading_level(*level);
+                if let Some((l, id, text)) = heading.take() {
+                    if !id.is_empty() {
+                        w!(" <a class=\"permalink\" href=\"#{}\" aria-label=\"{}\">#</a>", esc(&id), esc(linker.permalink_label()));
+                        if note_buf.is_none() && (2..=4).contains(&l) {
+                            toc.push(TocEntry { level: l, id, text: collapse_ws(&text) });
+                        }
+                    }
+                }
+                w!("</h{lvl}>\n");
+            }
+            Event::Start(Tag::Table(a)) => {
+                table_index += 1;
+                row_index = 0;
+                aligns = a.clone();
+                w!("<div class=\"table-wrap\"><table>\n");
+            }
+            Event::End(TagEnd::Table) => w!("</tbody></table></div>\n"),
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                cell = 0;
+                w!("<thead><tr id=\"t{table_index}-r0\">");
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                row_index = 1;
+                w!("</tr></thead><tbody>\n");
+            }
+            Event::Start(Tag::TableRow) => {
+                cell = 0;
+                block_text.clear();
+                w!("<tr id=\"t{table_index}-r{row_index}\">");
+                row_index += 1;
+            }
+            Event::End(TagEnd::TableRow) => w!("</tr>\n"),
+            Event::Start(Tag::TableCell) => {
+                let tag = if in_head { "th scope=\"col\"" } else { "td" };
+                let align = match aligns.get(cell) {
+                    Some(Alignment::Center) => " class=\"center\"",
+                    Some(Alignment::Right) => " class=\"right\"",
+                    _ => "",
+                };
+                w!("<{tag}{align}>");
+            }
+            Event::End(TagEnd::TableCell) => {
+                cell += 1;
+                if in_head { w!("</th>") } else { w!("</td>") }
+            }
+            Event::Start(Tag::Emphasis) => w!("<em>"),
+            Event::End(TagEnd::Emphasis) => w!("</em>"),
+            Event::Start(Tag::Strong) => w!("<strong>"),
+            Event::End(TagEnd::Strong) => w!("</strong>"),
+            Event::Start(Tag::Strikethrough) => w!("<s>"),
+            Event::End(TagEnd::Strikethrough) => w!("</s>"),
+            Event::Start(Tag::Superscript) => w!("<sup>"),
+            Event::End(TagEnd::Superscript) => w!("</sup>"),
+            Event::Start(Tag::Subscript) => w!("<sub>"),
+            Event::End(TagEnd::Subscript) => w!("</sub>"),
+            Event::Start(Tag::BlockQuote(_)) => w!("<blockquote>\n"),
+            Event::End(TagEnd::BlockQuote(_)) => w!("</blockquote>\n"),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let _ = kind as &CodeBlockKind;
+                w!("<pre><code>");
+            }
+            Event::End(TagEnd::CodeBlock) => w!("</code></pre>\n"),
+            Event::Start(Tag::Link { dest_url, title, .. }) => {
+                in_link += 1;
+                if safe_href(dest_url) {
+                    let ext = dest_url.starts_with("http");
+                    w!("<a href=\"{}\"", esc(dest_url));
+                    if !title.is_empty() {
+                        w!(" title=\"{}\"", esc(title));
+                    }
+                    if ext {
+                        w!(" rel=\"noopener\"");
+                    }
+                    w!(">");
+                } else {
+                    w!("<a>");
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                in_link -= 1;
+                w!("</a>");
+            }
+            Event::Start(Tag::Image { .. }) => {
+                // Images are not part of the content model: keep their alt text only.
+            }
+            Event::End(TagEnd::Image) => {}
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                note_buf = Some((label.to_string(), String::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(n) = note_buf.take() {
+                    notes.push(n);
+                }
+            }
+            Event::FootnoteReference(label) => {
+                let n = ref_count.entry(label.to_string()).or_insert(0);
+                *n += 1;
+                let rid = if *n == 1 { format!("fnref-{label}") } else { format!("fnref-{label}-{n}") };
+                w!(
+                    "<sup class=\"fnref\"><a id=\"{}\" href=\"#fn-{}\" role=\"doc-noteref\">{}</a></sup>",
+                    esc(&rid),
+                    esc(label),
+                    esc(&footnote_display(label))
+                );
+            }
+            Event::Text(t) => {
+                if let Some((_, _, text)) = heading.as_mut() {
+                    text.push_str(t);
+                }
+                block_text.push_str(t);
+                if in_link > 0 {
+                    w!("{}", esc(t));
+                } else {
+                    w!("{}", linker.link_text(t, &block_text));
+                }
+            }
+            Event::Code(t) => {
+                block_text.push_str(t);
+                w!("<code>{}</code>", esc(t));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                if is_br(h) {
+                    w!("<br>");
+                } else {
+                    w!("{}", esc(h));
+                }
+            }
+            Event::SoftBreak => {
+                block_text.push(' ');
+                w!("\n");
+            }
+            Event::HardBreak => {
+                block_text.push(' ');
+                w!("<br>\n");
+            }
+            Event::Rule => w!("<hr>\n"),
+            Event::TaskListMarker(done) => w!("[{}] ", if *done { "x" } else { " " }),
+            _ => {}
+        }
+        i += 1;
+    }
+
+    if !notes.is_empty() {
+        let _ = write!(
+            out,
+            "<section class=\"footnotes\" aria-labelledby=\"footnotes-heading\"><h2 id=\"footnotes-heading\">{}</h2>\n<ul>\n",
+            esc(linker.footnotes_heading())
+        );
+        for (label, html) in &notes {
+            let back = if ref_count.contains_key(label) {
+                format!(
+                    " <a class=\"footnote-back\" href=\"#fnref-{}\" role=\"doc-backlink\" aria-label=\"{}\">↩</a>",
+                    esc(label),
+                    esc(linker.back_label())
+                )
+            } else {
+                String::new()
+            };
+            let html = html.trim_end();
+            // Put the back link inside the last paragraph so it reads as part of the note.
+            let html = match html.strip_suffix("</p>") {
+                Some(inner) => format!("{inner}{back}</p>"),
+                None => format!("{html}{back}"),
+            };
+            let _ = writeln!(
+                out,
+                "<li id=\"fn-{}\" role=\"doc-footnote\"><span class=\"fn-num\">{}</span> {}</li>",
+                esc(label),
+                esc(&footnote_display(label)),
+                html
+            );
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+    Rendered { html: out, toc }
+}
+
+/// Looks at the first text of the block starting at `i` for an attribute marker.
+fn marker_ahead(events: &[Event], i: usize) -> (Option<String>, Vec<String>, usize) {
+    let mut j = i + 1;
+    while let Some(ev) = events.get(j) {
+        match ev {
+            Event::Start(Tag::Paragraph) => j += 1,
+            Event::Text(t) => {
+                return match parse_marker(t) {
+                    Some((id, classes, used)) => (id, classes, used),
+                    None => (None, Vec::new(), 0),
+                };
+            }
+            _ => break,
+        }
+    }
+    (None, Vec::new(), 0)
+}
+
+/// Emits the inner opening paragraph of a loose item (if any) and the first text with the marker
+/// cut off; returns the index of the last event consumed.
+fn emit_marker_rest(
+    events: &[Event],
+    i: usize,
+    skip: usize,
+    linker: &dyn Linker,
+    block_text: &mut String,
+    note_buf: &mut Option<(String, String)>,
+    out: &mut String,
+) -> usize {
+    if skip == 0 {
+        return i;
+    }
+    let mut j = i + 1;
+    while let Some(ev) = events.get(j) {
+        let target = match note_buf.as_mut() { Some((_, b)) => b, None => &mut *out };
+        match ev {
+            Event::Start(Tag::Paragraph) => {
+                target.push_str("<p>");
+                j += 1;
+            }
+            Event::Text(t) => {
+                let rest = &t[skip.min(t.len())..];
+                block_text.push_str(rest);
+                target.push_str(&linker.link_text(rest, block_text));
+                return j;
+            }
+            _ => break,
+        }
+    }
+    i
+}
+
+/// The permalink of an anchored block is placed just before its closing tag. We remember it by
+/// writing a placeholder that `close_with_permalink` replaces, which keeps the single pass.
+const PERMALINK_SLOT: &str = "\u{1}PERMALINK:";
+
+fn stack_permalink(out: &mut String, note_buf: &mut Option<(String, String)>, id: &str, linker: &dyn Linker, _block: bool) {
+    let target = match note_buf.as_mut() { Some((_, b)) => b, None => out };
+    let _ = write!(
+        target,
+        "{PERMALINK_SLOT}{}\u{2}",
+        format_args!(
+            " <a class=\"permalink\" href=\"#{}\" aria-label=\"{}\">#</a>",
+            esc(id),
+            esc(linker.permalink_label())
+        )
+    );
+}
+
+fn pending_permalink(used: &mut BTreeMap<String, usize>, id: &str) {
+    *used.entry(id.to_string()).or_insert(0) += 1;
+}
+
+/// Closes a block, moving its permalink placeholder (if any, and if it is the innermost still
+/// open) to just before the closing tag.
+fn close_with_permalink(target: &mut String, close: &str) {
+    if let Some(start) = target.rfind(PERMALINK_SLOT) {
+        // Only take a slot that belongs to this block: no closing tag of a sibling since.
+        let after = &target[start..];
+        if let Some(end_rel) = after.find('\u{2}') {
+            let link = after[PERMALINK_SLOT.len()..end_rel].to_string();
+            let tail = after[end_rel + 1..].to_string();
+            if !tail.contains("</li>") && !tail.contains("</p>") {
+                target.truncate(start);
+                target.push_str(&tail);
+                target.push_str(&link);
+            }
+        }
+    }
+    target.push_str(close);
+}
+
+fn attrs(id: Option<&str>, classes: &[String]) -> String {
+    let mut s = String::new();
+    if let Some(id) = id {
+        let _ = write!(s, " id=\"{}\"", esc(id));
+    }
+    if !classes.is_empty() {
+        let _ = write!(s, " class=\"{}\"", esc(&classes.join(" ")));
+    }
+    s
+}
+
+fn heading_slug(rest: &[Event]) -> String {
+    let mut text = String::new();
+    for e in rest {
+        match e {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::End(TagEnd::Heading(_)) => break,
+            _ => {}
+        }
+    }
+    slugify(&text)
+}
+
+/// ASCII slug of a text: accents folded, everything else a hyphen.
+pub fn slugify(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut s = String::new();
+    for c in text.nfd() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() || c.is_whitespace() || c == '-' || c == '\'' || c == '’' {
+            if !c.is_alphanumeric() && !s.ends_with('-') {
+                s.push('-');
+            }
+        }
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "section".into() } else { s }
+}
+
+fn unique_id(used: &mut BTreeMap<String, usize>, id: String) -> String {
+    let n = used.entry(id.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 { id } else { format!("{id}-{n}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Plain;
+    impl Linker for Plain {
+        fn link_text(&self, text: &str, _: &str) -> String {
+            esc(text)
+        }
+        fn permalink_label(&self) -> &str {
+            "Lien"
+        }
+        fn footnotes_heading(&self) -> &str {
+            "Notes"
+        }
+        fn back_label(&self) -> &str {
+            "Retour"
+        }
+    }
+
+    const SAMPLE: &str = "{.masthead} Assemblée générale\n\n## I. Introduction {#s1}\n\n{#p1} 1. Au paragraphe 3[^1], **gras**.\n\n- {#p1-a} a) examiner ;\n- {#p1-b} b) renforcer.\n\n| A | B |\n|---|---|\n| x<br>y | z |\n\n[^1]: A/65/201.\n";
+
+    #[test]
+    fn scan_finds_anchors_text_and_footnotes() {
+        let s = scan(SAMPLE);
+        let ids: Vec<&str> = s.anchors().collect();
+        assert_eq!(ids, ["s1", "p1", "p1-a", "p1-b", "t1-r0", "t1-r1"]);
+        assert_eq!(s.text_at("p1"), Some("1. Au paragraphe 3, gras."));
+        assert_eq!(s.text_at("p1-a"), Some("a) examiner ;"));
+        assert_eq!(s.footnote_refs.len(), 1);
+        assert_eq!(s.footnote_defs[0].0, "1");
+        assert_eq!(s.tables, vec![(2, 2)]);
+        let masthead = &s.blocks[0];
+        assert_eq!(masthead.classes, ["masthead"]);
+        assert_eq!(masthead.id, None);
+    }
+
+    #[test]
+    fn render_ids_permalinks_footnotes_both_ways() {
+        let r = render(SAMPLE, &Plain, false);
+        let h = &r.html;
+        assert!(h.contains("<p class=\"masthead\">Assemblée générale</p>"), "{h}");
+        assert!(h.contains("<p id=\"p1\">1. Au paragraphe 3<sup class=\"fnref\"><a id=\"fnref-1\" href=\"#fn-1\""), "{h}");
+        assert!(h.contains("<a class=\"permalink\" href=\"#p1\" aria-label=\"Lien\">#</a></p>"), "{h}");
+        assert!(h.contains("<li id=\"p1-a\">a) examiner ; <a class=\"permalink\" href=\"#p1-a\""), "{h}");
+        assert!(h.contains("<li id=\"fn-1\" role=\"doc-footnote\"><span class=\"fn-num\">1</span> <p>A/65/201. <a class=\"footnote-back\" href=\"#fnref-1\""), "{h}");
+        assert!(h.contains("<td>x<br>y</td>"), "{h}");
+        assert!(h.contains("<tr id=\"t1-r1\">"), "{h}");
+        assert_eq!(r.toc.len(), 1);
+        assert_eq!(r.toc[0].id, "s1");
+    }
+
+    #[test]
+    fn raw_html_and_script_urls_are_inert() {
+        let r = render("<script>alert(1)</script>\n\nx <img src=x onerror=alert(1)> [a](javascript:alert(1))\n", &Plain, true);
+        assert!(!r.html.contains("<script"), "{}", r.html);
+        assert!(!r.html.contains("<img"), "{}", r.html);
+        assert!(!r.html.contains("javascript:"), "{}", r.html);
+    }
+
+    #[test]
+    fn marker_parsing() {
+        assert_eq!(parse_marker("{#p4} 4. Décide"), Some((Some("p4".into()), vec![], 6)));
+        assert_eq!(parse_marker("{#sponsors .sponsors} A"), Some((Some("sponsors".into()), vec!["sponsors".into()], 22)));
+        assert_eq!(parse_marker("{.meta} [Original]"), Some((None, vec!["meta".into()], 8)));
+        assert_eq!(parse_marker("{ not a marker }"), None);
+        assert_eq!(parse_marker("texte"), None);
+    }
+
+    #[test]
+    fn footnote_labels_display_source_numbers() {
+        assert_eq!(footnote_display("8"), "8");
+        assert_eq!(footnote_display("slv-8"), "8");
+        assert_eq!(footnote_display("star"), "*");
+    }
+
+    #[test]
+    fn slugs_fold_accents() {
+        assert_eq!(slugify("Portée et mandat"), "portee-et-mandat");
+        assert_eq!(slugify("L’ONU"), "l-onu");
+    }
+}

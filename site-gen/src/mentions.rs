@@ -1,0 +1,213 @@
+//! Recognises mentions in running text: UN document symbols, bare resolution numbers and State
+//! names. The recogniser only finds spans; it never changes the text (links are added around it).
+
+use crate::types::{StateId, Symbol};
+use regex::Regex;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MentionKind {
+    Symbol(Symbol),
+    State(StateId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub range: Range<usize>,
+    pub kind: MentionKind,
+}
+
+/// Full symbols: `A/78/76`, `A/RES/77/37`, `A/C.1/78/L.60/Rev.1`, `A/AC.292/2021/1`, `A/CONF.…`.
+fn symbol_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"\b(?:A|S|E)/(?:(?:RES|C\.\d|AC\.\d+|CONF\.\d+|INF|HRC|S-\d+)/)*\d+(?:/(?:L\.|INF/)?\d+)*(?:/(?:Rev|Corr|Add)\.\d+)*",
+        )
+        .expect("static regex")
+    })
+}
+
+/// `et Corr.1`, `and Add.2`, `et Corr.1 et 2` following a symbol.
+fn suffix_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^\s+(?:et|and)\s+((?:Corr|Add)\.\d+)").expect("static regex"))
+}
+
+/// Bare resolution numbers `77/37` (session/number), only recognised near the word "résolution".
+fn bare_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\b([1-9]\d?)/(\d{1,3})\b").expect("static regex"))
+}
+
+fn resolution_word_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)\br[ée]solutions?\b").expect("static regex"))
+}
+
+/// Finds document mentions in `text`. `context` is the text of the whole block up to and
+/// including `text`; bare numbers count only when the block speaks of a resolution.
+pub fn find_symbols(text: &str, context: &str) -> Vec<Mention> {
+    let mut out = Vec::new();
+    for m in symbol_re().find_iter(text) {
+        // A trailing "." closes the sentence, not the symbol (the regex never ends on ".").
+        let sym = m.as_str();
+        out.push(Mention { range: m.range(), kind: MentionKind::Symbol(Symbol(sym.to_string())) });
+        if let Some(s) = suffix_re().captures(&text[m.end()..]) {
+            if let Some(g) = s.get(1) {
+                let r = m.end() + g.start()..m.end() + g.end();
+                out.push(Mention { range: r, kind: MentionKind::Symbol(Symbol(format!("{sym}/{}", g.as_str()))) });
+            }
+        }
+    }
+    if resolution_word_re().is_match(context) {
+        for c in bare_re().captures_iter(text) {
+            let Some(whole) = c.get(0) else { continue };
+            let before = text[..whole.start()].chars().next_back();
+            let after = text[whole.end()..].chars().next();
+            // Part of a longer symbol, a date like 12/03/2023 or a fraction chain: not a resolution.
+            if matches!(before, Some('/' | '.' | '-')) || matches!(after, Some('/' | '-')) {
+                continue;
+            }
+            if after == Some('.') && text[whole.end() + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            if out.iter().any(|m| m.range.start <= whole.start() && whole.end() <= m.range.end) {
+                continue;
+            }
+            out.push(Mention {
+                range: whole.range(),
+                kind: MentionKind::Symbol(Symbol(format!("A/RES/{}/{}", &c[1], &c[2]))),
+            });
+        }
+    }
+    out.sort_by_key(|m| m.range.start);
+    out
+}
+
+/// Recognises State names from their spellings (longest first, whole words only).
+#[derive(Debug, Clone)]
+pub struct StateMatcher {
+    re: Option<Regex>,
+    ids: Vec<StateId>,
+}
+
+impl StateMatcher {
+    /// `names` pairs each spelling with its State. Spellings shorter than 4 characters are
+    /// ignored: they would match ordinary words.
+    pub fn new(names: &[(String, StateId)]) -> StateMatcher {
+        let mut names: Vec<&(String, StateId)> = names.iter().filter(|(n, _)| n.chars().count() >= 4).collect();
+        names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        names.dedup_by(|a, b| a.0 == b.0);
+        if names.is_empty() {
+            return StateMatcher { re: None, ids: Vec::new() };
+        }
+        let alternation: Vec<String> = names.iter().map(|(n, _)| format!("({})", apostrophe_tolerant(n))).collect();
+        let pattern = format!(r"\b(?:{})\b", alternation.join("|"));
+        let re = Regex::new(&pattern).ok();
+        StateMatcher { re, ids: names.iter().map(|(_, id)| id.clone()).collect() }
+    }
+
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        let Some(re) = &self.re else { return Vec::new() };
+        re.captures_iter(text)
+            .filter_map(|c| {
+                let (i, g) = c.iter().enumerate().skip(1).find_map(|(i, g)| g.map(|g| (i, g)))?;
+                Some(Mention { range: g.range(), kind: MentionKind::State(self.ids[i - 1].clone()) })
+            })
+            .collect()
+    }
+}
+
+/// A name written with ' also matches ’ and the reverse: both occur in the sources.
+fn apostrophe_tolerant(name: &str) -> String {
+    regex::escape(name).replace(['\'', '’'], "['’]")
+}
+
+/// All mentions in a text run, symbols first when they overlap a State name.
+pub fn find_all(text: &str, context: &str, states: &StateMatcher) -> Vec<Mention> {
+    let mut out = find_symbols(text, context);
+    for m in states.find(text) {
+        if !out.iter().any(|o| o.range.start < m.range.end && m.range.start < o.range.end) {
+            out.push(m);
+        }
+    }
+    out.sort_by_key(|m| m.range.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn syms(text: &str) -> Vec<String> {
+        find_symbols(text, text)
+            .into_iter()
+            .map(|m| match m.kind {
+                MentionKind::Symbol(s) => format!("{}={}", &text[m.range], s),
+                MentionKind::State(s) => s.0,
+            })
+            .collect()
+    }
+
+    // Sentences below are taken from the seed texts.
+    #[test]
+    fn full_symbols_from_the_seeds() {
+        assert_eq!(
+            syms("L’ordre du jour annoté, tel qu’adopté par le groupe de travail à sa séance d’organisation tenue le 1er juin 2022, figure dans le document A/AC.292/2021/1."),
+            ["A/AC.292/2021/1=A/AC.292/2021/1"]
+        );
+        assert_eq!(syms("[sur la base du rapport de la Première Commission (A/71/445)]"), ["A/71/445=A/71/445"]);
+        assert_eq!(syms("Voir A/68/98, par. 19."), ["A/68/98=A/68/98"]);
+        assert_eq!(syms("projet A/C.1/78/L.60/Rev.1 et A/RES/77/37"), ["A/C.1/78/L.60/Rev.1=A/C.1/78/L.60/Rev.1", "A/RES/77/37=A/RES/77/37"]);
+    }
+
+    #[test]
+    fn corrigenda_and_addenda() {
+        assert_eq!(syms("A/65/201 et Corr.1"), ["A/65/201=A/65/201", "Corr.1=A/65/201/Corr.1"]);
+        assert_eq!(syms("A/77/275 and Add.1"), ["A/77/275=A/77/275", "Add.1=A/77/275/Add.1"]);
+    }
+
+    #[test]
+    fn bare_resolution_numbers_near_the_word_resolution() {
+        assert_eq!(
+            syms("Rappelant ses résolutions 43/78 H du 7 décembre 1988, 53/70 du 4 décembre 1998, 74/28 et 74/29 du 12 décembre 2019"),
+            ["43/78=A/RES/43/78", "53/70=A/RES/53/70", "74/28=A/RES/74/28", "74/29=A/RES/74/29"]
+        );
+        assert_eq!(syms("Au paragraphe 3 de sa résolution 77/37, l'Assemblée générale a prié"), ["77/37=A/RES/77/37"]);
+        assert_eq!(syms("Recalling its resolution 75/240 of 31 December 2020"), ["75/240=A/RES/75/240"]);
+    }
+
+    #[test]
+    fn negative_cases_dates_paragraphs_pages() {
+        // No "résolution" in the block: a bare number is not a link.
+        assert!(syms("Section G, paragraphe 18 b), 2021-2025, le 14 avril 2023").is_empty());
+        assert!(syms("La date du 12/03/2023 est une date.").is_empty());
+        assert!(syms("groupe de travail (2021-2025) ; page 15 ; paragraphe 77").is_empty());
+        // Even near "résolution", a date with slashes is not a resolution.
+        assert!(syms("résolution adoptée le 12/03/2023").is_empty());
+        assert!(syms("la résolution, au paragraphe 4, alinéa 3").is_empty());
+    }
+
+    #[test]
+    fn state_names_longest_first_and_apostrophes() {
+        let m = StateMatcher::new(&[
+            ("Royaume-Uni de Grande-Bretagne et d'Irlande du Nord".into(), StateId::from("gbr")),
+            ("Royaume-Uni".into(), StateId::from("gbr")),
+            ("Pays-Bas (Royaume des)".into(), StateId::from("nld")),
+            ("Pays-Bas".into(), StateId::from("nld")),
+            ("Inde".into(), StateId::from("ind")),
+        ]);
+        let text = "Roumanie, Royaume-Uni de Grande-Bretagne et d’Irlande du Nord, Pays-Bas (Royaume des) et l'Inde ; Indes";
+        let found: Vec<(&str, String)> = m.find(text).into_iter().map(|x| (&text[x.range.clone()], match x.kind {
+            MentionKind::State(s) => s.0,
+            MentionKind::Symbol(s) => s.0,
+        })).collect();
+        assert_eq!(found, [
+            ("Royaume-Uni de Grande-Bretagne et d’Irlande du Nord", "gbr".to_string()),
+            ("Pays-Bas (Royaume des)", "nld".to_string()),
+            ("Inde", "ind".to_string()),
+        ]);
+    }
+}

@@ -1,0 +1,747 @@
+//! Stage 4, render: every page of the site as HTML (tera templates + pulldown-cmark bodies), in
+//! both languages through one code path. Pages are rendered in parallel; the output is a sorted
+//! map, so it does not depend on thread scheduling.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::link::{Linked, Relation};
+use crate::markdown::{self, esc, Linker};
+use crate::mentions::{find_all, MentionKind};
+use crate::types::{Lang, Slug, Stance};
+use crate::urls::{doc_rel, file_for, Urls};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// One output file: its path relative to the output directory, and its bytes.
+pub type Output = BTreeMap<String, Vec<u8>>;
+
+/// A page to render: template, language, path relative to the language root, and its context.
+struct Job {
+    template: &'static str,
+    lang: Lang,
+    rel: String,
+    title: String,
+    ctx: Value,
+    /// Whether the page exists in the other language (for hreflang and the switcher).
+    alternate: bool,
+}
+
+pub struct Renderer<'a> {
+    pub linked: &'a Linked,
+    pub urls: Urls,
+    tera: tera::Tera,
+}
+
+/// Turns mentions into links for one page language.
+struct TextLinker<'a> {
+    r: &'a Renderer<'a>,
+    lang: Lang,
+    strings: &'a BTreeMap<String, String>,
+}
+
+impl Linker for TextLinker<'_> {
+    fn link_text(&self, text: &str, context: &str) -> String {
+        let mentions = find_all(text, context, &self.r.linked.matchers[&self.lang]);
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut at = 0;
+        for m in mentions {
+            out.push_str(&esc(&text[at..m.range.start]));
+            let shown = esc(&text[m.range.clone()]);
+            match m.kind {
+                MentionKind::Symbol(sym) => {
+                    let href = self.r.symbol_href(self.lang, &sym);
+                    out.push_str(&format!("<a class=\"sym\" href=\"{}\">{shown}</a>", esc(&href)));
+                }
+                MentionKind::State(id) => {
+                    out.push_str(&format!("<a class=\"state\" href=\"{}\">{shown}</a>", esc(&self.r.urls.state(self.lang, &id))));
+                }
+            }
+            at = m.range.end;
+        }
+        out.push_str(&esc(&text[at..]));
+        out
+    }
+
+    fn permalink_label(&self) -> &str {
+        self.strings.get("permalink").map_or("", String::as_str)
+    }
+
+    fn footnotes_heading(&self) -> &str {
+        self.strings.get("footnotes").map_or("", String::as_str)
+    }
+
+    fn back_label(&self) -> &str {
+        self.strings.get("back_to_text").map_or("", String::as_str)
+    }
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(linked: &'a Linked) -> Result<Renderer<'a>, Diagnostics> {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut d = Diagnostics::default();
+        let theme = &linked.checked.corpus.theme;
+        // Add one by one so that a syntax error names its file.
+        for (name, path, text) in &theme.templates {
+            if let Err(e) = tera.add_raw_template(name, text) {
+                let msg = error_chain(&e);
+                d.push(Diagnostic::new(path, tera_line(&msg), format!("template error: {msg}"),
+                    "fix the template syntax (tera, like Jinja2)"));
+            }
+        }
+        if let Err(e) = tera.build_inheritance_chains() {
+            d.error(&theme.dir, 0, format!("template error: {}", error_chain(&e)), "check extends/include names");
+        }
+        let urls = Urls::new(linked.checked.corpus.config.base_path());
+        d.into_result(Renderer { linked, urls, tera })
+    }
+
+    fn strings(&self, lang: Lang) -> &BTreeMap<String, String> {
+        &self.linked.checked.corpus.theme.i18n[&lang].strings
+    }
+
+    pub fn symbol_href(&self, lang: Lang, sym: &crate::types::Symbol) -> String {
+        match self.linked.by_symbol.get(sym) {
+            Some(slug) => self.urls.document(lang, slug),
+            None => sym.undocs_url(lang),
+        }
+    }
+
+    /// Renders every page; all template errors are collected.
+    pub fn render_all(&self) -> Result<Output, Diagnostics> {
+        let mut jobs = Vec::new();
+        for lang in Lang::ALL {
+            jobs.extend(self.jobs(lang));
+        }
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs.par_iter().map(|j| self.render_job(j)).collect();
+        let mut out = Output::new();
+        let mut d = Diagnostics::default();
+        for r in results {
+            match r {
+                Ok((path, bytes)) => {
+                    out.insert(path, bytes);
+                }
+                Err(e) => d.push(e),
+            }
+        }
+        match self.render_root() {
+            Ok(files) => out.extend(files),
+            Err(e) => d.extend(e),
+        }
+        d.into_result(out)
+    }
+
+    fn render_job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+        let lang = job.lang;
+        let mut ctx = self.base_context(lang, &job.rel, &job.title, job.alternate);
+        if let (Value::Object(base), Value::Object(extra)) = (&mut ctx, &job.ctx) {
+            for (k, v) in extra {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+        let html = self.render_template(job.template, &ctx)?;
+        Ok((file_for(lang, &job.rel), html.into_bytes()))
+    }
+
+    fn render_template(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
+        let context = tera::Context::from_value(ctx.clone()).map_err(|e| {
+            Diagnostic::new(&self.linked.checked.corpus.theme.dir, 0, format!("template context: {e}"), "")
+        })?;
+        self.tera.render(name, &context).map_err(|e| {
+            let msg = error_chain(&e);
+            let hint = if msg.contains("t.") && msg.contains("not found") {
+                "a UI string is missing: add the key to themes/default/i18n/fr.toml and en.toml"
+            } else {
+                "fix the template or the data it uses"
+            };
+            Diagnostic::new(&self.linked.checked.corpus.theme.dir.join("templates").join(name), 0, format!("cannot render: {msg}"), hint)
+        })
+    }
+
+    fn base_context(&self, lang: Lang, rel: &str, title: &str, alternate: bool) -> Value {
+        let config = &self.linked.checked.corpus.config;
+        let other = lang.other();
+        let origin = config.base_url.trim_end_matches('/').to_string();
+        let origin = origin.strip_suffix(self.urls.base.trim_end_matches('/')).unwrap_or(&origin).to_string();
+        json!({
+            "lang": lang.code(),
+            "other_lang": other.code(),
+            "t": self.strings(lang),
+            "t_other": self.strings(other),
+            "base": self.urls.base,
+            "title": title,
+            "rel": rel,
+            "self_url": self.urls.page(lang, rel),
+            "other_url": if alternate { self.urls.page(other, rel) } else { self.urls.home(other) },
+            "canonical": format!("{origin}{}", self.urls.page(lang, rel)),
+            "canonical_other": format!("{origin}{}", self.urls.page(other, rel)),
+            "has_alternate": alternate,
+            "css": self.urls.asset("style.css"),
+            "feed": self.urls.page(lang, "atom.xml"),
+            "home": self.urls.home(lang),
+            "nav": [
+                {"href": self.urls.page(lang, "documents/"), "label": self.strings(lang).get("nav_documents")},
+                {"href": self.urls.page(lang, "states/"), "label": self.strings(lang).get("nav_states")},
+                {"href": self.urls.page(lang, "topics/"), "label": self.strings(lang).get("nav_topics")},
+                {"href": self.urls.page(lang, "explorer/"), "label": self.strings(lang).get("nav_explorer")},
+                {"href": self.urls.page(lang, "references/"), "label": self.strings(lang).get("nav_references")},
+                {"href": self.urls.page(lang, "timeline/"), "label": self.strings(lang).get("nav_timeline")},
+                {"href": self.urls.page(lang, "about/"), "label": self.strings(lang).get("nav_about")},
+            ],
+        })
+    }
+
+    fn t(&self, lang: Lang, key: &str) -> String {
+        self.strings(lang).get(key).cloned().unwrap_or_default()
+    }
+
+    /// Every page of one language.
+    fn jobs(&self, lang: Lang) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        let c = &self.linked.checked;
+        jobs.push(self.home_job(lang));
+        jobs.push(self.documents_index_job(lang));
+        for doc in &c.corpus.documents {
+            jobs.extend(self.document_jobs(lang, &doc.slug));
+        }
+        for page in &c.corpus.pages {
+            let (ed, fallback) = match page.editions.get(&lang) {
+                Some(e) => (e, false),
+                None => match page.editions.get(&lang.other()) {
+                    Some(e) => (e, true),
+                    None => continue,
+                },
+            };
+            let rendered = markdown::render(&ed.source.body, &self.linker(lang), true);
+            jobs.push(Job {
+                template: "page.html",
+                lang,
+                rel: format!("{}/", page.slug),
+                title: ed.front.title.clone(),
+                alternate: true,
+                ctx: json!({
+                    "page": {"title": ed.front.title, "description": ed.front.description, "body": rendered.html,
+                             "toc": rendered.toc, "fallback": fallback, "content_lang": ed.lang.code()},
+                }),
+            });
+        }
+        jobs.push(self.states_job(lang));
+        for id in c.states.keys() {
+            jobs.push(self.state_job(lang, id));
+        }
+        jobs.push(self.topics_job(lang));
+        for t in &c.topics {
+            jobs.push(self.topic_job(lang, t));
+        }
+        jobs.push(self.references_job(lang));
+        jobs.push(self.timeline_job(lang));
+        jobs.push(self.explorer_job(lang));
+        jobs.push(self.downloads_job(lang));
+        jobs
+    }
+
+    fn linker(&self, lang: Lang) -> TextLinker<'_> {
+        TextLinker { r: self, lang, strings: self.strings(lang) }
+    }
+
+    fn doc_summary(&self, lang: Lang, slug: &Slug) -> Value {
+        let c = &self.linked.checked;
+        let meta = c.meta.get(slug);
+        let doc = c.corpus.documents.iter().find(|d| &d.slug == slug);
+        let title = doc
+            .and_then(|d| d.editions.get(&lang).or_else(|| d.editions.values().next()))
+            .map(|e| e.front.title.clone())
+            .unwrap_or_default();
+        json!({
+            "slug": slug.as_str(),
+            "url": self.urls.document(lang, slug),
+            "title": title,
+            "symbol": meta.and_then(|m| m.symbol.as_ref()).map(|s| s.as_str()),
+            "kind": meta.map(|m| self.t(lang, &format!("kind_{}", m.kind.key()))),
+            "date": meta.and_then(|m| m.date.clone()),
+            "date_text": meta.and_then(|m| m.date.as_deref()).map(|d| format_date(d, lang)),
+        })
+    }
+
+    fn home_job(&self, lang: Lang) -> Job {
+        let docs: Vec<Value> = self.sorted_docs().iter().map(|s| self.doc_summary(lang, s)).collect();
+        Job {
+            template: "home.html",
+            lang,
+            rel: String::new(),
+            title: self.t(lang, "site_title"),
+            alternate: true,
+            ctx: json!({"documents": docs, "n_states": self.linked.checked.states.len(),
+                        "n_positions": self.linked.checked.positions.len()}),
+        }
+    }
+
+    /// Documents by date, undated ones last, then by slug.
+    fn sorted_docs(&self) -> Vec<Slug> {
+        let mut v: Vec<(&Slug, Option<&String>)> = self.linked.checked.meta.iter().map(|(s, m)| (s, m.date.as_ref())).collect();
+        v.sort_by(|a, b| match (a.1, b.1) {
+            (Some(x), Some(y)) => x.cmp(y).then(a.0.cmp(b.0)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.0.cmp(b.0),
+        });
+        v.into_iter().map(|(s, _)| s.clone()).collect()
+    }
+
+    fn documents_index_job(&self, lang: Lang) -> Job {
+        let docs: Vec<Value> = self.sorted_docs().iter().map(|s| self.doc_summary(lang, s)).collect();
+        Job { template: "documents.html", lang, rel: "documents/".into(), title: self.t(lang, "nav_documents"), alternate: true, ctx: json!({"documents": docs}) }
+    }
+
+    fn state_link(&self, lang: Lang, id: &crate::types::StateId) -> Value {
+        let s = &self.linked.checked.states[id];
+        json!({"id": id.as_str(), "name": s.name(lang), "url": self.urls.state(lang, id), "group": s.group})
+    }
+
+    fn document_jobs(&self, lang: Lang, slug: &Slug) -> Vec<Job> {
+        let c = &self.linked.checked;
+        let Some(doc) = c.corpus.documents.iter().find(|d| &d.slug == slug) else { return Vec::new() };
+        let Some(meta) = c.meta.get(slug) else { return Vec::new() };
+        let (ed, fallback) = match doc.editions.get(&lang) {
+            Some(e) => (e, false),
+            None => match doc.editions.get(&lang.other()) {
+                Some(e) => (e, true),
+                None => return Vec::new(),
+            },
+        };
+        // A fallback page shows the other language's text, so it links in that language's words.
+        let rendered = markdown::render(&ed.source.body, &self.linker(ed.lang), false);
+        let cites: Vec<Value> = self.linked.cites.get(slug).into_iter().flatten()
+            .map(|s| json!({"symbol": s.as_str(), "url": self.symbol_href(lang, s), "internal": self.linked.by_symbol.contains_key(s)}))
+            .collect();
+        let cited_by: Vec<Value> = meta.symbol.as_ref()
+            .and_then(|s| self.linked.cited_by.get(s))
+            .into_iter().flatten()
+            .map(|s| self.doc_summary(lang, s))
+            .collect();
+        let replies: Vec<Value> = meta.replies.iter().map(|r| {
+            let mut v = self.state_link(lang, &r.state);
+            v["anchor"] = json!(r.state.as_str());
+            v["date_text"] = json!(r.date.as_deref().map(|d| format_date(d, lang)));
+            v["language"] = json!(r.original_language.as_deref().map(|l| self.t(lang, &format!("language_{l}"))));
+            v
+        }).collect();
+        let official: Vec<Value> = meta.symbol.as_ref().map(|s| vec![
+            json!({"lang": "fr", "label": self.t(lang, "official_fr"), "url": s.undocs_url(Lang::Fr)}),
+            json!({"lang": "en", "label": self.t(lang, "official_en"), "url": s.undocs_url(Lang::En)}),
+        ]).unwrap_or_default();
+        let translation_note = doc.editions.get(&lang).and_then(|e| e.front.translation)
+            .map(|t| matches!(t, crate::load::Translation::Unofficial));
+        let doc_ctx = json!({
+            "slug": slug.as_str(),
+            "title": ed.front.title,
+            "body": rendered.html,
+            "toc": rendered.toc,
+            "symbol": meta.symbol.as_ref().map(|s| s.as_str()),
+            "kind": self.t(lang, &format!("kind_{}", meta.kind.key())),
+            "date_text": meta.date.as_deref().map(|d| format_date(d, lang)),
+            "date": meta.date,
+            "session": meta.session,
+            "agenda_item": meta.agenda_item,
+            "organ": meta.organ.map(|o| self.t(lang, &format!("organ_{}", o.key()))),
+            "original_language": meta.original_language.as_deref().map(|l| self.t(lang, &format!("language_{l}"))),
+            "sponsors": meta.sponsors.iter().map(|s| self.state_link(lang, s)).collect::<Vec<_>>(),
+            "n_sponsors": meta.sponsors.len(),
+            "replies": replies,
+            "official": official,
+            "official_here": meta.symbol.as_ref().map(|s| s.undocs_url(lang)),
+            "unofficial": translation_note.unwrap_or(false),
+            "fallback": fallback,
+            "content_lang": ed.lang.code(),
+            "cites": cites,
+            "cited_by": cited_by,
+            "parallel_url": self.urls.page(lang, &format!("{}parallel/", doc_rel(slug))),
+        });
+        let mut jobs = vec![Job {
+            template: "document.html",
+            lang,
+            rel: doc_rel(slug),
+            title: ed.front.title.clone(),
+            alternate: true,
+            ctx: json!({"doc": doc_ctx}),
+        }];
+        // Parallel view: both editions aligned on their shared anchors.
+        if let (Some(fr), Some(en)) = (doc.editions.get(&Lang::Fr), doc.editions.get(&Lang::En)) {
+            let rows = parallel_rows(
+                &markdown::render(&fr.source.body, &self.linker(Lang::Fr), false).html,
+                &markdown::render(&en.source.body, &self.linker(Lang::En), false).html,
+            );
+            jobs.push(Job {
+                template: "parallel.html",
+                lang,
+                rel: format!("{}parallel/", doc_rel(slug)),
+                title: format!("{} — {}", ed.front.title, self.t(lang, "parallel_view")),
+                alternate: true,
+                ctx: json!({"doc": doc_ctx, "rows": rows, "title_fr": fr.front.title, "title_en": en.front.title}),
+            });
+        }
+        jobs
+    }
+
+    fn relations_of(&self, lang: Lang, id: &crate::types::StateId) -> Vec<Value> {
+        self.linked.facts.iter().filter(|f| &f.state == id).map(|f| {
+            let doc = self.doc_summary(lang, &f.doc);
+            json!({
+                "relation": f.relation.key(),
+                "label": self.t(lang, &format!("relation_{}", f.relation.key())),
+                "doc": doc,
+                "url": format!("{}#{}", self.urls.document(lang, &f.doc), f.anchor),
+            })
+        }).collect()
+    }
+
+    fn stance_label(&self, lang: Lang, s: &Stance) -> String {
+        self.linked.checked.stance_labels.get(s).and_then(|m| m.get(&lang)).cloned().unwrap_or_else(|| s.0.clone())
+    }
+
+    fn states_job(&self, lang: Lang) -> Job {
+        let c = &self.linked.checked;
+        let mut states: Vec<Value> = c.states.keys().map(|id| {
+            let mut v = self.state_link(lang, id);
+            let rels: Vec<&str> = self.linked.facts.iter().filter(|f| &f.state == id).map(|f| f.relation.key()).collect();
+            v["group_label"] = json!(self.t(lang, &format!("group_{}", c.states[id].group)));
+            for r in Relation::ALL {
+                v[r.key()] = json!(rels.iter().filter(|x| **x == r.key()).count());
+            }
+            v
+        }).collect();
+        states.sort_by(|a, b| sort_key(a["name"].as_str()).cmp(&sort_key(b["name"].as_str())));
+        let docs: Vec<Value> = self.linked.checked.meta.iter().filter(|(_, m)| !m.sponsors.is_empty()).map(|(s, _)| self.doc_summary(lang, s)).collect();
+        Job { template: "states.html", lang, rel: "states/".into(), title: self.t(lang, "nav_states"), alternate: true, ctx: json!({"states": states, "sponsor_docs": docs}) }
+    }
+
+    fn state_job(&self, lang: Lang, id: &crate::types::StateId) -> Job {
+        let c = &self.linked.checked;
+        let s = &c.states[id];
+        let positions: Vec<Value> = c.topics.iter().filter_map(|t| {
+            let p = c.positions.iter().find(|p| &p.state == id && p.topic == t.id)?;
+            Some(self.position_value(lang, p))
+        }).collect();
+        let reply = c.replies_doc.as_ref().and_then(|doc| {
+            c.meta[doc].replies.iter().find(|r| &r.state == id).map(|r| json!({
+                "url": format!("{}#{}", self.urls.document(lang, doc), id),
+                "doc": self.doc_summary(lang, doc),
+                "date_text": r.date.as_deref().map(|d| format_date(d, lang)),
+                "language": r.original_language.as_deref().map(|l| self.t(lang, &format!("language_{l}"))),
+            }))
+        });
+        Job {
+            template: "state.html",
+            lang,
+            rel: format!("states/{id}/"),
+            title: s.name(lang).to_string(),
+            alternate: true,
+            ctx: json!({"state": {"id": id.as_str(), "name": s.name(lang), "name_other": s.name(lang.other()),
+                        "group": self.t(lang, &format!("group_{}", s.group))},
+                        "relations": self.relations_of(lang, id), "positions": positions, "reply": reply}),
+        }
+    }
+
+    fn position_value(&self, lang: Lang, p: &crate::validate::Position) -> Value {
+        let c = &self.linked.checked;
+        let topic = c.topics.iter().find(|t| t.id == p.topic);
+        let url = match (&p.anchor, &c.replies_doc) {
+            (Some(a), Some(doc)) => Some(format!("{}#{}", self.urls.document(lang, doc), a)),
+            _ => None,
+        };
+        json!({
+            "state": self.state_link(lang, &p.state),
+            "topic": p.topic.as_str(),
+            "topic_label": topic.and_then(|t| t.label.get(&lang)),
+            "topic_url": self.urls.topic(lang, &p.topic),
+            "stance": p.stance.as_str(),
+            "stance_label": self.stance_label(lang, &p.stance),
+            "quote": p.quote.get(&lang),
+            "note": p.note.get(&lang),
+            "anchor": p.anchor.as_ref().map(|a| a.as_str()),
+            "url": url,
+        })
+    }
+
+    fn topics_job(&self, lang: Lang) -> Job {
+        let c = &self.linked.checked;
+        let topics: Vec<Value> = c.topics.iter().map(|t| {
+            let counts: Vec<Value> = t.stances.iter().map(|s| json!({
+                "stance": s.as_str(), "label": self.stance_label(lang, s),
+                "count": c.positions.iter().filter(|p| p.topic == t.id && &p.stance == s).count(),
+            })).collect();
+            json!({"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang),
+                   "url": self.urls.topic(lang, &t.id), "counts": counts})
+        }).collect();
+        Job { template: "topics.html", lang, rel: "topics/".into(), title: self.t(lang, "nav_topics"), alternate: true, ctx: json!({"topics": topics}) }
+    }
+
+    fn topic_job(&self, lang: Lang, t: &crate::validate::Topic) -> Job {
+        let c = &self.linked.checked;
+        let groups: Vec<Value> = t.stances.iter().map(|s| {
+            let mut ps: Vec<Value> = c.positions.iter().filter(|p| p.topic == t.id && &p.stance == s).map(|p| self.position_value(lang, p)).collect();
+            ps.sort_by(|a, b| sort_key(a["state"]["name"].as_str()).cmp(&sort_key(b["state"]["name"].as_str())));
+            json!({"stance": s.as_str(), "label": self.stance_label(lang, s), "positions": ps})
+        }).collect();
+        Job {
+            template: "topic.html",
+            lang,
+            rel: format!("topics/{}/", t.id),
+            title: t.label.get(&lang).cloned().unwrap_or_default(),
+            alternate: true,
+            ctx: json!({"topic": {"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang)}, "groups": groups}),
+        }
+    }
+
+    fn references_job(&self, lang: Lang) -> Job {
+        let mut refs: Vec<(&crate::types::Symbol, Value)> = self.linked.cited_by.iter().map(|(sym, docs)| {
+            (sym, json!({
+                "symbol": sym.as_str(),
+                "url": self.symbol_href(lang, sym),
+                "internal": self.linked.by_symbol.contains_key(sym),
+                "cited_by": docs.iter().map(|d| self.doc_summary(lang, d)).collect::<Vec<_>>(),
+            }))
+        }).collect();
+        refs.sort_by(|a, b| crate::link::symbol_order(a.0).cmp(&crate::link::symbol_order(b.0)));
+        let refs: Vec<Value> = refs.into_iter().map(|(_, v)| v).collect();
+        Job { template: "references.html", lang, rel: "references/".into(), title: self.t(lang, "nav_references"), alternate: true, ctx: json!({"references": refs}) }
+    }
+
+    fn timeline_job(&self, lang: Lang) -> Job {
+        // One entry per resolution; the dates as each recalling document's text gives them.
+        let mut by_symbol: BTreeMap<(u32, u32, String), (Value, Vec<Value>)> = BTreeMap::new();
+        for r in self.linked.timeline.get(&lang).into_iter().flatten() {
+            let e = by_symbol.entry(crate::link::symbol_order(&r.symbol)).or_insert_with(|| (json!({
+                "symbol": r.symbol.as_str(),
+                "url": self.symbol_href(lang, &r.symbol),
+                "date_text": r.date_text,
+                "year": r.year,
+            }), Vec::new()));
+            let d = self.doc_summary(lang, &r.doc);
+            if !e.1.contains(&d) {
+                e.1.push(d);
+            }
+        }
+        let entries: Vec<Value> = by_symbol.into_values().map(|(mut v, docs)| {
+            v["recalled_by"] = json!(docs);
+            v
+        }).collect();
+        Job { template: "timeline.html", lang, rel: "timeline/".into(), title: self.t(lang, "nav_timeline"), alternate: true, ctx: json!({"entries": entries}) }
+    }
+
+    fn explorer_job(&self, lang: Lang) -> Job {
+        let index = crate::explorer::build_index(self, lang);
+        let facets = crate::explorer::facets(&index);
+        let rows = crate::explorer::static_rows(&index);
+        Job {
+            template: "explorer.html",
+            lang,
+            rel: "explorer/".into(),
+            title: self.t(lang, "nav_explorer"),
+            alternate: true,
+            ctx: json!({"facets": facets, "rows": rows, "index_url": self.urls.data(&format!("explorer-{}.bin", lang.code())),
+                        "script": self.urls.asset("explorer/init.js"), "n_rows": index.rows.len()}),
+        }
+    }
+
+    fn downloads_job(&self, lang: Lang) -> Job {
+        let cfg = &self.linked.checked.corpus.config;
+        let files: Vec<Value> = ["csv", "json"].iter().flat_map(|ext| Lang::ALL.iter().map(move |l| (ext, l))).map(|(ext, l)| json!({
+            "url": self.urls.data(&format!("positions-{}.{ext}", l.code())),
+            "format": ext.to_uppercase(),
+            "lang": self.t(lang, &format!("language_{}", l.code())),
+        })).collect();
+        Job {
+            template: "downloads.html",
+            lang,
+            rel: "downloads/".into(),
+            title: self.t(lang, "nav_downloads"),
+            alternate: true,
+            ctx: json!({"files": files, "licence": cfg.licence, "version": cfg.data_version,
+                        "n_positions": self.linked.checked.positions.len(), "n_facts": self.linked.facts.len()}),
+        }
+    }
+
+    /// Language-neutral files at the root: landing page and 404.
+    fn render_root(&self) -> Result<Output, Diagnostics> {
+        let mut out = Output::new();
+        let mut d = Diagnostics::default();
+        for (tpl, file) in [("landing.html", "index.html"), ("404.html", "404.html")] {
+            let ctx = json!({
+                "base": self.urls.base,
+                "css": self.urls.asset("style.css"),
+                "fr": self.strings(Lang::Fr),
+                "en": self.strings(Lang::En),
+                "home_fr": self.urls.home(Lang::Fr),
+                "home_en": self.urls.home(Lang::En),
+                "canonical": self.linked.checked.corpus.config.base_url,
+            });
+            match self.render_template(tpl, &ctx) {
+                Ok(html) => {
+                    out.insert(file.to_string(), html.into_bytes());
+                }
+                Err(e) => d.push(e),
+            }
+        }
+        d.into_result(out)
+    }
+
+    /// Pages for the sitemap and feeds: (lang, rel) of every rendered page.
+    pub fn page_list(&self) -> Vec<(Lang, String)> {
+        Lang::ALL.iter().flat_map(|l| self.jobs(*l).into_iter().map(move |j| (*l, j.rel))).collect()
+    }
+}
+
+/// Splits two rendered editions into rows aligned on top-level anchored blocks.
+fn parallel_rows(fr: &str, en: &str) -> Vec<Value> {
+    let a = split_blocks(fr);
+    let b = split_blocks(en);
+    let mut rows = Vec::new();
+    let mut j = 0;
+    for (id, html) in &a {
+        // Anchors are validated identical in order, so a linear merge suffices.
+        let other = b[j..].iter().position(|(bid, _)| bid == id).map(|k| j + k);
+        let en_html = other.map(|k| {
+            let h = b[k].1.clone();
+            j = k + 1;
+            h
+        });
+        rows.push(json!({"id": id, "fr": prefix_ids(html, "fr-"), "en": en_html.map(|h| prefix_ids(&h, "en-"))}));
+    }
+    rows
+}
+
+/// Top-level blocks of rendered HTML with the id of the block (empty for unanchored blocks).
+fn split_blocks(html: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            let rest = &html[i..];
+            let is_close = rest.starts_with("</");
+            let name_start = if is_close { 2 } else { 1 };
+            let name: String = rest[name_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let block = matches!(name.as_str(), "p" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "div" | "section" | "blockquote" | "pre");
+            if block {
+                if is_close {
+                    depth -= 1;
+                    if depth == 0 {
+                        let end = rest.find('>').map_or(html.len(), |k| i + k + 1);
+                        let chunk = &html[start..end];
+                        let id = first_id(chunk);
+                        out.push((id, chunk.to_string()));
+                        i = end;
+                        continue;
+                    }
+                } else {
+                    if depth == 0 {
+                        start = i;
+                    }
+                    depth += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    // Lists: split into items so each item aligns with its counterpart.
+    let mut expanded = Vec::new();
+    for (id, chunk) in out {
+        if (chunk.starts_with("<ul") || chunk.starts_with("<ol")) && chunk.contains("<li id=") {
+            for li in chunk.split("<li").skip(1) {
+                let li = format!("<ul class=\"par-list\"><li{}</ul>", li.trim_end_matches("</ul>\n").trim_end_matches("</ol>\n").trim_end());
+                expanded.push((first_id(&li), li));
+            }
+        } else {
+            expanded.push((id, chunk));
+        }
+    }
+    expanded
+}
+
+fn first_id(chunk: &str) -> String {
+    chunk.find(" id=\"").map(|k| {
+        let rest = &chunk[k + 5..];
+        rest[..rest.find('"').unwrap_or(0)].to_string()
+    }).unwrap_or_default()
+}
+
+/// In the parallel view both columns hold the same ids: prefix each column's ids (and the
+/// in-page links to them) so footnotes still work; the row carries the shared anchor.
+fn prefix_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}")).replace("href=\"#", &format!("href=\"#{prefix}"))
+}
+
+const MONTHS_FR: [&str; 12] = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+const MONTHS_EN: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/// `2023-04-18` → "18 avril 2023" / "18 April 2023".
+pub fn format_date(iso: &str, lang: Lang) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    let (Some(y), Some(m), Some(d)) = (parts.first(), parts.get(1).and_then(|m| m.parse::<usize>().ok()), parts.get(2).and_then(|d| d.parse::<u32>().ok())) else {
+        return iso.to_string();
+    };
+    let Some(month) = (match lang { Lang::Fr => MONTHS_FR.get(m.wrapping_sub(1)), Lang::En => MONTHS_EN.get(m.wrapping_sub(1)) }) else {
+        return iso.to_string();
+    };
+    let day = if lang == Lang::Fr && d == 1 { "1er".to_string() } else { d.to_string() };
+    format!("{day} {month} {y}")
+}
+
+/// Accent-insensitive sort key for names (É sorts with E).
+pub fn sort_key(s: Option<&str>) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.unwrap_or("").nfd().filter(|c| c.is_alphanumeric() || c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+fn tera_line(msg: &str) -> usize {
+    // tera/pest report positions as "--> 3:5".
+    msg.split("--> ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+}
+
+#[derive(Serialize)]
+struct _Unused;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_languages() {
+        assert_eq!(format_date("2023-04-18", Lang::Fr), "18 avril 2023");
+        assert_eq!(format_date("2016-12-01", Lang::Fr), "1er décembre 2016");
+        assert_eq!(format_date("2016-12-05", Lang::En), "5 December 2016");
+        assert_eq!(format_date("bad", Lang::En), "bad");
+    }
+
+    #[test]
+    fn parallel_rows_align_on_ids() {
+        let fr = "<p id=\"p1\">Un</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Deux</p>\n";
+        let en = "<p id=\"p1\">One</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Two</p>\n";
+        let rows = parallel_rows(fr, en);
+        let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap_or("")).collect();
+        assert_eq!(ids, ["p1", "p1-a", "p2"]);
+        assert_eq!(rows[2]["en"], "<p id=\"en-p2\">Two</p>");
+    }
+
+    #[test]
+    fn names_sort_without_accents() {
+        let mut v = vec!["Équateur", "Estonie", "Égypte", "El Salvador"];
+        v.sort_by_key(|s| sort_key(Some(s)));
+        assert_eq!(v, ["Égypte", "El Salvador", "Équateur", "Estonie"]);
+    }
+}

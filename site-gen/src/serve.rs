@@ -1,0 +1,154 @@
+//! `site-gen serve`: a local preview. The site is built in memory and served from there; a
+//! watcher rebuilds on any change under `content/`, `themes/` or `site.toml`. A failed build
+//! keeps serving an error page (and printing the errors) until the next good edit.
+
+use crate::render::Output;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// Polls the build number and reloads the page when it changes. Served as a file, so pages
+/// keep their no-inline-script policy even in preview.
+const RELOAD_JS: &str = "let b=null;setInterval(async()=>{try{const r=await fetch('/__build');const n=await r.text();if(b!==null&&n!==b)location.reload();b=n}catch(e){}},800);\n";
+
+struct State {
+    build: u64,
+    site: Result<Output, String>,
+}
+
+pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), String> {
+    let base_url = format!("http://127.0.0.1:{port}/");
+    let state = Arc::new(Mutex::new(State { build: 0, site: Err("building…".into()) }));
+    let rebuild = {
+        let (root, pkg, state, base_url) = (root.to_path_buf(), explorer_pkg.map(Path::to_path_buf), state.clone(), base_url.clone());
+        move || {
+            let result = crate::generate(&root, Some(&base_url), pkg.as_deref());
+            let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+            s.build += 1;
+            match result {
+                Ok((out, _)) => {
+                    println!("rebuilt ({} files)", out.len());
+                    s.site = Ok(out);
+                }
+                Err(d) => {
+                    eprintln!("{d}");
+                    s.site = Err(d.to_string());
+                }
+            }
+        }
+    };
+    rebuild();
+    let watched: Vec<PathBuf> = vec![root.join("content"), root.join("themes"), root.join("site.toml")];
+    std::thread::spawn(move || {
+        let mut last = latest_mtime(&watched);
+        loop {
+            std::thread::sleep(Duration::from_millis(400));
+            let now = latest_mtime(&watched);
+            if now != last {
+                last = now;
+                rebuild();
+            }
+        }
+    });
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+    println!("Serving on {base_url} (Ctrl-C to stop)");
+    for stream in listener.incoming().flatten() {
+        let state = state.clone();
+        std::thread::spawn(move || {
+            let _ = handle(stream, &state);
+        });
+    }
+    Ok(())
+}
+
+fn latest_mtime(paths: &[PathBuf]) -> (SystemTime, usize) {
+    let mut latest = SystemTime::UNIX_EPOCH;
+    let mut count = 0;
+    for p in paths {
+        for e in walkdir::WalkDir::new(p).into_iter().flatten() {
+            count += 1;
+            if let Some(m) = e.metadata().ok().and_then(|m| m.modified().ok()) {
+                latest = latest.max(m);
+            }
+        }
+    }
+    (latest, count)
+}
+
+fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
+    let mut line = String::new();
+    BufReader::new(&stream).read_line(&mut line)?;
+    let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+    let path = percent_decode(&path);
+    let s = state.lock().unwrap_or_else(|e| e.into_inner());
+    if path == "/__build" {
+        return respond(&mut stream, 200, "text/plain", s.build.to_string().as_bytes());
+    }
+    if path == "/__livereload.js" {
+        return respond(&mut stream, 200, "text/javascript", RELOAD_JS.as_bytes());
+    }
+    let site = match &s.site {
+        Ok(site) => site,
+        Err(msg) => {
+            let page = format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head><body><h1>Build error</h1><p>Fix the problem below and save: the page reloads by itself.</p><pre>{}</pre><script src=\"/__livereload.js\"></script></body></html>",
+                crate::markdown::esc(msg)
+            );
+            return respond(&mut stream, 500, "text/html; charset=utf-8", page.as_bytes());
+        }
+    };
+    let rel = path.trim_start_matches('/');
+    let key = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    match site.get(&key) {
+        Some(bytes) if key.ends_with(".html") => {
+            let html = String::from_utf8_lossy(bytes).replace("</body>", "<script src=\"/__livereload.js\"></script></body>");
+            respond(&mut stream, 200, "text/html; charset=utf-8", html.as_bytes())
+        }
+        Some(bytes) => respond(&mut stream, 200, content_type(&key), bytes),
+        None => {
+            let body = site.get("404.html").cloned().unwrap_or_default();
+            respond(&mut stream, 404, "text/html; charset=utf-8", &body)
+        }
+    }
+}
+
+fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[u8]) -> std::io::Result<()> {
+    let reason = match status { 200 => "OK", 404 => "Not Found", _ => "Internal Server Error" };
+    write!(stream, "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n", body.len())?;
+    stream.write_all(body)
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("xml") => "application/xml",
+        Some("json") => "application/json",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

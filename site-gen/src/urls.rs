@@ -1,0 +1,59 @@
+//! Every site URL is built here, so templates, the sitemap and the link checker agree.
+//! Paths are identical in both languages apart from the language prefix, which makes the
+//! language switcher a prefix swap.
+
+use crate::types::{Lang, Slug, StateId, TopicId};
+
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// Path part of the base URL, `/` or `/sub/path/`.
+    pub base: String,
+}
+
+impl Urls {
+    pub fn new(base: String) -> Urls {
+        Urls { base }
+    }
+
+    pub fn root(&self) -> String {
+        self.base.clone()
+    }
+
+    /// A page path relative to the language root (`documents/a-78-76/`), made site-absolute.
+    pub fn page(&self, lang: Lang, rel: &str) -> String {
+        format!("{}{}/{}", self.base, lang.code(), rel)
+    }
+
+    pub fn home(&self, lang: Lang) -> String {
+        self.page(lang, "")
+    }
+
+    pub fn document(&self, lang: Lang, slug: &Slug) -> String {
+        self.page(lang, &doc_rel(slug))
+    }
+
+    pub fn state(&self, lang: Lang, id: &StateId) -> String {
+        self.page(lang, &format!("states/{id}/"))
+    }
+
+    pub fn topic(&self, lang: Lang, id: &TopicId) -> String {
+        self.page(lang, &format!("topics/{id}/"))
+    }
+
+    pub fn asset(&self, rel: &str) -> String {
+        format!("{}static/{}", self.base, rel)
+    }
+
+    pub fn data(&self, rel: &str) -> String {
+        format!("{}data/{}", self.base, rel)
+    }
+}
+
+pub fn doc_rel(slug: &Slug) -> String {
+    format!("documents/{slug}/")
+}
+
+/// Output file for a page path relative to the language root.
+pub fn file_for(lang: Lang, rel: &str) -> String {
+    format!("{}/{}index.html", lang.code(), rel)
+}
