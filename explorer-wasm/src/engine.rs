@@ -6,7 +6,8 @@
 //! selection were replaced by that value alone, so a user sees what each click would give.
 //!
 //! Everything a query touches is precomputed into small arrays when the engine is built, so a
-//! query is one pass over `rows × 8 bytes` plus, for free text, the rows' word ids.
+//! query is one pass over `rows × 8 bytes`, plus, for free text, the postings of the words
+//! that start with each query word.
 
 use std::cell::RefCell;
 
@@ -120,11 +121,12 @@ pub struct Engine {
     rows: Vec<[u16; 4]>,
     /// Sorted, deduplicated folded words of every quote and note: a prefix is a contiguous range.
     vocab: Vec<Box<str>>,
-    /// Word ids (into `vocab`) of row `i`: `words[word_start[i]..word_start[i + 1]]`.
-    word_start: Vec<u32>,
-    words: Vec<u32>,
+    /// Rows containing word `w` (an index into `vocab`):
+    /// `postings[post_start[w]..post_start[w + 1]]`, each row once, in order.
+    post_start: Vec<u32>,
+    postings: Vec<u32>,
     /// Text filter of the last query, reused while only facets change.
-    text_cache: RefCell<Option<(String, Vec<bool>)>>,
+    text_cache: RefCell<Option<(Vec<String>, Vec<bool>)>>,
 }
 
 impl Engine {
@@ -145,7 +147,7 @@ impl Engine {
             .collect();
 
         // Intern words in first-seen order, then renumber them in sorted order.
-        let mut ids: std::collections::HashMap<String, u32> = Default::default();
+        let mut ids = Interner::default();
         let mut word_start = Vec::with_capacity(index.rows.len() + 1);
         let mut words = Vec::new();
         let mut buf = String::new();
@@ -154,40 +156,45 @@ impl Engine {
             word_start.push(start as u32);
             for text in [&r.quote, &r.note] {
                 fold::for_each_word(text, &mut buf, |w| {
-                    let next = ids.len() as u32;
-                    let id = match ids.get(w) {
-                        Some(id) => *id,
-                        None => {
-                            ids.insert(w.to_string(), next);
-                            next
-                        }
-                    };
-                    words.push(id);
+                    let id = ids.id(w);
+                    if !words[start..].contains(&id) {
+                        words.push(id);
+                    }
                 });
             }
-            let row_words = &mut words[start..];
-            row_words.sort_unstable();
-            let unique = dedup_sorted(row_words);
-            words.truncate(start + unique);
         }
         word_start.push(words.len() as u32);
-        let mut vocab: Vec<(Box<str>, u32)> =
-            ids.into_iter().map(|(w, id)| (w.into(), id)).collect();
-        vocab.sort_unstable();
+        let mut vocab: Vec<(Box<str>, u32)> = ids.words.into_iter().zip(0..).collect();
+        heap_sort_by(&mut vocab, |a, b| a.0 < b.0);
         let mut renumber = vec![0u32; vocab.len()];
         for (new, (_, old)) in vocab.iter().enumerate() {
             renumber[*old as usize] = new as u32;
         }
-        for w in &mut words {
-            *w = renumber[*w as usize];
+        // Postings: the rows of each word, grouped by word (a counting sort, rows stay in
+        // order). A prefix's rows are then one contiguous slice.
+        let mut post_start = vec![0u32; vocab.len() + 1];
+        for w in &words {
+            post_start[renumber[*w as usize] as usize + 1] += 1;
+        }
+        for i in 1..post_start.len() {
+            post_start[i] += post_start[i - 1];
+        }
+        let mut fill = post_start.clone();
+        let mut postings = vec![0u32; words.len()];
+        for (row, w) in word_start.windows(2).enumerate() {
+            for id in &words[w[0] as usize..w[1] as usize] {
+                let slot = &mut fill[renumber[*id as usize] as usize];
+                postings[*slot as usize] = row as u32;
+                *slot += 1;
+            }
         }
 
         Engine {
             index,
             rows,
             vocab: vocab.into_iter().map(|(w, _)| w).collect(),
-            word_start,
-            words,
+            post_start,
+            postings,
             text_cache: RefCell::new(None),
         }
     }
@@ -297,7 +304,8 @@ impl Engine {
             vec![0u32; n_states],
         ];
         let mut counts: [Vec<u32>; FACETS] = Facet::ALL.map(|f| vec![0u32; self.len(f) + 1]);
-        let mut rows = Vec::new();
+        // Reserved up front: growing by doubling costs more than the pass itself on broad queries.
+        let mut rows = Vec::with_capacity(self.rows.len());
         for (i, &[s, d, t, st]) in self.rows.iter().enumerate() {
             let mut mask = state_fail[s as usize]
                 | doc_fail[d as usize]
@@ -341,17 +349,15 @@ impl Engine {
     fn text_filter<'c>(
         &self,
         text: &str,
-        cache: &'c mut Option<(String, Vec<bool>)>,
+        cache: &'c mut Option<(Vec<String>, Vec<bool>)>,
     ) -> Option<&'c [bool]> {
-        let mut terms = fold::words(text);
+        let terms = fold::words(text);
         if terms.is_empty() {
             return None;
         }
-        terms.sort_unstable();
-        terms.dedup();
-        let key = terms.join(" ");
-        if cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            *cache = Some((key, self.match_words(&terms)));
+        if cache.as_ref().is_none_or(|(k, _)| *k != terms) {
+            let ok = self.match_words(&terms);
+            *cache = Some((terms, ok));
         }
         cache.as_ref().map(|(_, ok)| ok.as_slice())
     }
@@ -367,30 +373,128 @@ impl Engine {
                 (lo as u32, (lo + len) as u32)
             })
             .collect();
-        if ranges.iter().any(|(lo, hi)| lo == hi) {
-            return vec![false; self.rows.len()];
+        // hits[row] = how many of the terms so far the row matched; a row reaches k + 1 only
+        // from k, so several words under one prefix count once.
+        let mut hits = vec![0u16; self.rows.len()];
+        for (k, &(lo, hi)) in ranges.iter().enumerate() {
+            let (from, to) = (self.post_start[lo as usize], self.post_start[hi as usize]);
+            for &row in &self.postings[from as usize..to as usize] {
+                let h = &mut hits[row as usize];
+                if *h as usize == k {
+                    *h += 1;
+                }
+            }
         }
-        self.word_start
-            .windows(2)
-            .map(|w| {
-                let row = &self.words[w[0] as usize..w[1] as usize];
-                // One unsigned comparison per word: `id - lo` wraps around below `lo`.
-                ranges
-                    .iter()
-                    .all(|&(lo, hi)| row.iter().any(|id| id.wrapping_sub(lo) < hi - lo))
-            })
-            .collect()
+        hits.iter().map(|h| *h as usize == ranges.len()).collect()
     }
 }
 
-/// Moves the unique values of a sorted slice to its front; returns how many there are.
-fn dedup_sorted(v: &mut [u32]) -> usize {
-    let mut n = 0;
-    for i in 0..v.len() {
-        if n == 0 || v[i] != v[n - 1] {
-            v[n] = v[i];
-            n += 1;
+/// Word → id in first-seen order: open addressing with FNV-1a, a few hundred bytes of
+/// WebAssembly where `HashMap` (SipHash and hashbrown) costs several kilobytes.
+#[derive(Default)]
+struct Interner {
+    words: Vec<Box<str>>,
+    /// `id + 1` of the word hashed there, 0 when free; the length is a power of two.
+    slots: Vec<u32>,
+}
+
+impl Interner {
+    fn id(&mut self, word: &str) -> u32 {
+        if (self.words.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let slot = self.find(word);
+        match self.slots[slot] {
+            0 => {
+                self.words.push(word.into());
+                self.slots[slot] = self.words.len() as u32;
+                self.words.len() as u32 - 1
+            }
+            id => id - 1,
         }
     }
-    n
+
+    /// The slot holding `word`, or the free slot where it belongs.
+    fn find(&self, word: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = fnv1a(word) & mask;
+        loop {
+            match self.slots[i] {
+                0 => return i,
+                id if *self.words[id as usize - 1] == *word => return i,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        self.slots = vec![0; (self.slots.len() * 2).max(256)];
+        for id in 0..self.words.len() {
+            let slot = self.find(&self.words[id]);
+            self.slots[slot] = id as u32 + 1;
+        }
+    }
+}
+
+fn fnv1a(s: &str) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    h as usize
+}
+
+/// Heapsort: O(n log n) in a few hundred bytes of WebAssembly, where each instantiation of the
+/// standard library's sorts costs several kilobytes.
+fn heap_sort_by<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    let sift = |v: &mut [T], mut root: usize, end: usize| loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        if child + 1 < end && less(&v[child], &v[child + 1]) {
+            child += 1;
+        }
+        if !less(&v[root], &v[child]) {
+            break;
+        }
+        v.swap(root, child);
+        root = child;
+    };
+    let n = v.len();
+    for i in (0..n / 2).rev() {
+        sift(v, i, n);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift(v, 0, end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heap_sort_by;
+
+    #[test]
+    fn interner_gives_stable_first_seen_ids() {
+        let mut i = super::Interner::default();
+        let words: Vec<String> = (0..1000).map(|n| format!("w{}", n % 300)).collect();
+        let ids: Vec<u32> = words.iter().map(|w| i.id(w)).collect();
+        assert_eq!(i.words.len(), 300);
+        assert!(ids
+            .iter()
+            .enumerate()
+            .all(|(n, id)| *id == (n % 300) as u32));
+    }
+
+    #[test]
+    fn heap_sort_sorts() {
+        for n in 0..40u32 {
+            let mut v: Vec<u32> = (0..n).map(|i| i.wrapping_mul(2_654_435_761) % 17).collect();
+            let mut expected = v.clone();
+            expected.sort();
+            heap_sort_by(&mut v, |a, b| a < b);
+            assert_eq!(v, expected);
+        }
+    }
 }

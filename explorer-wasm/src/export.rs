@@ -50,7 +50,12 @@ pub fn to_csv(index: &Index, ids: &[u32]) -> String {
             }
             if f.contains([',', '"', '\r', '\n']) {
                 out.push('"');
-                out.push_str(&f.replace('"', "\"\""));
+                for c in f.chars() {
+                    if c == '"' {
+                        out.push('"');
+                    }
+                    out.push(c);
+                }
                 out.push('"');
             } else {
                 out.push_str(f);

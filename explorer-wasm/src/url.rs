@@ -41,7 +41,8 @@ pub fn decode(s: &str) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    // Not UTF-8 after decoding: not a value this site ever wrote, so it is dropped.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn hex(c: Option<&u8>) -> Option<u8> {

@@ -71,14 +71,16 @@ struct Texts {
     quote: String,
     evidence: String,
     compare_hint: String,
-    error: String,
     /// " : " in French (with a no-break space), ": " otherwise.
     colon: &'static str,
 }
 
 impl Texts {
     fn read(root: &Element) -> Texts {
-        let t = |k: &str| root.get_attribute(&["data-t-", k].concat()).unwrap_or_default();
+        let t = |k: &str| {
+            root.get_attribute(&["data-t-", k].concat())
+                .unwrap_or_default()
+        };
         Texts {
             results: t("results"),
             clear: t("clear"),
@@ -99,7 +101,6 @@ impl Texts {
             quote: t("quote"),
             evidence: t("evidence"),
             compare_hint: t("compare-hint"),
-            error: t("error"),
             colon: if root.get_attribute("data-lang").as_deref() == Some("fr") {
                 "\u{a0}: "
             } else {
@@ -160,7 +161,9 @@ async fn load(root: &Element) -> Res {
     let t0 = now(&window);
     set_status(root, &attr(root, "data-t-loading"));
     let url = attr(root, "data-index");
-    let resp: Response = JsFuture::from(window.fetch_with_str(&url)).await?.dyn_into()?;
+    let resp: Response = JsFuture::from(window.fetch_with_str(&url))
+        .await?
+        .dyn_into()?;
     if !resp.ok() {
         return Err(JsValue::NULL);
     }
@@ -172,7 +175,16 @@ async fn load(root: &Element) -> Res {
 
 /// Decodes an index and binds it to `root` (the `#explorer` element). Public for the browser
 /// tests, which build the page contract themselves.
+/// On failure the error text is shown and the static table stays.
 pub fn start_with_bytes(root: &Element, bytes: &[u8]) -> Res {
+    let started = bind_index(root, bytes);
+    if started.is_err() {
+        show_error(root);
+    }
+    started
+}
+
+fn bind_index(root: &Element, bytes: &[u8]) -> Res {
     let index = Index::from_bytes(bytes).map_err(|_| JsValue::NULL)?;
     let app = App::new(root, Engine::new(index))?;
     app.bind()?;
@@ -200,7 +212,9 @@ impl App {
         let mut boxes = Vec::new();
         let inputs = root.query_selector_all("input[type=checkbox]")?;
         for i in 0..inputs.length() {
-            let Some(input) = inputs.get(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+            let Some(input) = inputs
+                .get(i)
+                .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
             else {
                 continue;
             };
@@ -389,7 +403,11 @@ impl App {
             "csv" => {
                 let csv = to_csv(self.engine.index(), &self.results.borrow().rows);
                 // The BOM lets spreadsheet programs read the accents as UTF-8.
-                self.download(&["\u{feff}", &csv].concat(), "text/csv;charset=utf-8", "csv")
+                self.download(
+                    &["\u{feff}", &csv].concat(),
+                    "text/csv;charset=utf-8",
+                    "csv",
+                )
             }
             "json" => {
                 let json = to_json(self.engine.index(), &self.results.borrow().rows);
@@ -398,7 +416,8 @@ impl App {
             "clear" => {
                 *self.query.borrow_mut() = Query::default();
                 self.sync_form()?;
-                self.update(Record::Push)
+                self.update(Record::Push)?;
+                self.refocus()
             }
             "rm" => {
                 {
@@ -406,7 +425,10 @@ impl App {
                     if arg == "q" {
                         q.text.clear();
                     } else if let Some((f, v)) = arg.split_once('-') {
-                        let f = f.parse::<usize>().ok().and_then(|f| Facet::ALL.get(f).copied());
+                        let f = f
+                            .parse::<usize>()
+                            .ok()
+                            .and_then(|f| Facet::ALL.get(f).copied());
                         if let (Some(f), Ok(v)) = (f, v.parse::<u16>()) {
                             q.set(f, v, false);
                         }
@@ -414,13 +436,20 @@ impl App {
                 }
                 self.sync_form()?;
                 self.update(Record::Push)?;
-                // The chip is gone: keep keyboard focus inside the explorer.
-                if let Some(first) = child(&self.root, "#explorer-active button") {
-                    first.dyn_into::<HtmlElement>()?.focus()?;
-                }
-                Ok(())
+                self.refocus()
             }
             _ => Ok(()),
+        }
+    }
+
+    /// The button that had focus is gone: keep keyboard focus inside the explorer, on the next
+    /// chip or else on the search box.
+    fn refocus(&self) -> Res {
+        let next = child(&self.root, "#explorer-active button");
+        let next = next.or_else(|| self.q.as_ref().map(|q| q.clone().into()));
+        match next {
+            Some(e) => e.dyn_into::<HtmlElement>()?.focus(),
+            None => Ok(()),
         }
     }
 
@@ -470,6 +499,17 @@ impl App {
         Ok(e)
     }
 
+    /// Appends `(tag, class, text)` items separated by " · ", so they read apart unstyled too.
+    fn parts(&self, parent: &Element, items: &[(&str, &str, &str)]) -> Res {
+        for (i, (tag, class, text)) in items.iter().enumerate() {
+            if i > 0 {
+                parent.append_child(&self.doc.create_text_node(" · "))?;
+            }
+            self.text_el(parent, tag, class, text)?;
+        }
+        Ok(())
+    }
+
     fn button(&self, parent: &Node, act: &str, text: &str) -> Res<Element> {
         let b = self.text_el(parent, "button", "", text)?;
         b.set_attribute("type", "button")?;
@@ -515,7 +555,7 @@ impl App {
             let span = self.el("span", "chip")?;
             self.text_el(&span, "span", "", &[facet, self.t.colon, label].concat())?;
             let b = self.button(&span, &act, "×")?;
-            b.set_attribute("aria-label", &self.t.remove.replace("{label}", label))?;
+            b.set_attribute("aria-label", &fill(&self.t.remove, label))?;
             active.append_child(&span)?;
             Ok(())
         };
@@ -529,7 +569,8 @@ impl App {
             chip("rm:q".into(), &self.t.quote, q.text.trim())?;
         }
         if any {
-            self.button(active, "clear", &self.t.clear)?.set_class_name("chip-clear");
+            self.button(active, "clear", &self.t.clear)?
+                .set_class_name("chip-clear");
         }
         Ok(())
     }
@@ -552,7 +593,7 @@ impl App {
         out.set_text_content(None);
         let results = self.results.borrow();
         let n = results.rows.len();
-        self.text_el(out, "p", "explorer-count", &self.t.results.replace("{n}", &itoa(n)))?;
+        self.text_el(out, "p", "explorer-count", &fill(&self.t.results, &itoa(n)))?;
         if n == 0 {
             self.text_el(out, "p", "explorer-empty", &self.t.no_results)?;
             return Ok(());
@@ -568,7 +609,12 @@ impl App {
             }
             View::Matrix => {
                 let m = Matrix::build(self.engine.index(), &results.rows);
-                self.render_grid(out, &m, false)?;
+                if m.states.is_empty() {
+                    // Only facts match: there is no stance to tabulate.
+                    self.text_el(out, "p", "explorer-empty", &self.t.no_results)?;
+                } else {
+                    self.render_grid(out, &m, false)?;
+                }
             }
             View::Compare => {
                 let states = self.query.borrow().selected(Facet::State).to_vec();
@@ -591,21 +637,32 @@ impl App {
                 continue;
             };
             let li = self.el("li", "card")?;
+            let label = |f: Facet, v: u16| self.engine.label(f, v);
+            let group = ix
+                .states
+                .get(r.state as usize)
+                .map(|s| label(Facet::Group, s.group));
             let head = self.el("p", "card-head")?;
-            self.text_el(&head, "strong", "", self.engine.label(Facet::State, r.state))?;
-            if let Some(s) = ix.states.get(r.state as usize) {
-                self.text_el(&head, "span", "card-group", self.engine.label(Facet::Group, s.group))?;
-            }
+            self.parts(
+                &head,
+                &[
+                    ("strong", "", label(Facet::State, r.state)),
+                    ("span", "card-group", group.unwrap_or_default()),
+                ],
+            )?;
             li.append_child(&head)?;
             let meta = self.el("p", "card-meta")?;
+            let stance_class: String;
+            let mut items = Vec::with_capacity(3);
             if let (Some(t), Some(s)) = (r.topic, r.stance) {
-                self.text_el(&meta, "span", "card-topic", self.engine.label(Facet::Topic, t))?;
-                let class = ["stance stance-", self.engine.id(Facet::Stance, s)].concat();
-                self.text_el(&meta, "span", &class, self.engine.label(Facet::Stance, s))?;
+                stance_class = ["stance stance-", self.engine.id(Facet::Stance, s)].concat();
+                items.push(("span", "card-topic", label(Facet::Topic, t)));
+                items.push(("span", stance_class.as_str(), label(Facet::Stance, s)));
             } else if let Some(rel) = r.relation {
-                self.text_el(&meta, "span", "card-relation", self.engine.label(Facet::Relation, rel))?;
+                items.push(("span", "card-relation", label(Facet::Relation, rel)));
             }
-            self.text_el(&meta, "span", "card-doc", self.engine.label(Facet::Document, r.doc))?;
+            items.push(("span", "card-doc", label(Facet::Document, r.doc)));
+            self.parts(&meta, &items)?;
             li.append_child(&meta)?;
             if !r.quote.is_empty() {
                 self.text_el(&li, "blockquote", "", &r.quote)?;
@@ -664,7 +721,12 @@ impl App {
     fn render_grid(&self, out: &Element, m: &Matrix, compare: bool) -> Res {
         let wrap = self.el("div", "table-scroll")?;
         let table = self.el("table", "explorer-matrix sticky-header")?;
-        self.text_el(&table, "caption", "", &self.t.views[if compare { 2 } else { 1 }])?;
+        self.text_el(
+            &table,
+            "caption",
+            "",
+            &self.t.views[if compare { 2 } else { 1 }],
+        )?;
         let (cols, rows, col_facet, row_facet) = if compare {
             (&m.states, &m.topics, Facet::State, Facet::Topic)
         } else {
@@ -673,7 +735,8 @@ impl App {
         let head = self.el("thead", "")?;
         let tr = self.el("tr", "")?;
         let corner = &self.t.facets[row_facet as usize];
-        self.text_el(&tr, "th", "", corner)?.set_attribute("scope", "col")?;
+        self.text_el(&tr, "th", "", corner)?
+            .set_attribute("scope", "col")?;
         for c in cols {
             let th = self.text_el(&tr, "th", "", self.engine.label(col_facet, *c))?;
             th.set_attribute("scope", "col")?;
@@ -745,7 +808,7 @@ impl App {
     fn announce(&self) {
         self.status_timer.set(None);
         let n = self.results.borrow().rows.len();
-        let mut text = self.t.results.replace("{n}", &itoa(n));
+        let mut text = fill(&self.t.results, &itoa(n));
         let q = self.query.borrow();
         let mut sep = " — ";
         for (i, f) in Facet::ALL.into_iter().enumerate() {
@@ -784,7 +847,7 @@ impl App {
         let url = Url::create_object_url_with_blob(&blob)?;
         let a: HtmlAnchorElement = self.doc.create_element("a")?.dyn_into()?;
         a.set_href(&url);
-        a.set_download(&["explorer.", ext].concat());
+        a.set_download(&["explorer-", &attr(&self.root, "data-lang"), ".", ext].concat());
         let body = self.doc.body().ok_or(JsValue::NULL)?;
         body.append_child(&a)?;
         a.click();
@@ -821,6 +884,14 @@ fn now(window: &Window) -> f64 {
 fn set_ms(root: &Element, name: &str, ms: f64) {
     if let Ok(s) = Number::from(ms).to_fixed(1) {
         let _ = root.set_attribute(name, &String::from(s));
+    }
+}
+
+/// `template` with its `{…}` placeholder replaced by `value` (each UI string has one).
+fn fill(template: &str, value: &str) -> String {
+    match (template.find('{'), template.find('}')) {
+        (Some(a), Some(b)) if a < b => [&template[..a], value, &template[b + 1..]].concat(),
+        _ => template.to_string(),
     }
 }
 

@@ -28,7 +28,10 @@ impl Default for SiteConfig {
 impl SiteConfig {
     /// The path part of `base_url`, always starting and ending with `/` (`/` or `/sub/path/`).
     pub fn base_path(&self) -> String {
-        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |x| x.1);
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |x| x.1);
         let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
         let mut p = path.to_string();
         if !p.ends_with('/') {

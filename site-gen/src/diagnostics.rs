@@ -14,7 +14,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(file: &Path, line: usize, message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub fn new(
+        file: &Path,
+        line: usize,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             file: file.to_path_buf(),
             line,
@@ -47,7 +52,13 @@ impl Diagnostics {
         self.0.push(d);
     }
 
-    pub fn error(&mut self, file: &Path, line: usize, message: impl Into<String>, hint: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        file: &Path,
+        line: usize,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         self.push(Diagnostic::new(file, line, message, hint));
     }
 
@@ -93,7 +104,12 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&wrong.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&wrong.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)

@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Adds every non-page file to the rendered pages.
-pub fn complete(r: &Renderer, mut out: Output, explorer_pkg: Option<&Path>) -> Result<Output, Diagnostics> {
+pub fn complete(
+    r: &Renderer,
+    mut out: Output,
+    explorer_pkg: Option<&Path>,
+) -> Result<Output, Diagnostics> {
     let c = &r.linked.checked;
     let cfg = &c.corpus.config;
     let origin = origin(&cfg.base_url, &r.urls.base);
@@ -25,45 +29,87 @@ pub fn complete(r: &Renderer, mut out: Output, explorer_pkg: Option<&Path>) -> R
                 Ok(b) => {
                     out.insert(format!("static/explorer/{name}"), b);
                 }
-                Err(e) => d.error(&pkg.join(name), 0, format!("cannot read the compiled explorer: {e}"),
-                    "build it with `cargo xtask build`, or omit --explorer-pkg"),
+                Err(e) => d.error(
+                    &pkg.join(name),
+                    0,
+                    format!("cannot read the compiled explorer: {e}"),
+                    "build it with `cargo xtask build`, or omit --explorer-pkg",
+                ),
             }
         }
     }
     for lang in Lang::ALL {
         let index = crate::explorer::build_index(r, lang);
         let rows = crate::explorer::static_rows(&index);
-        out.insert(format!("data/explorer-{}.bin", lang.code()), index.to_bytes());
-        out.insert(format!("data/positions-{}.csv", lang.code()), crate::explorer::to_csv(&rows, &origin).into_bytes());
+        out.insert(
+            format!("data/explorer-{}.bin", lang.code()),
+            index.to_bytes(),
+        );
+        out.insert(
+            format!("data/positions-{}.csv", lang.code()),
+            crate::explorer::to_csv(&rows, &origin).into_bytes(),
+        );
         out.insert(
             format!("data/positions-{}.json", lang.code()),
-            crate::explorer::to_json(&rows, &origin, &cfg.data_version, &cfg.licence, lang).into_bytes(),
+            crate::explorer::to_json(&rows, &origin, &cfg.data_version, &cfg.licence, lang)
+                .into_bytes(),
         );
-        out.insert(format!("{}/atom.xml", lang.code()), feed(r, lang, &origin).into_bytes());
+        out.insert(
+            format!("{}/atom.xml", lang.code()),
+            feed(r, lang, &origin).into_bytes(),
+        );
     }
-    out.insert("sitemap.xml".into(), sitemap(r, &origin).into_bytes());
-    out.insert("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {origin}{}sitemap.xml\n", r.urls.base).into_bytes());
+    let sitemap = sitemap(r, &out, &origin);
+    out.insert("sitemap.xml".into(), sitemap.into_bytes());
+    out.insert(
+        "robots.txt".into(),
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {origin}{}sitemap.xml\n",
+            r.urls.base
+        )
+        .into_bytes(),
+    );
     d.into_result(out)
 }
 
 /// Scheme and host of the base URL (the base path is added by `Urls`).
 fn origin(base_url: &str, base_path: &str) -> String {
     let trimmed = base_url.trim_end_matches('/');
-    trimmed.strip_suffix(base_path.trim_end_matches('/')).unwrap_or(trimmed).to_string()
+    trimmed
+        .strip_suffix(base_path.trim_end_matches('/'))
+        .unwrap_or(trimmed)
+        .to_string()
 }
 
 fn xml_esc(s: &str) -> String {
     crate::markdown::esc(s)
 }
 
-fn sitemap(r: &Renderer, origin: &str) -> String {
+/// Every language page in the output, with its alternate when the other language has it.
+fn sitemap(r: &Renderer, out: &Output, origin: &str) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    let pages: BTreeSet<(Lang, String)> = r.page_list().into_iter().collect();
+    let pages: BTreeSet<(Lang, String)> = out
+        .keys()
+        .filter_map(|k| {
+            let (lang, rest) = k.split_once('/')?;
+            Some((
+                Lang::from_code(lang)?,
+                rest.strip_suffix("index.html")?.to_string(),
+            ))
+        })
+        .collect();
     for (lang, rel) in &pages {
-        s.push_str(&format!("<url><loc>{}</loc>", xml_esc(&format!("{origin}{}", r.urls.page(*lang, rel)))));
+        s.push_str(&format!(
+            "<url><loc>{}</loc>",
+            xml_esc(&format!("{origin}{}", r.urls.page(*lang, rel)))
+        ));
         for alt in Lang::ALL {
             if pages.contains(&(alt, rel.clone())) {
-                s.push_str(&format!("<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>", alt.code(), xml_esc(&format!("{origin}{}", r.urls.page(alt, rel)))));
+                s.push_str(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    alt.code(),
+                    xml_esc(&format!("{origin}{}", r.urls.page(alt, rel)))
+                ));
             }
         }
         s.push_str("</url>\n");
@@ -79,7 +125,11 @@ fn feed(r: &Renderer, lang: Lang, origin: &str) -> String {
     let t = &c.corpus.theme.i18n[&lang].strings;
     let mut docs: Vec<(&crate::types::Slug, &crate::validate::DocMeta)> = c.meta.iter().collect();
     docs.sort_by(|a, b| b.1.date.cmp(&a.1.date).then(a.0.cmp(b.0)));
-    let updated = docs.iter().filter_map(|(_, m)| m.date.clone()).max().unwrap_or_else(|| "1970-01-01".into());
+    let updated = docs
+        .iter()
+        .filter_map(|(_, m)| m.date.clone())
+        .max()
+        .unwrap_or_else(|| "1970-01-01".into());
     let home = format!("{origin}{}", r.urls.home(lang));
     let mut s = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}atom.xml\"/>\n<link href=\"{}\"/>\n<updated>{}T00:00:00Z</updated>\n<author><name>{}</name></author>\n",
@@ -87,8 +137,16 @@ fn feed(r: &Renderer, lang: Lang, origin: &str) -> String {
         xml_esc(t.get("site_title").map_or("", String::as_str))
     );
     for (slug, m) in docs {
-        let Some(doc) = c.corpus.documents.iter().find(|d| &d.slug == slug) else { continue };
-        let Some(ed) = doc.editions.get(&lang).or_else(|| doc.editions.values().next()) else { continue };
+        let Some(doc) = c.corpus.documents.iter().find(|d| &d.slug == slug) else {
+            continue;
+        };
+        let Some(ed) = doc
+            .editions
+            .get(&lang)
+            .or_else(|| doc.editions.values().next())
+        else {
+            continue;
+        };
         let url = format!("{origin}{}", r.urls.document(lang, slug));
         let title = match &m.symbol {
             Some(sym) => format!("{sym} — {}", ed.front.title),
@@ -118,7 +176,10 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
     let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for (path, bytes) in out.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
-        let set = id_re().captures_iter(&html).map(|c| c[1].to_string()).collect();
+        let set = id_re()
+            .captures_iter(&html)
+            .map(|c| c[1].to_string())
+            .collect();
         ids.insert(path.as_str(), set);
     }
     let mut problems = Vec::new();
@@ -134,7 +195,11 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
                 path.clone()
             } else if let Some(rel) = target.strip_prefix(base) {
                 let rel = rel.split('?').next().unwrap_or("");
-                if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() }
+                if rel.is_empty() || rel.ends_with('/') {
+                    format!("{rel}index.html")
+                } else {
+                    rel.to_string()
+                }
             } else {
                 continue; // external, or not under the site
             };
@@ -158,29 +223,42 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
 /// Writes `out` to `dest` atomically: a sibling temporary directory is filled, then renamed over
 /// `dest`. If anything fails, `dest` is untouched and the temporary directory removed.
 pub fn write_atomic(out: &Output, dest: &Path) -> Result<(), String> {
-    let parent = dest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = dest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let result = (|| -> Result<(), String> {
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
         }
-        std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        std::fs::create_dir_all(&tmp)
+            .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
         for (rel, bytes) in out {
             let path = tmp.join(rel);
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             }
-            std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
         if dest.exists() {
-            std::fs::rename(dest, &old).map_err(|e| format!("cannot replace {}: {e}", dest.display()))?;
+            std::fs::rename(dest, &old)
+                .map_err(|e| format!("cannot replace {}: {e}", dest.display()))?;
         }
         if let Err(e) = std::fs::rename(&tmp, dest) {
             // Put the previous site back before reporting.
             let _ = std::fs::rename(&old, dest);
-            return Err(format!("cannot move the new site into {}: {e}", dest.display()));
+            return Err(format!(
+                "cannot move the new site into {}: {e}",
+                dest.display()
+            ));
         }
         let _ = std::fs::remove_dir_all(&old);
         Ok(())
@@ -194,7 +272,13 @@ pub fn write_atomic(out: &Output, dest: &Path) -> Result<(), String> {
 /// The directory written by `write_atomic` for `dest`, for tests.
 pub fn temp_dir_for(dest: &Path) -> PathBuf {
     let parent = dest.parent().unwrap_or(Path::new("."));
-    parent.join(format!(".{}.tmp-{}", dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), std::process::id()))
+    parent.join(format!(
+        ".{}.tmp-{}",
+        dest.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ))
 }
 
 #[cfg(test)]
@@ -207,10 +291,13 @@ mod tests {
         out.insert("fr/index.html".into(), b"<a href=\"/fr/a/\">a</a><a href=\"/fr/a/#p1\">p1</a><a href=\"/fr/a/#p9\">p9</a><a href=\"/fr/b/\">b</a><a href=\"https://undocs.org/fr/A/78/76\">x</a><a href=\"#top\">t</a><p id=\"top\"></p>".to_vec());
         out.insert("fr/a/index.html".into(), b"<p id=\"p1\">x</p>".to_vec());
         let p = check_links(&out, "/");
-        assert_eq!(p, [
-            "fr/index.html: link to /fr/a/#p9: no element with id \"p9\"".to_string(),
-            "fr/index.html: link to /fr/b/: no such page".to_string(),
-        ]);
+        assert_eq!(
+            p,
+            [
+                "fr/index.html: link to /fr/a/#p9: no element with id \"p9\"".to_string(),
+                "fr/index.html: link to /fr/b/: no such page".to_string(),
+            ]
+        );
     }
 
     #[test]
@@ -221,7 +308,10 @@ mod tests {
         let mut out = Output::new();
         out.insert("a/index.html".into(), b"new".to_vec());
         write_atomic(&out, &dest).expect("write");
-        assert_eq!(std::fs::read(dest.join("a/index.html")).expect("read"), b"new");
+        assert_eq!(
+            std::fs::read(dest.join("a/index.html")).expect("read"),
+            b"new"
+        );
         assert!(!dest.join("stale").exists());
         assert!(!temp_dir_for(&dest).exists());
     }

@@ -10,39 +10,113 @@ use serde_json::{json, Value};
 /// Builds the index of one language from the validated, linked corpus.
 pub fn build_index(r: &Renderer, lang: Lang) -> Index {
     let c = &r.linked.checked;
-    let t = |k: &str| c.corpus.theme.i18n[&lang].strings.get(k).cloned().unwrap_or_else(|| k.to_string());
+    let t = |k: &str| {
+        c.corpus.theme.i18n[&lang]
+            .strings
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| k.to_string())
+    };
 
-    let groups: Vec<Label> = crate::validate::GROUPS.iter().map(|g| Label { id: g.to_string(), label: t(&format!("group_{g}")) }).collect();
-    let relations: Vec<Label> = Relation::ALL.iter().map(|rel| Label { id: rel.key().into(), label: t(&format!("relation_{}", rel.key())) }).collect();
-    let documents: Vec<DocEntry> = c.meta.iter().map(|(slug, m)| DocEntry {
-        id: slug.0.clone(),
-        label: m.symbol.as_ref().map(|s| s.0.clone()).unwrap_or_else(|| {
-            c.corpus.documents.iter().find(|d| &d.slug == slug).and_then(|d| d.editions.get(&lang).or_else(|| d.editions.values().next())).map(|e| e.front.title.clone()).unwrap_or_default()
-        }),
-        url: r.urls.document(lang, slug),
-    }).collect();
-    let topics: Vec<Label> = c.topics.iter().map(|tp| Label { id: tp.id.0.clone(), label: tp.label.get(&lang).cloned().unwrap_or_default() }).collect();
-    let stances: Vec<Label> = c.stance_labels.iter().map(|(s, l)| Label { id: s.0.clone(), label: l.get(&lang).cloned().unwrap_or_default() }).collect();
+    let groups: Vec<Label> = crate::validate::GROUPS
+        .iter()
+        .map(|g| Label {
+            id: g.to_string(),
+            label: t(&format!("group_{g}")),
+        })
+        .collect();
+    let relations: Vec<Label> = Relation::ALL
+        .iter()
+        .map(|rel| Label {
+            id: rel.key().into(),
+            label: t(&format!("relation_{}", rel.key())),
+        })
+        .collect();
+    let documents: Vec<DocEntry> = c
+        .meta
+        .iter()
+        .map(|(slug, m)| DocEntry {
+            id: slug.0.clone(),
+            label: m.symbol.as_ref().map(|s| s.0.clone()).unwrap_or_else(|| {
+                c.corpus
+                    .documents
+                    .iter()
+                    .find(|d| &d.slug == slug)
+                    .and_then(|d| d.editions.get(&lang).or_else(|| d.editions.values().next()))
+                    .map(|e| e.front.title.clone())
+                    .unwrap_or_default()
+            }),
+            url: r.urls.document(lang, slug),
+        })
+        .collect();
+    let topics: Vec<Label> = c
+        .topics
+        .iter()
+        .map(|tp| Label {
+            id: tp.id.0.clone(),
+            label: tp.label.get(&lang).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let stances: Vec<Label> = c
+        .stance_labels
+        .iter()
+        .map(|(s, l)| Label {
+            id: s.0.clone(),
+            label: l.get(&lang).cloned().unwrap_or_default(),
+        })
+        .collect();
 
     // States that appear in any fact or position, sorted by name in this language.
-    let mut ids: Vec<&crate::types::StateId> = c.states.keys()
-        .filter(|id| r.linked.facts.iter().any(|f| &f.state == *id) || c.positions.iter().any(|p| &p.state == *id))
+    let mut ids: Vec<&crate::types::StateId> = c
+        .states
+        .keys()
+        .filter(|id| {
+            r.linked.facts.iter().any(|f| &f.state == *id)
+                || c.positions.iter().any(|p| &p.state == *id)
+        })
         .collect();
     ids.sort_by_key(|id| sort_key(Some(c.states[*id].name(lang))));
     let pos = |v: &[Label], id: &str| v.iter().position(|l| l.id == id).unwrap_or(0) as u16;
-    let states: Vec<StateEntry> = ids.iter().map(|id| {
-        let s = &c.states[*id];
-        let mut rels: Vec<u16> = r.linked.facts.iter().filter(|f| &f.state == *id).map(|f| pos(&relations, f.relation.key())).collect();
-        rels.sort();
-        rels.dedup();
-        StateEntry { id: id.0.clone(), name: s.name(lang).to_string(), group: pos(&groups, &s.group), relations: rels, url: r.urls.state(lang, id) }
-    }).collect();
-    let state_ix = |id: &crate::types::StateId| ids.iter().position(|x| *x == id).unwrap_or(0) as u16;
-    let doc_ix = |slug: &crate::types::Slug| documents.iter().position(|d| d.id == slug.0).unwrap_or(0) as u16;
+    let states: Vec<StateEntry> = ids
+        .iter()
+        .map(|id| {
+            let s = &c.states[*id];
+            let mut rels: Vec<u16> = r
+                .linked
+                .facts
+                .iter()
+                .filter(|f| &f.state == *id)
+                .map(|f| pos(&relations, f.relation.key()))
+                .collect();
+            rels.sort();
+            rels.dedup();
+            StateEntry {
+                id: id.0.clone(),
+                name: s.name(lang).to_string(),
+                group: pos(&groups, &s.group),
+                relations: rels,
+                url: r.urls.state(lang, id),
+            }
+        })
+        .collect();
+    let state_ix =
+        |id: &crate::types::StateId| ids.iter().position(|x| *x == id).unwrap_or(0) as u16;
+    let doc_ix = |slug: &crate::types::Slug| {
+        documents.iter().position(|d| d.id == slug.0).unwrap_or(0) as u16
+    };
 
     let mut rows = Vec::new();
     for f in &r.linked.facts {
-        rows.push(Row { state: state_ix(&f.state), doc: doc_ix(&f.doc), relation: Some(pos(&relations, f.relation.key())), topic: None, stance: None, anchor: f.anchor.clone(), quote: String::new(), note: String::new() });
+        rows.push(Row {
+            state: state_ix(&f.state),
+            doc: doc_ix(&f.doc),
+            relation: Some(pos(&relations, f.relation.key())),
+            topic: None,
+            stance: None,
+            anchor: f.anchor.clone(),
+            quote: String::new(),
+            note: String::new(),
+        });
     }
     if let Some(doc) = &c.replies_doc {
         for p in &c.positions {
@@ -59,8 +133,26 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
         }
     }
     // Stable order: State name, then facts before stances, then topic order.
-    rows.sort_by_key(|row| (row.state, row.topic.is_some(), row.topic, row.relation, row.doc));
-    Index { version: INDEX_VERSION, lang: lang.code().into(), groups, relations, documents, topics, stances, states, rows }
+    rows.sort_by_key(|row| {
+        (
+            row.state,
+            row.topic.is_some(),
+            row.topic,
+            row.relation,
+            row.doc,
+        )
+    });
+    Index {
+        version: INDEX_VERSION,
+        lang: lang.code().into(),
+        groups,
+        relations,
+        documents,
+        topics,
+        stances,
+        states,
+        rows,
+    }
 }
 
 /// Facet values with their counts over the whole index (the view before any filter).
@@ -100,21 +192,40 @@ pub fn static_rows(index: &Index) -> Vec<Value> {
     }).collect()
 }
 
-pub const CSV_COLUMNS: [&str; 11] = ["state_id", "state", "group", "relation", "document", "topic_id", "topic", "stance_id", "stance", "quote", "url"];
+pub const CSV_COLUMNS: [&str; 11] = [
+    "state_id",
+    "state",
+    "group",
+    "relation",
+    "document",
+    "topic_id",
+    "topic",
+    "stance_id",
+    "stance",
+    "quote",
+    "url",
+];
 
 /// RFC 4180 CSV of the rows (absolute URLs, so the file is useful outside the site).
 pub fn to_csv(rows: &[Value], origin: &str) -> String {
     let mut out = CSV_COLUMNS.join(",");
     out.push_str("\r\n");
     for r in rows {
-        let cells: Vec<String> = CSV_COLUMNS.iter().map(|c| {
-            let v = match r.get(*c) {
-                Some(Value::String(s)) if *c == "url" => format!("{origin}{s}"),
-                Some(Value::String(s)) => s.clone(),
-                _ => String::new(),
-            };
-            if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
-        }).collect();
+        let cells: Vec<String> = CSV_COLUMNS
+            .iter()
+            .map(|c| {
+                let v = match r.get(*c) {
+                    Some(Value::String(s)) if *c == "url" => format!("{origin}{s}"),
+                    Some(Value::String(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                if v.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", v.replace('"', "\"\""))
+                } else {
+                    v
+                }
+            })
+            .collect();
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
@@ -122,16 +233,19 @@ pub fn to_csv(rows: &[Value], origin: &str) -> String {
 }
 
 pub fn to_json(rows: &[Value], origin: &str, version: &str, licence: &str, lang: Lang) -> String {
-    let rows: Vec<Value> = rows.iter().map(|r| {
-        let mut r = r.clone();
-        if let Some(u) = r.get("url").and_then(Value::as_str) {
-            r["url"] = json!(format!("{origin}{u}"));
-        }
-        if let Some(u) = r.get("state_url").and_then(Value::as_str) {
-            r["state_url"] = json!(format!("{origin}{u}"));
-        }
-        r
-    }).collect();
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if let Some(u) = r.get("url").and_then(Value::as_str) {
+                r["url"] = json!(format!("{origin}{u}"));
+            }
+            if let Some(u) = r.get("state_url").and_then(Value::as_str) {
+                r["state_url"] = json!(format!("{origin}{u}"));
+            }
+            r
+        })
+        .collect();
     let doc = json!({"version": version, "licence": licence, "language": lang.code(), "columns": CSV_COLUMNS, "rows": rows});
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
@@ -142,9 +256,14 @@ mod tests {
 
     #[test]
     fn csv_quotes_per_rfc4180() {
-        let rows = vec![json!({"state_id": "fra", "state": "France", "quote": "il dit « oui, \"vraiment\" »", "url": "/fr/x/#p1"})];
+        let rows = vec![
+            json!({"state_id": "fra", "state": "France", "quote": "il dit « oui, \"vraiment\" »", "url": "/fr/x/#p1"}),
+        ];
         let csv = to_csv(&rows, "https://h");
         let line = csv.lines().nth(1).unwrap_or_default();
-        assert_eq!(line, "fra,France,,,,,,,,\"il dit « oui, \"\"vraiment\"\" »\",https://h/fr/x/#p1");
+        assert_eq!(
+            line,
+            "fra,France,,,,,,,,\"il dit « oui, \"\"vraiment\"\" »\",https://h/fr/x/#p1"
+        );
     }
 }

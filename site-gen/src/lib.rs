@@ -46,13 +46,22 @@ impl BuildReport {
     pub fn summary(&self) -> String {
         format!(
             "Built {} pages (fr {}, en {}), {} file(s) in all, {} warning(s), in {} ms.",
-            self.pages[0] + self.pages[1], self.pages[0], self.pages[1], self.files.len(), self.warnings.len(), self.millis
+            self.pages[0] + self.pages[1],
+            self.pages[0],
+            self.pages[1],
+            self.files.len(),
+            self.warnings.len(),
+            self.millis
         )
     }
 }
 
 /// Everything before writing: the complete site in memory, or every problem found.
-pub fn generate(root: &Path, base_url: Option<&str>, explorer_pkg: Option<&Path>) -> Result<(render::Output, Vec<String>), Diagnostics> {
+pub fn generate(
+    root: &Path,
+    base_url: Option<&str>,
+    explorer_pkg: Option<&Path>,
+) -> Result<(render::Output, Vec<String>), Diagnostics> {
     let mut corpus = load::load(root)?;
     if let Some(url) = base_url {
         corpus.config.base_url = url.to_string();
@@ -61,7 +70,9 @@ pub fn generate(root: &Path, base_url: Option<&str>, explorer_pkg: Option<&Path>
     let warnings = checked
         .missing_translations
         .iter()
-        .map(|(page, lang)| format!("{page}: no {lang} edition; the other language is shown with a notice"))
+        .map(|(page, lang)| {
+            format!("{page}: no {lang} edition; the other language is shown with a notice")
+        })
         .collect();
     let linked = link::link(checked);
     let renderer = render::Renderer::new(&linked)?;
@@ -71,8 +82,12 @@ pub fn generate(root: &Path, base_url: Option<&str>, explorer_pkg: Option<&Path>
     if !broken.is_empty() {
         let mut d = Diagnostics::default();
         for b in broken {
-            d.error(&root.join("public"), 0, format!("broken internal link: {b}"),
-                "fix the link or the anchor in the content, or the template that produced it");
+            d.error(
+                &root.join("public"),
+                0,
+                format!("broken internal link: {b}"),
+                "fix the link or the anchor in the content, or the template that produced it",
+            );
         }
         return Err(d);
     }
@@ -96,9 +111,18 @@ impl std::fmt::Display for BuildError {
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let (out, warnings) = generate(&opts.root, opts.base_url.as_deref(), opts.explorer_pkg.as_deref()).map_err(BuildError::Input)?;
+    let (out, warnings) = generate(
+        &opts.root,
+        opts.base_url.as_deref(),
+        opts.explorer_pkg.as_deref(),
+    )
+    .map_err(BuildError::Input)?;
     emit::write_atomic(&out, &opts.output).map_err(BuildError::Write)?;
-    let count = |l: &str| out.keys().filter(|k| k.starts_with(&format!("{l}/")) && k.ends_with(".html")).count();
+    let count = |l: &str| {
+        out.keys()
+            .filter(|k| k.starts_with(&format!("{l}/")) && k.ends_with(".html"))
+            .count()
+    };
     Ok(BuildReport {
         pages: [count("fr"), count("en")],
         files: out.keys().cloned().collect(),

@@ -18,7 +18,11 @@ pub enum Relation {
 }
 
 impl Relation {
-    pub const ALL: [Relation; 3] = [Relation::Sponsor, Relation::PoaCoauthor, Relation::Respondent];
+    pub const ALL: [Relation; 3] = [
+        Relation::Sponsor,
+        Relation::PoaCoauthor,
+        Relation::Respondent,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -78,13 +82,18 @@ pub fn link(checked: Checked) -> Linked {
             .collect();
         matchers.insert(lang, StateMatcher::new(&names));
     }
-    let by_symbol: BTreeMap<Symbol, Slug> =
-        checked.meta.iter().filter_map(|(slug, m)| m.symbol.clone().map(|s| (s, slug.clone()))).collect();
+    let by_symbol: BTreeMap<Symbol, Slug> = checked
+        .meta
+        .iter()
+        .filter_map(|(slug, m)| m.symbol.clone().map(|s| (s, slug.clone())))
+        .collect();
 
     let mut cites = BTreeMap::new();
     let mut cited_by: BTreeMap<Symbol, BTreeSet<Slug>> = BTreeMap::new();
     for (slug, meta) in &checked.meta {
-        let Some(scan) = checked.scans.get(&(slug.clone(), meta.source_lang)) else { continue };
+        let Some(scan) = checked.scans.get(&(slug.clone(), meta.source_lang)) else {
+            continue;
+        };
         let mut list: Vec<Symbol> = Vec::new();
         for sym in symbols_in(scan, &matchers[&meta.source_lang]) {
             if Some(&sym) != meta.symbol.as_ref() && !list.contains(&sym) {
@@ -99,9 +108,24 @@ pub fn link(checked: Checked) -> Linked {
 
     let mut facts = Vec::new();
     for (slug, m) in &checked.meta {
-        facts.extend(m.sponsors.iter().map(|s| Fact { state: s.clone(), relation: Relation::Sponsor, doc: slug.clone(), anchor: "sponsors".into() }));
-        facts.extend(m.poa_coauthors.iter().map(|s| Fact { state: s.clone(), relation: Relation::PoaCoauthor, doc: slug.clone(), anchor: "fn-8".into() }));
-        facts.extend(m.replies.iter().map(|r| Fact { state: r.state.clone(), relation: Relation::Respondent, doc: slug.clone(), anchor: r.state.0.clone() }));
+        facts.extend(m.sponsors.iter().map(|s| Fact {
+            state: s.clone(),
+            relation: Relation::Sponsor,
+            doc: slug.clone(),
+            anchor: "sponsors".into(),
+        }));
+        facts.extend(m.poa_coauthors.iter().map(|s| Fact {
+            state: s.clone(),
+            relation: Relation::PoaCoauthor,
+            doc: slug.clone(),
+            anchor: "fn-8".into(),
+        }));
+        facts.extend(m.replies.iter().map(|r| Fact {
+            state: r.state.clone(),
+            relation: Relation::Respondent,
+            doc: slug.clone(),
+            anchor: r.state.0.clone(),
+        }));
     }
 
     let mut timeline = BTreeMap::new();
@@ -112,11 +136,23 @@ pub fn link(checked: Checked) -> Linked {
                 recalls.extend(recalls_in(scan, lang, slug));
             }
         }
-        recalls.sort_by(|a, b| symbol_order(&a.symbol).cmp(&symbol_order(&b.symbol)).then(a.doc.cmp(&b.doc)));
+        recalls.sort_by(|a, b| {
+            symbol_order(&a.symbol)
+                .cmp(&symbol_order(&b.symbol))
+                .then(a.doc.cmp(&b.doc))
+        });
         timeline.insert(lang, recalls);
     }
 
-    Linked { checked, matchers, by_symbol, cites, cited_by, facts, timeline }
+    Linked {
+        checked,
+        matchers,
+        by_symbol,
+        cites,
+        cited_by,
+        facts,
+        timeline,
+    }
 }
 
 fn symbols_in(scan: &Scan, matcher: &StateMatcher) -> Vec<Symbol> {
@@ -134,7 +170,11 @@ fn symbols_in(scan: &Scan, matcher: &StateMatcher) -> Vec<Symbol> {
 /// Sort key for resolution symbols: session, then number (so 9/… precedes 43/…).
 pub fn symbol_order(s: &Symbol) -> (u32, u32, String) {
     let nums: Vec<u32> = s.0.split('/').filter_map(|p| p.parse().ok()).collect();
-    (nums.first().copied().unwrap_or(u32::MAX), nums.get(1).copied().unwrap_or(0), s.0.clone())
+    (
+        nums.first().copied().unwrap_or(u32::MAX),
+        nums.get(1).copied().unwrap_or(0),
+        s.0.clone(),
+    )
 }
 
 fn date_re(lang: Lang) -> &'static Regex {
@@ -156,7 +196,9 @@ fn recalls_in(scan: &Scan, lang: Lang, slug: &Slug) -> Vec<Recall> {
     let empty = StateMatcher::new(&[]);
     for b in &scan.blocks {
         for m in find_all(&b.text, &b.text, &empty) {
-            let MentionKind::Symbol(sym) = m.kind else { continue };
+            let MentionKind::Symbol(sym) = m.kind else {
+                continue;
+            };
             if !sym.0.starts_with("A/RES/") {
                 continue;
             }
@@ -182,13 +224,19 @@ mod tests {
     fn recalls_with_shared_dates() {
         let s = scan("{#pp1} Rappelant ses résolutions 43/78 H du 7 décembre 1988, 74/28 et 74/29 du 12 décembre 2019 et 77/37 du 7 décembre 2022,\n");
         let r = recalls_in(&s, Lang::Fr, &Slug::from("x"));
-        let got: Vec<(String, String)> = r.iter().map(|r| (r.symbol.0.clone(), r.date_text.clone())).collect();
-        assert_eq!(got, [
-            ("A/RES/43/78".to_string(), "7 décembre 1988".to_string()),
-            ("A/RES/74/28".to_string(), "12 décembre 2019".to_string()),
-            ("A/RES/74/29".to_string(), "12 décembre 2019".to_string()),
-            ("A/RES/77/37".to_string(), "7 décembre 2022".to_string()),
-        ]);
+        let got: Vec<(String, String)> = r
+            .iter()
+            .map(|r| (r.symbol.0.clone(), r.date_text.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A/RES/43/78".to_string(), "7 décembre 1988".to_string()),
+                ("A/RES/74/28".to_string(), "12 décembre 2019".to_string()),
+                ("A/RES/74/29".to_string(), "12 décembre 2019".to_string()),
+                ("A/RES/77/37".to_string(), "7 décembre 2022".to_string()),
+            ]
+        );
     }
 
     #[test]
@@ -202,7 +250,11 @@ mod tests {
 
     #[test]
     fn symbol_order_is_numeric() {
-        let mut v = vec![Symbol::from("A/RES/77/37"), Symbol::from("A/RES/9/1"), Symbol::from("A/RES/43/78")];
+        let mut v = [
+            Symbol::from("A/RES/77/37"),
+            Symbol::from("A/RES/9/1"),
+            Symbol::from("A/RES/43/78"),
+        ];
         v.sort_by_key(symbol_order);
         assert_eq!(v[0].0, "A/RES/9/1");
         assert_eq!(v[2].0, "A/RES/77/37");

@@ -276,21 +276,60 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
         for (kind, dir) in [("documents", true), ("pages", false)] {
             let base = content.join(lang.code()).join(kind);
             for path in markdown_files(&base, &mut diags) {
-                let Some(text) = read_text(&path, &mut diags) else { continue };
-                let slug = Slug(path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+                let Some(text) = read_text(&path, &mut diags) else {
+                    continue;
+                };
+                let slug = Slug(
+                    path.file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                );
                 if !crate::types::is_valid_anchor(slug.as_str()) {
-                    diags.error(&path, 0, format!("file name '{slug}' is not a valid page slug"),
-                        "use lowercase letters, digits and hyphens only, e.g. a-78-76.md");
+                    diags.error(
+                        &path,
+                        0,
+                        format!("file name '{slug}' is not a valid page slug"),
+                        "use lowercase letters, digits and hyphens only, e.g. a-78-76.md",
+                    );
                     continue;
                 }
                 if dir {
-                    if let Some((front, source)) = parse_front::<DocFront>(&path, &text, &mut diags) {
-                        documents.entry(slug.clone()).or_insert_with(|| Document { slug, editions: BTreeMap::new() })
-                            .editions.insert(lang, Edition { lang, front, source });
+                    if let Some((front, source)) = parse_front::<DocFront>(&path, &text, &mut diags)
+                    {
+                        documents
+                            .entry(slug.clone())
+                            .or_insert_with(|| Document {
+                                slug,
+                                editions: BTreeMap::new(),
+                            })
+                            .editions
+                            .insert(
+                                lang,
+                                Edition {
+                                    lang,
+                                    front,
+                                    source,
+                                },
+                            );
                     }
-                } else if let Some((front, source)) = parse_front::<PageFront>(&path, &text, &mut diags) {
-                    pages.entry(slug.clone()).or_insert_with(|| Page { slug, editions: BTreeMap::new() })
-                        .editions.insert(lang, Edition { lang, front, source });
+                } else if let Some((front, source)) =
+                    parse_front::<PageFront>(&path, &text, &mut diags)
+                {
+                    pages
+                        .entry(slug.clone())
+                        .or_insert_with(|| Page {
+                            slug,
+                            editions: BTreeMap::new(),
+                        })
+                        .editions
+                        .insert(
+                            lang,
+                            Edition {
+                                lang,
+                                front,
+                                source,
+                            },
+                        );
                 }
             }
         }
@@ -304,8 +343,21 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
             if let Some(text) = read_text(&path, &mut diags) {
                 if let Some((front, source)) = parse_front::<PageFront>(&path, &text, &mut diags) {
                     let slug = Slug::from("corrections");
-                    pages.entry(slug.clone()).or_insert_with(|| Page { slug, editions: BTreeMap::new() })
-                        .editions.insert(lang, Edition { lang, front, source });
+                    pages
+                        .entry(slug.clone())
+                        .or_insert_with(|| Page {
+                            slug,
+                            editions: BTreeMap::new(),
+                        })
+                        .editions
+                        .insert(
+                            lang,
+                            Edition {
+                                lang,
+                                front,
+                                source,
+                            },
+                        );
                 }
             }
         }
@@ -349,12 +401,22 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
         Ok(text) => match toml::from_str::<SiteConfig>(&text) {
             Ok(c) => c,
             Err(e) => {
-                diags.error(&path, toml_line(&text, &e), toml_message(&e), "see README.md, section Configuration");
+                diags.error(
+                    &path,
+                    toml_line(&text, &e),
+                    toml_message(&e),
+                    "see README.md, section Configuration",
+                );
                 SiteConfig::default()
             }
         },
         Err(_) => {
-            diags.error(&path, 0, "site.toml is missing", "create it with base_url = \"https://your.host/\"");
+            diags.error(
+                &path,
+                0,
+                "site.toml is missing",
+                "create it with base_url = \"https://your.host/\"",
+            );
             SiteConfig::default()
         }
     }
@@ -370,16 +432,31 @@ fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf
         return Vec::new();
     }
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         match entry {
             Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == ext) => {
                 out.push(e.path().to_path_buf())
             }
             Ok(_) => {}
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
-                let what = if e.loop_ancestor().is_some() { "symbolic link loop" } else { "unreadable entry" };
-                diags.error(&path, 0, format!("{what}: {e}"), "remove or fix the link; content must be a tree of plain files");
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.to_path_buf());
+                let what = if e.loop_ancestor().is_some() {
+                    "symbolic link loop"
+                } else {
+                    "unreadable entry"
+                };
+                diags.error(
+                    &path,
+                    0,
+                    format!("{what}: {e}"),
+                    "remove or fix the link; content must be a tree of plain files",
+                );
             }
         }
     }
@@ -390,20 +467,34 @@ fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf
 pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
-        diags.error(path, 0, format!("file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit"),
-            "split the document or remove pasted binary data");
+        diags.error(
+            path,
+            0,
+            format!("file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit"),
+            "split the document or remove pasted binary data",
+        );
         return None;
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            diags.error(path, 0, format!("cannot read file: {e}"), "check its permissions");
+            diags.error(
+                path,
+                0,
+                format!("cannot read file: {e}"),
+                "check its permissions",
+            );
             return None;
         }
     };
     match String::from_utf8(bytes) {
         Ok(t) if t.trim().is_empty() => {
-            diags.error(path, 1, "file is empty", "add front matter and content, or delete the file");
+            diags.error(
+                path,
+                1,
+                "file is empty",
+                "add front matter and content, or delete the file",
+            );
             None
         }
         Ok(t) => Some(t.replace("\r\n", "\n")),
@@ -418,24 +509,57 @@ pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
 }
 
 /// Splits `+++` front matter from the body and deserialises it.
-pub fn parse_front<F: DeserializeOwned>(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<(F, Source)> {
+pub fn parse_front<F: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<(F, Source)> {
     let Some(rest) = text.strip_prefix("+++\n") else {
-        diags.error(path, 1, "missing front matter", "start the file with a line '+++', the TOML fields, then '+++'");
+        diags.error(
+            path,
+            1,
+            "missing front matter",
+            "start the file with a line '+++', the TOML fields, then '+++'",
+        );
         return None;
     };
     let Some(end) = find_closing(rest) else {
-        diags.error(path, 1, "front matter is not closed", "add a line '+++' after the last front matter field");
+        diags.error(
+            path,
+            1,
+            "front matter is not closed",
+            "add a line '+++' after the last front matter field",
+        );
         return None;
     };
     let front_text = &rest[..end];
     let body_start = 4 + end + "+++".len();
-    let body = text[body_start..].strip_prefix('\n').unwrap_or(&text[body_start..]);
+    let body = text[body_start..]
+        .strip_prefix('\n')
+        .unwrap_or(&text[body_start..]);
     let body_line_offset = line_of(text, text.len() - body.len()) - 1;
     match toml::from_str::<F>(front_text) {
-        Ok(front) => Some((front, Source { path: path.to_path_buf(), body: body.to_string(), body_line_offset })),
+        Ok(front) => Some((
+            front,
+            Source {
+                path: path.to_path_buf(),
+                body: body.to_string(),
+                body_line_offset,
+            },
+        )),
         Err(e) => {
-            // +1: the opening '+++' line.
-            diags.error(path, toml_line(front_text, &e) + 1, toml_message(&e), front_hint(&e));
+            // +1: the opening '+++' line. A missing field has no line of its own: point at the start.
+            let missing = e.message().trim().starts_with("missing field");
+            diags.error(
+                path,
+                if missing {
+                    1
+                } else {
+                    toml_line(front_text, &e) + 1
+                },
+                toml_message(&e),
+                front_hint(&e),
+            );
             None
         }
     }
@@ -445,17 +569,34 @@ fn find_closing(rest: &str) -> Option<usize> {
     if rest.starts_with("+++\n") || rest == "+++" {
         return Some(0);
     }
-    rest.find("\n+++\n").map(|i| i + 1).or_else(|| rest.ends_with("\n+++").then(|| rest.len() - 3))
+    rest.find("\n+++\n")
+        .map(|i| i + 1)
+        .or_else(|| rest.ends_with("\n+++").then(|| rest.len() - 3))
 }
 
 const DOC_FIELDS: &[&str] = &[
-    "title", "symbol", "kind", "date", "session", "agenda_item", "organ", "original_language", "sponsors",
-    "poa_coauthors", "replies", "translation", "description", "weight",
+    "title",
+    "symbol",
+    "kind",
+    "date",
+    "session",
+    "agenda_item",
+    "organ",
+    "original_language",
+    "sponsors",
+    "poa_coauthors",
+    "replies",
+    "translation",
+    "description",
+    "weight",
 ];
 
 fn front_hint(e: &toml::de::Error) -> String {
     let msg = e.message();
-    if let Some(field) = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+    if let Some(field) = msg
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
         if let Some(s) = suggest(field, DOC_FIELDS.iter().copied()) {
             return format!("did you mean `{s}`?");
         }
@@ -477,14 +618,28 @@ pub fn toml_message(e: &toml::de::Error) -> String {
 
 fn load_data<T: DeserializeOwned>(path: &Path, diags: &mut Diagnostics) -> Option<DataFile<T>> {
     if !path.exists() {
-        diags.error(path, 0, "data file is missing", "restore it from the repository");
+        diags.error(
+            path,
+            0,
+            "data file is missing",
+            "restore it from the repository",
+        );
         return None;
     }
     let text = read_text(path, diags)?;
     match toml::from_str::<T>(&text) {
-        Ok(data) => Some(DataFile { path: path.to_path_buf(), text, data }),
+        Ok(data) => Some(DataFile {
+            path: path.to_path_buf(),
+            text,
+            data,
+        }),
         Err(e) => {
-            diags.error(path, toml_line(&text, &e), toml_message(&e), "fix the TOML; see docs/content-format.md");
+            diags.error(
+                path,
+                toml_line(&text, &e),
+                toml_message(&e),
+                "fix the TOML; see docs/content-format.md",
+            );
             None
         }
     }
@@ -496,28 +651,49 @@ fn load_theme(dir: &Path, diags: &mut Diagnostics) -> Option<Theme> {
         .into_iter()
         .chain(files_with_ext(&dir.join("templates"), "xml", diags))
     {
-        let Some(text) = read_text(&path, diags) else { continue };
-        let name = path.strip_prefix(dir.join("templates")).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        let Some(text) = read_text(&path, diags) else {
+            continue;
+        };
+        let name = path
+            .strip_prefix(dir.join("templates"))
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
         templates.push((name, path, text));
     }
     let mut i18n = BTreeMap::new();
     for lang in Lang::ALL {
         let path = dir.join("i18n").join(format!("{}.toml", lang.code()));
-        let Some(text) = read_text(&path, diags) else { continue };
+        let Some(text) = read_text(&path, diags) else {
+            continue;
+        };
         match toml::from_str::<BTreeMap<String, String>>(&text) {
             Ok(strings) => {
                 i18n.insert(lang, I18n { path, strings });
             }
-            Err(e) => diags.error(&path, toml_line(&text, &e), toml_message(&e),
-                "UI strings are flat `key = \"text\"` pairs"),
+            Err(e) => diags.error(
+                &path,
+                toml_line(&text, &e),
+                toml_message(&e),
+                "UI strings are flat `key = \"text\"` pairs",
+            ),
         }
     }
     let mut assets = Vec::new();
     let static_dir = dir.join("static");
     if static_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(&static_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(&static_dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+                let rel = entry
+                    .path()
+                    .strip_prefix(&static_dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 match std::fs::read(entry.path()) {
                     Ok(bytes) => assets.push((rel, bytes)),
                     Err(e) => diags.error(entry.path(), 0, format!("cannot read: {e}"), ""),
@@ -526,10 +702,20 @@ fn load_theme(dir: &Path, diags: &mut Diagnostics) -> Option<Theme> {
         }
     }
     if templates.is_empty() {
-        diags.error(dir, 0, "theme has no templates", "the theme must have a templates/ folder");
+        diags.error(
+            dir,
+            0,
+            "theme has no templates",
+            "the theme must have a templates/ folder",
+        );
         return None;
     }
-    Some(Theme { dir: dir.to_path_buf(), templates, i18n, assets })
+    Some(Theme {
+        dir: dir.to_path_buf(),
+        templates,
+        i18n,
+        assets,
+    })
 }
 
 #[cfg(test)]
@@ -558,7 +744,9 @@ mod tests {
     #[test]
     fn unterminated_front_matter() {
         let mut d = Diagnostics::default();
-        assert!(parse_front::<PageFront>(Path::new("x.md"), "+++\ntitle = \"T\"\n", &mut d).is_none());
+        assert!(
+            parse_front::<PageFront>(Path::new("x.md"), "+++\ntitle = \"T\"\n", &mut d).is_none()
+        );
         assert!(d.0[0].message.contains("not closed"));
     }
 }

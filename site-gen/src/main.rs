@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "site-gen", version, about = "Build the bilingual UN ICT-security documentation site")]
+#[command(
+    name = "site-gen",
+    version,
+    about = "Build the bilingual UN ICT-security documentation site"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -47,8 +51,19 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { root, output, explorer_pkg, base_url, verbose } => {
-            let opts = site_gen::BuildOptions { root, output, explorer_pkg, base_url };
+        Command::Build {
+            root,
+            output,
+            explorer_pkg,
+            base_url,
+            verbose,
+        } => {
+            let opts = site_gen::BuildOptions {
+                root,
+                output,
+                explorer_pkg,
+                base_url,
+            };
             match site_gen::build(&opts) {
                 Ok(report) => {
                     for w in &report.warnings {
@@ -73,7 +88,10 @@ fn main() -> ExitCode {
                 for w in &warnings {
                     println!("missing translation: {w}");
                 }
-                println!("Content is valid; {} missing translation(s).", warnings.len());
+                println!(
+                    "Content is valid; {} missing translation(s).",
+                    warnings.len()
+                );
                 ExitCode::SUCCESS
             }
             Err(d) => {
@@ -81,7 +99,11 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Serve { root, port, explorer_pkg } => match site_gen::serve::serve(&root, port, explorer_pkg.as_deref()) {
+        Command::Serve {
+            root,
+            port,
+            explorer_pkg,
+        } => match site_gen::serve::serve(&root, port, explorer_pkg.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -45,6 +45,8 @@ pub struct Scan {
     pub footnote_defs: Vec<(String, usize)>,
     /// Shape of each table: (rows including the header row, columns).
     pub tables: Vec<(usize, usize)>,
+    /// `[^label]` left as text: pulldown-cmark only makes a reference when the note is defined.
+    pub undefined_refs: Vec<(String, usize)>,
     /// Malformed attribute markers: (offset, marker text).
     pub bad_markers: Vec<(usize, String)>,
 }
@@ -55,7 +57,10 @@ impl Scan {
     }
 
     pub fn text_at(&self, id: &str) -> Option<&str> {
-        self.blocks.iter().find(|b| b.id.as_deref() == Some(id)).map(|b| b.text.as_str())
+        self.blocks
+            .iter()
+            .find(|b| b.id.as_deref() == Some(id))
+            .map(|b| b.text.as_str())
     }
 }
 
@@ -104,13 +109,29 @@ pub fn scan(body: &str) -> Scan {
     let finish = |scan: &mut Scan, current: &mut Option<usize>, buf: &mut String| {
         if let Some(i) = current.take() {
             scan.blocks[i].text = collapse_ws(buf);
+            // pulldown-cmark only makes a reference of `[^label]` when the note is defined;
+            // otherwise the marker stays in the text, which is how we catch it.
+            let mut rest = buf.as_str();
+            while let Some(k) = rest.find("[^") {
+                let after = &rest[k + 2..];
+                match after.find(']') {
+                    Some(j) if j > 0 && !after[..j].contains(char::is_whitespace) => {
+                        scan.undefined_refs
+                            .push((after[..j].to_string(), scan.blocks[i].offset));
+                        rest = &after[j..];
+                    }
+                    _ => break,
+                }
+            }
         }
         buf.clear();
     };
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 finish(&mut scan, &mut current, &mut text_buf);
                 scan.blocks.push(Block {
                     kind: BlockKind::Heading(heading_level(level)),
@@ -126,7 +147,8 @@ pub fn scan(body: &str) -> Scan {
             Event::Start(Tag::Item) => {
                 finish(&mut scan, &mut current, &mut text_buf);
                 depth_in_item += 1;
-                scan.blocks.push(new_block(BlockKind::Item, range.start, in_footnote));
+                scan.blocks
+                    .push(new_block(BlockKind::Item, range.start, in_footnote));
                 current = Some(scan.blocks.len() - 1);
                 awaiting_marker = true;
             }
@@ -140,7 +162,8 @@ pub fn scan(body: &str) -> Scan {
                     continue;
                 }
                 finish(&mut scan, &mut current, &mut text_buf);
-                scan.blocks.push(new_block(BlockKind::Paragraph, range.start, in_footnote));
+                scan.blocks
+                    .push(new_block(BlockKind::Paragraph, range.start, in_footnote));
                 current = Some(scan.blocks.len() - 1);
                 awaiting_marker = true;
             }
@@ -160,7 +183,9 @@ pub fn scan(body: &str) -> Scan {
                 finish(&mut scan, &mut current, &mut text_buf);
                 in_footnote = false;
             }
-            Event::FootnoteReference(label) => scan.footnote_refs.push((label.to_string(), range.start)),
+            Event::FootnoteReference(label) => {
+                scan.footnote_refs.push((label.to_string(), range.start))
+            }
             Event::Start(Tag::Table(aligns)) => {
                 finish(&mut scan, &mut current, &mut text_buf);
                 table_rows = 0;
@@ -193,7 +218,9 @@ pub fn scan(body: &str) -> Scan {
                                 }
                                 t = &t[used..];
                             }
-                            None => scan.bad_markers.push((range.start, t.chars().take(40).collect())),
+                            None => scan
+                                .bad_markers
+                                .push((range.start, t.chars().take(40).collect())),
                         }
                     }
                 }
@@ -213,7 +240,10 @@ pub fn scan(body: &str) -> Scan {
                 }
             }
             _ => {
-                if !matches!(event, Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. }) | Event::End(_)) {
+                if !matches!(
+                    event,
+                    Event::Start(Tag::Emphasis | Tag::Strong | Tag::Link { .. }) | Event::End(_)
+                ) {
                     awaiting_marker = false;
                 }
             }
@@ -224,7 +254,14 @@ pub fn scan(body: &str) -> Scan {
 }
 
 fn new_block(kind: BlockKind, offset: usize, in_footnote: bool) -> Block {
-    Block { kind, id: None, classes: Vec::new(), text: String::new(), offset, in_footnote }
+    Block {
+        kind,
+        id: None,
+        classes: Vec::new(),
+        text: String::new(),
+        offset,
+        in_footnote,
+    }
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -232,7 +269,10 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 fn is_br(html: &str) -> bool {
-    matches!(html.trim().to_ascii_lowercase().as_str(), "<br>" | "<br/>" | "<br />")
+    matches!(
+        html.trim().to_ascii_lowercase().as_str(),
+        "<br>" | "<br/>" | "<br />"
+    )
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -322,7 +362,9 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
         match event {
             Event::Start(Tag::Paragraph) => {
                 block_text.clear();
-                if item_depth > 0 && matches!(events.get(i.wrapping_sub(1)), Some(Event::Start(Tag::Item))) {
+                if item_depth > 0
+                    && matches!(events.get(i.wrapping_sub(1)), Some(Event::Start(Tag::Item)))
+                {
                     w!("<p>");
                 } else {
                     let (id, classes, skip) = marker_ahead(&events, i);
@@ -330,7 +372,15 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     if let Some(id) = &id {
                         pending_permalink(&mut used_ids, id);
                     }
-                    i = emit_marker_rest(&events, i, skip, linker, &mut block_text, &mut note_buf, &mut out);
+                    i = emit_marker_rest(
+                        &events,
+                        i,
+                        skip,
+                        linker,
+                        &mut block_text,
+                        &mut note_buf,
+                        &mut out,
+                    );
                     if let Some(id) = id {
                         // The permalink is written at the paragraph's end (see End(Paragraph)).
                         stack_permalink(&mut out, &mut note_buf, &id, linker, true);
@@ -338,7 +388,10 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 }
             }
             Event::End(TagEnd::Paragraph) => {
-                let target = match note_buf.as_mut() { Some((_, b)) => b, None => &mut out };
+                let target = match note_buf.as_mut() {
+                    Some((_, b)) => b,
+                    None => &mut out,
+                };
                 close_with_permalink(target, "</p>");
             }
             Event::Start(Tag::Item) => {
@@ -346,28 +399,46 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 block_text.clear();
                 let (id, classes, skip) = marker_ahead(&events, i);
                 w!("<li{}>", attrs(id.as_deref(), &classes));
-                i = emit_marker_rest(&events, i, skip, linker, &mut block_text, &mut note_buf, &mut out);
+                i = emit_marker_rest(
+                    &events,
+                    i,
+                    skip,
+                    linker,
+                    &mut block_text,
+                    &mut note_buf,
+                    &mut out,
+                );
                 if let Some(id) = id {
                     stack_permalink(&mut out, &mut note_buf, &id, linker, true);
                 }
             }
             Event::End(TagEnd::Item) => {
                 item_depth -= 1;
-                let target = match note_buf.as_mut() { Some((_, b)) => b, None => &mut out };
+                let target = match note_buf.as_mut() {
+                    Some((_, b)) => b,
+                    None => &mut out,
+                };
                 close_with_permalink(target, "</li>\n");
             }
             Event::Start(Tag::List(Some(n))) => {
-                if *n == 1 { w!("<ol>\n") } else { w!("<ol start=\"{n}\">\n") }
+                if *n == 1 {
+                    w!("<ol>\n")
+                } else {
+                    w!("<ol start=\"{n}\">\n")
+                }
             }
             Event::Start(Tag::List(None)) => w!("<ul>\n"),
             Event::End(TagEnd::List(true)) => w!("</ol>\n"),
             Event::End(TagEnd::List(false)) => w!("</ul>\n"),
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 block_text.clear();
                 let lvl = heading_level(*level);
-                let id = id.as_ref().map(|s| s.to_string()).or_else(|| {
-                    auto_ids.then(|| heading_slug(&events[i + 1..]))
-                });
+                let id = id
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .or_else(|| auto_ids.then(|| heading_slug(&events[i + 1..])));
                 let id = id.map(|id| unique_id(&mut used_ids, id));
                 let classes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
                 w!("<h{lvl}{}>", attrs(id.as_deref(), &classes));
@@ -377,9 +448,17 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 let lvl = heading_level(*level);
                 if let Some((l, id, text)) = heading.take() {
                     if !id.is_empty() {
-                        w!(" <a class=\"permalink\" href=\"#{}\" aria-label=\"{}\">#</a>", esc(&id), esc(linker.permalink_label()));
+                        w!(
+                            " <a class=\"permalink\" href=\"#{}\" aria-label=\"{}\">#</a>",
+                            esc(&id),
+                            esc(linker.permalink_label())
+                        );
                         if note_buf.is_none() && (2..=4).contains(&l) {
-                            toc.push(TocEntry { level: l, id, text: collapse_ws(&text) });
+                            toc.push(TocEntry {
+                                level: l,
+                                id,
+                                text: collapse_ws(&text),
+                            });
                         }
                     }
                 }
@@ -420,7 +499,11 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             }
             Event::End(TagEnd::TableCell) => {
                 cell += 1;
-                if in_head { w!("</th>") } else { w!("</td>") }
+                if in_head {
+                    w!("</th>")
+                } else {
+                    w!("</td>")
+                }
             }
             Event::Start(Tag::Emphasis) => w!("<em>"),
             Event::End(TagEnd::Emphasis) => w!("</em>"),
@@ -439,7 +522,9 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 w!("<pre><code>");
             }
             Event::End(TagEnd::CodeBlock) => w!("</code></pre>\n"),
-            Event::Start(Tag::Link { dest_url, title, .. }) => {
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => {
                 in_link += 1;
                 if safe_href(dest_url) {
                     let ext = dest_url.starts_with("http");
@@ -474,7 +559,11 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             Event::FootnoteReference(label) => {
                 let n = ref_count.entry(label.to_string()).or_insert(0);
                 *n += 1;
-                let rid = if *n == 1 { format!("fnref-{label}") } else { format!("fnref-{label}-{n}") };
+                let rid = if *n == 1 {
+                    format!("fnref-{label}")
+                } else {
+                    format!("fnref-{label}-{n}")
+                };
                 w!(
                     "<sup class=\"fnref\"><a id=\"{}\" href=\"#fn-{}\" role=\"doc-noteref\">{}</a></sup>",
                     esc(&rid),
@@ -588,7 +677,10 @@ fn emit_marker_rest(
     }
     let mut j = i + 1;
     while let Some(ev) = events.get(j) {
-        let target = match note_buf.as_mut() { Some((_, b)) => b, None => &mut *out };
+        let target = match note_buf.as_mut() {
+            Some((_, b)) => b,
+            None => &mut *out,
+        };
         match ev {
             Event::Start(Tag::Paragraph) => {
                 target.push_str("<p>");
@@ -610,8 +702,17 @@ fn emit_marker_rest(
 /// writing a placeholder that `close_with_permalink` replaces, which keeps the single pass.
 const PERMALINK_SLOT: &str = "\u{1}PERMALINK:";
 
-fn stack_permalink(out: &mut String, note_buf: &mut Option<(String, String)>, id: &str, linker: &dyn Linker, _block: bool) {
-    let target = match note_buf.as_mut() { Some((_, b)) => b, None => out };
+fn stack_permalink(
+    out: &mut String,
+    note_buf: &mut Option<(String, String)>,
+    id: &str,
+    linker: &dyn Linker,
+    _block: bool,
+) {
+    let target = match note_buf.as_mut() {
+        Some((_, b)) => b,
+        None => out,
+    };
     let _ = write!(
         target,
         "{PERMALINK_SLOT}{}\u{2}",
@@ -676,20 +777,27 @@ pub fn slugify(text: &str) -> String {
     for c in text.nfd() {
         if c.is_ascii_alphanumeric() {
             s.push(c.to_ascii_lowercase());
-        } else if c.is_alphanumeric() || c.is_whitespace() || c == '-' || c == '\'' || c == '’' {
-            if !c.is_alphanumeric() && !s.ends_with('-') {
-                s.push('-');
-            }
+        } else if (c.is_whitespace() || c == '-' || c == '\'' || c == '’') && !s.ends_with('-') {
+            // Non-ASCII letters are the combining marks left by NFD: dropping them folds accents.
+            s.push('-');
         }
     }
     let s = s.trim_matches('-').to_string();
-    if s.is_empty() { "section".into() } else { s }
+    if s.is_empty() {
+        "section".into()
+    } else {
+        s
+    }
 }
 
 fn unique_id(used: &mut BTreeMap<String, usize>, id: String) -> String {
     let n = used.entry(id.clone()).or_insert(0);
     *n += 1;
-    if *n == 1 { id } else { format!("{id}-{n}") }
+    if *n == 1 {
+        id
+    } else {
+        format!("{id}-{n}")
+    }
 }
 
 #[cfg(test)]
@@ -733,10 +841,19 @@ mod tests {
     fn render_ids_permalinks_footnotes_both_ways() {
         let r = render(SAMPLE, &Plain, false);
         let h = &r.html;
-        assert!(h.contains("<p class=\"masthead\">Assemblée générale</p>"), "{h}");
+        assert!(
+            h.contains("<p class=\"masthead\">Assemblée générale</p>"),
+            "{h}"
+        );
         assert!(h.contains("<p id=\"p1\">1. Au paragraphe 3<sup class=\"fnref\"><a id=\"fnref-1\" href=\"#fn-1\""), "{h}");
-        assert!(h.contains("<a class=\"permalink\" href=\"#p1\" aria-label=\"Lien\">#</a></p>"), "{h}");
-        assert!(h.contains("<li id=\"p1-a\">a) examiner ; <a class=\"permalink\" href=\"#p1-a\""), "{h}");
+        assert!(
+            h.contains("<a class=\"permalink\" href=\"#p1\" aria-label=\"Lien\">#</a></p>"),
+            "{h}"
+        );
+        assert!(
+            h.contains("<li id=\"p1-a\">a) examiner ; <a class=\"permalink\" href=\"#p1-a\""),
+            "{h}"
+        );
         assert!(h.contains("<li id=\"fn-1\" role=\"doc-footnote\"><span class=\"fn-num\">1</span> <p>A/65/201. <a class=\"footnote-back\" href=\"#fnref-1\""), "{h}");
         assert!(h.contains("<td>x<br>y</td>"), "{h}");
         assert!(h.contains("<tr id=\"t1-r1\">"), "{h}");
@@ -754,9 +871,18 @@ mod tests {
 
     #[test]
     fn marker_parsing() {
-        assert_eq!(parse_marker("{#p4} 4. Décide"), Some((Some("p4".into()), vec![], 6)));
-        assert_eq!(parse_marker("{#sponsors .sponsors} A"), Some((Some("sponsors".into()), vec!["sponsors".into()], 22)));
-        assert_eq!(parse_marker("{.meta} [Original]"), Some((None, vec!["meta".into()], 8)));
+        assert_eq!(
+            parse_marker("{#p4} 4. Décide"),
+            Some((Some("p4".into()), vec![], 6))
+        );
+        assert_eq!(
+            parse_marker("{#sponsors .sponsors} A"),
+            Some((Some("sponsors".into()), vec!["sponsors".into()], 22))
+        );
+        assert_eq!(
+            parse_marker("{.meta} [Original]"),
+            Some((None, vec!["meta".into()], 8))
+        );
         assert_eq!(parse_marker("{ not a marker }"), None);
         assert_eq!(parse_marker("texte"), None);
     }

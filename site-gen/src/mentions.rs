@@ -53,11 +53,17 @@ pub fn find_symbols(text: &str, context: &str) -> Vec<Mention> {
     for m in symbol_re().find_iter(text) {
         // A trailing "." closes the sentence, not the symbol (the regex never ends on ".").
         let sym = m.as_str();
-        out.push(Mention { range: m.range(), kind: MentionKind::Symbol(Symbol(sym.to_string())) });
+        out.push(Mention {
+            range: m.range(),
+            kind: MentionKind::Symbol(Symbol(sym.to_string())),
+        });
         if let Some(s) = suffix_re().captures(&text[m.end()..]) {
             if let Some(g) = s.get(1) {
                 let r = m.end() + g.start()..m.end() + g.end();
-                out.push(Mention { range: r, kind: MentionKind::Symbol(Symbol(format!("{sym}/{}", g.as_str()))) });
+                out.push(Mention {
+                    range: r,
+                    kind: MentionKind::Symbol(Symbol(format!("{sym}/{}", g.as_str()))),
+                });
             }
         }
     }
@@ -70,10 +76,15 @@ pub fn find_symbols(text: &str, context: &str) -> Vec<Mention> {
             if matches!(before, Some('/' | '.' | '-')) || matches!(after, Some('/' | '-')) {
                 continue;
             }
-            if after == Some('.') && text[whole.end() + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+            if after == Some('.')
+                && text[whole.end() + 1..].starts_with(|c: char| c.is_ascii_digit())
+            {
                 continue;
             }
-            if out.iter().any(|m| m.range.start <= whole.start() && whole.end() <= m.range.end) {
+            if out
+                .iter()
+                .any(|m| m.range.start <= whole.start() && whole.end() <= m.range.end)
+            {
                 continue;
             }
             out.push(Mention {
@@ -97,24 +108,59 @@ impl StateMatcher {
     /// `names` pairs each spelling with its State. Spellings shorter than 4 characters are
     /// ignored: they would match ordinary words.
     pub fn new(names: &[(String, StateId)]) -> StateMatcher {
-        let mut names: Vec<&(String, StateId)> = names.iter().filter(|(n, _)| n.chars().count() >= 4).collect();
+        let mut names: Vec<&(String, StateId)> = names
+            .iter()
+            .filter(|(n, _)| n.chars().count() >= 4)
+            .collect();
         names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         names.dedup_by(|a, b| a.0 == b.0);
         if names.is_empty() {
-            return StateMatcher { re: None, ids: Vec::new() };
+            return StateMatcher {
+                re: None,
+                ids: Vec::new(),
+            };
         }
-        let alternation: Vec<String> = names.iter().map(|(n, _)| format!("({})", apostrophe_tolerant(n))).collect();
-        let pattern = format!(r"\b(?:{})\b", alternation.join("|"));
+        // `\b` only where the name starts or ends with a word character: "Pays-Bas (Royaume des)"
+        // ends with ")", after which a word boundary would require a letter.
+        let alternation: Vec<String> = names
+            .iter()
+            .map(|(n, _)| {
+                let start = if n.starts_with(char::is_alphanumeric) {
+                    r"\b"
+                } else {
+                    ""
+                };
+                let end = if n.ends_with(char::is_alphanumeric) {
+                    r"\b"
+                } else {
+                    ""
+                };
+                format!("{start}({}){end}", apostrophe_tolerant(n))
+            })
+            .collect();
+        let pattern = format!("(?:{})", alternation.join("|"));
         let re = Regex::new(&pattern).ok();
-        StateMatcher { re, ids: names.iter().map(|(_, id)| id.clone()).collect() }
+        StateMatcher {
+            re,
+            ids: names.iter().map(|(_, id)| id.clone()).collect(),
+        }
     }
 
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let Some(re) = &self.re else { return Vec::new() };
+        let Some(re) = &self.re else {
+            return Vec::new();
+        };
         re.captures_iter(text)
             .filter_map(|c| {
-                let (i, g) = c.iter().enumerate().skip(1).find_map(|(i, g)| g.map(|g| (i, g)))?;
-                Some(Mention { range: g.range(), kind: MentionKind::State(self.ids[i - 1].clone()) })
+                let (i, g) = c
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .find_map(|(i, g)| g.map(|g| (i, g)))?;
+                Some(Mention {
+                    range: g.range(),
+                    kind: MentionKind::State(self.ids[i - 1].clone()),
+                })
             })
             .collect()
     }
@@ -129,7 +175,10 @@ fn apostrophe_tolerant(name: &str) -> String {
 pub fn find_all(text: &str, context: &str, states: &StateMatcher) -> Vec<Mention> {
     let mut out = find_symbols(text, context);
     for m in states.find(text) {
-        if !out.iter().any(|o| o.range.start < m.range.end && m.range.start < o.range.end) {
+        if !out
+            .iter()
+            .any(|o| o.range.start < m.range.end && m.range.start < o.range.end)
+        {
             out.push(m);
         }
     }
@@ -158,15 +207,30 @@ mod tests {
             syms("L’ordre du jour annoté, tel qu’adopté par le groupe de travail à sa séance d’organisation tenue le 1er juin 2022, figure dans le document A/AC.292/2021/1."),
             ["A/AC.292/2021/1=A/AC.292/2021/1"]
         );
-        assert_eq!(syms("[sur la base du rapport de la Première Commission (A/71/445)]"), ["A/71/445=A/71/445"]);
+        assert_eq!(
+            syms("[sur la base du rapport de la Première Commission (A/71/445)]"),
+            ["A/71/445=A/71/445"]
+        );
         assert_eq!(syms("Voir A/68/98, par. 19."), ["A/68/98=A/68/98"]);
-        assert_eq!(syms("projet A/C.1/78/L.60/Rev.1 et A/RES/77/37"), ["A/C.1/78/L.60/Rev.1=A/C.1/78/L.60/Rev.1", "A/RES/77/37=A/RES/77/37"]);
+        assert_eq!(
+            syms("projet A/C.1/78/L.60/Rev.1 et A/RES/77/37"),
+            [
+                "A/C.1/78/L.60/Rev.1=A/C.1/78/L.60/Rev.1",
+                "A/RES/77/37=A/RES/77/37"
+            ]
+        );
     }
 
     #[test]
     fn corrigenda_and_addenda() {
-        assert_eq!(syms("A/65/201 et Corr.1"), ["A/65/201=A/65/201", "Corr.1=A/65/201/Corr.1"]);
-        assert_eq!(syms("A/77/275 and Add.1"), ["A/77/275=A/77/275", "Add.1=A/77/275/Add.1"]);
+        assert_eq!(
+            syms("A/65/201 et Corr.1"),
+            ["A/65/201=A/65/201", "Corr.1=A/65/201/Corr.1"]
+        );
+        assert_eq!(
+            syms("A/77/275 and Add.1"),
+            ["A/77/275=A/77/275", "Add.1=A/77/275/Add.1"]
+        );
     }
 
     #[test]
@@ -175,8 +239,14 @@ mod tests {
             syms("Rappelant ses résolutions 43/78 H du 7 décembre 1988, 53/70 du 4 décembre 1998, 74/28 et 74/29 du 12 décembre 2019"),
             ["43/78=A/RES/43/78", "53/70=A/RES/53/70", "74/28=A/RES/74/28", "74/29=A/RES/74/29"]
         );
-        assert_eq!(syms("Au paragraphe 3 de sa résolution 77/37, l'Assemblée générale a prié"), ["77/37=A/RES/77/37"]);
-        assert_eq!(syms("Recalling its resolution 75/240 of 31 December 2020"), ["75/240=A/RES/75/240"]);
+        assert_eq!(
+            syms("Au paragraphe 3 de sa résolution 77/37, l'Assemblée générale a prié"),
+            ["77/37=A/RES/77/37"]
+        );
+        assert_eq!(
+            syms("Recalling its resolution 75/240 of 31 December 2020"),
+            ["75/240=A/RES/75/240"]
+        );
     }
 
     #[test]
@@ -193,21 +263,39 @@ mod tests {
     #[test]
     fn state_names_longest_first_and_apostrophes() {
         let m = StateMatcher::new(&[
-            ("Royaume-Uni de Grande-Bretagne et d'Irlande du Nord".into(), StateId::from("gbr")),
+            (
+                "Royaume-Uni de Grande-Bretagne et d'Irlande du Nord".into(),
+                StateId::from("gbr"),
+            ),
             ("Royaume-Uni".into(), StateId::from("gbr")),
             ("Pays-Bas (Royaume des)".into(), StateId::from("nld")),
             ("Pays-Bas".into(), StateId::from("nld")),
             ("Inde".into(), StateId::from("ind")),
         ]);
         let text = "Roumanie, Royaume-Uni de Grande-Bretagne et d’Irlande du Nord, Pays-Bas (Royaume des) et l'Inde ; Indes";
-        let found: Vec<(&str, String)> = m.find(text).into_iter().map(|x| (&text[x.range.clone()], match x.kind {
-            MentionKind::State(s) => s.0,
-            MentionKind::Symbol(s) => s.0,
-        })).collect();
-        assert_eq!(found, [
-            ("Royaume-Uni de Grande-Bretagne et d’Irlande du Nord", "gbr".to_string()),
-            ("Pays-Bas (Royaume des)", "nld".to_string()),
-            ("Inde", "ind".to_string()),
-        ]);
+        let found: Vec<(&str, String)> = m
+            .find(text)
+            .into_iter()
+            .map(|x| {
+                (
+                    &text[x.range.clone()],
+                    match x.kind {
+                        MentionKind::State(s) => s.0,
+                        MentionKind::Symbol(s) => s.0,
+                    },
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "Royaume-Uni de Grande-Bretagne et d’Irlande du Nord",
+                    "gbr".to_string()
+                ),
+                ("Pays-Bas (Royaume des)", "nld".to_string()),
+                ("Inde", "ind".to_string()),
+            ]
+        );
     }
 }

@@ -51,10 +51,16 @@ impl Linker for TextLinker<'_> {
             match m.kind {
                 MentionKind::Symbol(sym) => {
                     let href = self.r.symbol_href(self.lang, &sym);
-                    out.push_str(&format!("<a class=\"sym\" href=\"{}\">{shown}</a>", esc(&href)));
+                    out.push_str(&format!(
+                        "<a class=\"sym\" href=\"{}\">{shown}</a>",
+                        esc(&href)
+                    ));
                 }
                 MentionKind::State(id) => {
-                    out.push_str(&format!("<a class=\"state\" href=\"{}\">{shown}</a>", esc(&self.r.urls.state(self.lang, &id))));
+                    out.push_str(&format!(
+                        "<a class=\"state\" href=\"{}\">{shown}</a>",
+                        esc(&self.r.urls.state(self.lang, &id))
+                    ));
                 }
             }
             at = m.range.end;
@@ -80,18 +86,30 @@ impl<'a> Renderer<'a> {
     pub fn new(linked: &'a Linked) -> Result<Renderer<'a>, Diagnostics> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Escape what HTML needs and no more: tera's default also escapes `/`, which makes every
+        // URL in the output unreadable (`&#x2F;fr&#x2F;…`) for no safety gain inside quoted attributes.
+        tera.set_escape_fn(markdown::esc);
         let mut d = Diagnostics::default();
         let theme = &linked.checked.corpus.theme;
         // Add one by one so that a syntax error names its file.
         for (name, path, text) in &theme.templates {
             if let Err(e) = tera.add_raw_template(name, text) {
                 let msg = error_chain(&e);
-                d.push(Diagnostic::new(path, tera_line(&msg), format!("template error: {msg}"),
-                    "fix the template syntax (tera, like Jinja2)"));
+                d.push(Diagnostic::new(
+                    path,
+                    tera_line(&msg),
+                    format!("template error: {msg}"),
+                    "fix the template syntax (tera, like Jinja2)",
+                ));
             }
         }
         if let Err(e) = tera.build_inheritance_chains() {
-            d.error(&theme.dir, 0, format!("template error: {}", error_chain(&e)), "check extends/include names");
+            d.error(
+                &theme.dir,
+                0,
+                format!("template error: {}", error_chain(&e)),
+                "check extends/include names",
+            );
         }
         let urls = Urls::new(linked.checked.corpus.config.base_path());
         d.into_result(Renderer { linked, urls, tera })
@@ -114,7 +132,8 @@ impl<'a> Renderer<'a> {
         for lang in Lang::ALL {
             jobs.extend(self.jobs(lang));
         }
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs.par_iter().map(|j| self.render_job(j)).collect();
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+            jobs.par_iter().map(|j| self.render_job(j)).collect();
         let mut out = Output::new();
         let mut d = Diagnostics::default();
         for r in results {
@@ -146,7 +165,12 @@ impl<'a> Renderer<'a> {
 
     fn render_template(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
         let context = tera::Context::from_value(ctx.clone()).map_err(|e| {
-            Diagnostic::new(&self.linked.checked.corpus.theme.dir, 0, format!("template context: {e}"), "")
+            Diagnostic::new(
+                &self.linked.checked.corpus.theme.dir,
+                0,
+                format!("template context: {e}"),
+                "",
+            )
         })?;
         self.tera.render(name, &context).map_err(|e| {
             let msg = error_chain(&e);
@@ -155,7 +179,19 @@ impl<'a> Renderer<'a> {
             } else {
                 "fix the template or the data it uses"
             };
-            Diagnostic::new(&self.linked.checked.corpus.theme.dir.join("templates").join(name), 0, format!("cannot render: {msg}"), hint)
+            Diagnostic::new(
+                &self
+                    .linked
+                    .checked
+                    .corpus
+                    .theme
+                    .dir
+                    .join("templates")
+                    .join(name),
+                0,
+                format!("cannot render: {msg}"),
+                hint,
+            )
         })
     }
 
@@ -163,7 +199,10 @@ impl<'a> Renderer<'a> {
         let config = &self.linked.checked.corpus.config;
         let other = lang.other();
         let origin = config.base_url.trim_end_matches('/').to_string();
-        let origin = origin.strip_suffix(self.urls.base.trim_end_matches('/')).unwrap_or(&origin).to_string();
+        let origin = origin
+            .strip_suffix(self.urls.base.trim_end_matches('/'))
+            .unwrap_or(&origin)
+            .to_string();
         json!({
             "lang": lang.code(),
             "other_lang": other.code(),
@@ -242,7 +281,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn linker(&self, lang: Lang) -> TextLinker<'_> {
-        TextLinker { r: self, lang, strings: self.strings(lang) }
+        TextLinker {
+            r: self,
+            lang,
+            strings: self.strings(lang),
+        }
     }
 
     fn doc_summary(&self, lang: Lang, slug: &Slug) -> Value {
@@ -265,7 +308,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn home_job(&self, lang: Lang) -> Job {
-        let docs: Vec<Value> = self.sorted_docs().iter().map(|s| self.doc_summary(lang, s)).collect();
+        let docs: Vec<Value> = self
+            .sorted_docs()
+            .iter()
+            .map(|s| self.doc_summary(lang, s))
+            .collect();
         Job {
             template: "home.html",
             lang,
@@ -279,7 +326,13 @@ impl<'a> Renderer<'a> {
 
     /// Documents by date, undated ones last, then by slug.
     fn sorted_docs(&self) -> Vec<Slug> {
-        let mut v: Vec<(&Slug, Option<&String>)> = self.linked.checked.meta.iter().map(|(s, m)| (s, m.date.as_ref())).collect();
+        let mut v: Vec<(&Slug, Option<&String>)> = self
+            .linked
+            .checked
+            .meta
+            .iter()
+            .map(|(s, m)| (s, m.date.as_ref()))
+            .collect();
         v.sort_by(|a, b| match (a.1, b.1) {
             (Some(x), Some(y)) => x.cmp(y).then(a.0.cmp(b.0)),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -290,8 +343,19 @@ impl<'a> Renderer<'a> {
     }
 
     fn documents_index_job(&self, lang: Lang) -> Job {
-        let docs: Vec<Value> = self.sorted_docs().iter().map(|s| self.doc_summary(lang, s)).collect();
-        Job { template: "documents.html", lang, rel: "documents/".into(), title: self.t(lang, "nav_documents"), alternate: true, ctx: json!({"documents": docs}) }
+        let docs: Vec<Value> = self
+            .sorted_docs()
+            .iter()
+            .map(|s| self.doc_summary(lang, s))
+            .collect();
+        Job {
+            template: "documents.html",
+            lang,
+            rel: "documents/".into(),
+            title: self.t(lang, "nav_documents"),
+            alternate: true,
+            ctx: json!({"documents": docs}),
+        }
     }
 
     fn state_link(&self, lang: Lang, id: &crate::types::StateId) -> Value {
@@ -301,8 +365,12 @@ impl<'a> Renderer<'a> {
 
     fn document_jobs(&self, lang: Lang, slug: &Slug) -> Vec<Job> {
         let c = &self.linked.checked;
-        let Some(doc) = c.corpus.documents.iter().find(|d| &d.slug == slug) else { return Vec::new() };
-        let Some(meta) = c.meta.get(slug) else { return Vec::new() };
+        let Some(doc) = c.corpus.documents.iter().find(|d| &d.slug == slug) else {
+            return Vec::new();
+        };
+        let Some(meta) = c.meta.get(slug) else {
+            return Vec::new();
+        };
         let (ed, fallback) = match doc.editions.get(&lang) {
             Some(e) => (e, false),
             None => match doc.editions.get(&lang.other()) {
@@ -315,23 +383,36 @@ impl<'a> Renderer<'a> {
         let cites: Vec<Value> = self.linked.cites.get(slug).into_iter().flatten()
             .map(|s| json!({"symbol": s.as_str(), "url": self.symbol_href(lang, s), "internal": self.linked.by_symbol.contains_key(s)}))
             .collect();
-        let cited_by: Vec<Value> = meta.symbol.as_ref()
+        let cited_by: Vec<Value> = meta
+            .symbol
+            .as_ref()
             .and_then(|s| self.linked.cited_by.get(s))
-            .into_iter().flatten()
+            .into_iter()
+            .flatten()
             .map(|s| self.doc_summary(lang, s))
             .collect();
-        let replies: Vec<Value> = meta.replies.iter().map(|r| {
-            let mut v = self.state_link(lang, &r.state);
-            v["anchor"] = json!(r.state.as_str());
-            v["date_text"] = json!(r.date.as_deref().map(|d| format_date(d, lang)));
-            v["language"] = json!(r.original_language.as_deref().map(|l| self.t(lang, &format!("language_{l}"))));
-            v
-        }).collect();
+        let replies: Vec<Value> = meta
+            .replies
+            .iter()
+            .map(|r| {
+                let mut v = self.state_link(lang, &r.state);
+                v["anchor"] = json!(r.state.as_str());
+                v["date_text"] = json!(r.date.as_deref().map(|d| format_date(d, lang)));
+                v["language"] = json!(r
+                    .original_language
+                    .as_deref()
+                    .map(|l| self.t(lang, &format!("language_{l}"))));
+                v
+            })
+            .collect();
         let official: Vec<Value> = meta.symbol.as_ref().map(|s| vec![
             json!({"lang": "fr", "label": self.t(lang, "official_fr"), "url": s.undocs_url(Lang::Fr)}),
             json!({"lang": "en", "label": self.t(lang, "official_en"), "url": s.undocs_url(Lang::En)}),
         ]).unwrap_or_default();
-        let translation_note = doc.editions.get(&lang).and_then(|e| e.front.translation)
+        let translation_note = doc
+            .editions
+            .get(&lang)
+            .and_then(|e| e.front.translation)
             .map(|t| matches!(t, crate::load::Translation::Unofficial));
         let doc_ctx = json!({
             "slug": slug.as_str(),
@@ -385,44 +466,86 @@ impl<'a> Renderer<'a> {
     }
 
     fn relations_of(&self, lang: Lang, id: &crate::types::StateId) -> Vec<Value> {
-        self.linked.facts.iter().filter(|f| &f.state == id).map(|f| {
-            let doc = self.doc_summary(lang, &f.doc);
-            json!({
-                "relation": f.relation.key(),
-                "label": self.t(lang, &format!("relation_{}", f.relation.key())),
-                "doc": doc,
-                "url": format!("{}#{}", self.urls.document(lang, &f.doc), f.anchor),
+        self.linked
+            .facts
+            .iter()
+            .filter(|f| &f.state == id)
+            .map(|f| {
+                let doc = self.doc_summary(lang, &f.doc);
+                json!({
+                    "relation": f.relation.key(),
+                    "label": self.t(lang, &format!("relation_{}", f.relation.key())),
+                    "doc": doc,
+                    "url": format!("{}#{}", self.urls.document(lang, &f.doc), f.anchor),
+                })
             })
-        }).collect()
+            .collect()
     }
 
     fn stance_label(&self, lang: Lang, s: &Stance) -> String {
-        self.linked.checked.stance_labels.get(s).and_then(|m| m.get(&lang)).cloned().unwrap_or_else(|| s.0.clone())
+        self.linked
+            .checked
+            .stance_labels
+            .get(s)
+            .and_then(|m| m.get(&lang))
+            .cloned()
+            .unwrap_or_else(|| s.0.clone())
     }
 
     fn states_job(&self, lang: Lang) -> Job {
         let c = &self.linked.checked;
-        let mut states: Vec<Value> = c.states.keys().map(|id| {
-            let mut v = self.state_link(lang, id);
-            let rels: Vec<&str> = self.linked.facts.iter().filter(|f| &f.state == id).map(|f| f.relation.key()).collect();
-            v["group_label"] = json!(self.t(lang, &format!("group_{}", c.states[id].group)));
-            for r in Relation::ALL {
-                v[r.key()] = json!(rels.iter().filter(|x| **x == r.key()).count());
-            }
-            v
-        }).collect();
+        let mut states: Vec<Value> = c
+            .states
+            .keys()
+            .map(|id| {
+                let mut v = self.state_link(lang, id);
+                let rels: Vec<&str> = self
+                    .linked
+                    .facts
+                    .iter()
+                    .filter(|f| &f.state == id)
+                    .map(|f| f.relation.key())
+                    .collect();
+                v["group_label"] = json!(self.t(lang, &format!("group_{}", c.states[id].group)));
+                for r in Relation::ALL {
+                    v[r.key()] = json!(rels.iter().filter(|x| **x == r.key()).count());
+                }
+                v
+            })
+            .collect();
         states.sort_by(|a, b| sort_key(a["name"].as_str()).cmp(&sort_key(b["name"].as_str())));
-        let docs: Vec<Value> = self.linked.checked.meta.iter().filter(|(_, m)| !m.sponsors.is_empty()).map(|(s, _)| self.doc_summary(lang, s)).collect();
-        Job { template: "states.html", lang, rel: "states/".into(), title: self.t(lang, "nav_states"), alternate: true, ctx: json!({"states": states, "sponsor_docs": docs}) }
+        let docs: Vec<Value> = self
+            .linked
+            .checked
+            .meta
+            .iter()
+            .filter(|(_, m)| !m.sponsors.is_empty())
+            .map(|(s, _)| self.doc_summary(lang, s))
+            .collect();
+        Job {
+            template: "states.html",
+            lang,
+            rel: "states/".into(),
+            title: self.t(lang, "nav_states"),
+            alternate: true,
+            ctx: json!({"states": states, "sponsor_docs": docs}),
+        }
     }
 
     fn state_job(&self, lang: Lang, id: &crate::types::StateId) -> Job {
         let c = &self.linked.checked;
         let s = &c.states[id];
-        let positions: Vec<Value> = c.topics.iter().filter_map(|t| {
-            let p = c.positions.iter().find(|p| &p.state == id && p.topic == t.id)?;
-            Some(self.position_value(lang, p))
-        }).collect();
+        let positions: Vec<Value> = c
+            .topics
+            .iter()
+            .filter_map(|t| {
+                let p = c
+                    .positions
+                    .iter()
+                    .find(|p| &p.state == id && p.topic == t.id)?;
+                Some(self.position_value(lang, p))
+            })
+            .collect();
         let reply = c.replies_doc.as_ref().and_then(|doc| {
             c.meta[doc].replies.iter().find(|r| &r.state == id).map(|r| json!({
                 "url": format!("{}#{}", self.urls.document(lang, doc), id),
@@ -474,16 +597,35 @@ impl<'a> Renderer<'a> {
             json!({"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang),
                    "url": self.urls.topic(lang, &t.id), "counts": counts})
         }).collect();
-        Job { template: "topics.html", lang, rel: "topics/".into(), title: self.t(lang, "nav_topics"), alternate: true, ctx: json!({"topics": topics}) }
+        Job {
+            template: "topics.html",
+            lang,
+            rel: "topics/".into(),
+            title: self.t(lang, "nav_topics"),
+            alternate: true,
+            ctx: json!({"topics": topics}),
+        }
     }
 
     fn topic_job(&self, lang: Lang, t: &crate::validate::Topic) -> Job {
         let c = &self.linked.checked;
-        let groups: Vec<Value> = t.stances.iter().map(|s| {
-            let mut ps: Vec<Value> = c.positions.iter().filter(|p| p.topic == t.id && &p.stance == s).map(|p| self.position_value(lang, p)).collect();
-            ps.sort_by(|a, b| sort_key(a["state"]["name"].as_str()).cmp(&sort_key(b["state"]["name"].as_str())));
-            json!({"stance": s.as_str(), "label": self.stance_label(lang, s), "positions": ps})
-        }).collect();
+        let groups: Vec<Value> = t
+            .stances
+            .iter()
+            .map(|s| {
+                let mut ps: Vec<Value> = c
+                    .positions
+                    .iter()
+                    .filter(|p| p.topic == t.id && &p.stance == s)
+                    .map(|p| self.position_value(lang, p))
+                    .collect();
+                ps.sort_by(|a, b| {
+                    sort_key(a["state"]["name"].as_str())
+                        .cmp(&sort_key(b["state"]["name"].as_str()))
+                });
+                json!({"stance": s.as_str(), "label": self.stance_label(lang, s), "positions": ps})
+            })
+            .collect();
         Job {
             template: "topic.html",
             lang,
@@ -503,31 +645,55 @@ impl<'a> Renderer<'a> {
                 "cited_by": docs.iter().map(|d| self.doc_summary(lang, d)).collect::<Vec<_>>(),
             }))
         }).collect();
-        refs.sort_by(|a, b| crate::link::symbol_order(a.0).cmp(&crate::link::symbol_order(b.0)));
+        refs.sort_by_key(|r| crate::link::symbol_order(r.0));
         let refs: Vec<Value> = refs.into_iter().map(|(_, v)| v).collect();
-        Job { template: "references.html", lang, rel: "references/".into(), title: self.t(lang, "nav_references"), alternate: true, ctx: json!({"references": refs}) }
+        Job {
+            template: "references.html",
+            lang,
+            rel: "references/".into(),
+            title: self.t(lang, "nav_references"),
+            alternate: true,
+            ctx: json!({"references": refs}),
+        }
     }
 
     fn timeline_job(&self, lang: Lang) -> Job {
         // One entry per resolution; the dates as each recalling document's text gives them.
         let mut by_symbol: BTreeMap<(u32, u32, String), (Value, Vec<Value>)> = BTreeMap::new();
         for r in self.linked.timeline.get(&lang).into_iter().flatten() {
-            let e = by_symbol.entry(crate::link::symbol_order(&r.symbol)).or_insert_with(|| (json!({
-                "symbol": r.symbol.as_str(),
-                "url": self.symbol_href(lang, &r.symbol),
-                "date_text": r.date_text,
-                "year": r.year,
-            }), Vec::new()));
+            let e = by_symbol
+                .entry(crate::link::symbol_order(&r.symbol))
+                .or_insert_with(|| {
+                    (
+                        json!({
+                            "symbol": r.symbol.as_str(),
+                            "url": self.symbol_href(lang, &r.symbol),
+                            "date_text": r.date_text,
+                            "year": r.year,
+                        }),
+                        Vec::new(),
+                    )
+                });
             let d = self.doc_summary(lang, &r.doc);
             if !e.1.contains(&d) {
                 e.1.push(d);
             }
         }
-        let entries: Vec<Value> = by_symbol.into_values().map(|(mut v, docs)| {
-            v["recalled_by"] = json!(docs);
-            v
-        }).collect();
-        Job { template: "timeline.html", lang, rel: "timeline/".into(), title: self.t(lang, "nav_timeline"), alternate: true, ctx: json!({"entries": entries}) }
+        let entries: Vec<Value> = by_symbol
+            .into_values()
+            .map(|(mut v, docs)| {
+                v["recalled_by"] = json!(docs);
+                v
+            })
+            .collect();
+        Job {
+            template: "timeline.html",
+            lang,
+            rel: "timeline/".into(),
+            title: self.t(lang, "nav_timeline"),
+            alternate: true,
+            ctx: json!({"entries": entries}),
+        }
     }
 
     fn explorer_job(&self, lang: Lang) -> Job {
@@ -547,11 +713,17 @@ impl<'a> Renderer<'a> {
 
     fn downloads_job(&self, lang: Lang) -> Job {
         let cfg = &self.linked.checked.corpus.config;
-        let files: Vec<Value> = ["csv", "json"].iter().flat_map(|ext| Lang::ALL.iter().map(move |l| (ext, l))).map(|(ext, l)| json!({
-            "url": self.urls.data(&format!("positions-{}.{ext}", l.code())),
-            "format": ext.to_uppercase(),
-            "lang": self.t(lang, &format!("language_{}", l.code())),
-        })).collect();
+        let files: Vec<Value> = ["csv", "json"]
+            .iter()
+            .flat_map(|ext| Lang::ALL.iter().map(move |l| (ext, l)))
+            .map(|(ext, l)| {
+                json!({
+                    "url": self.urls.data(&format!("positions-{}.{ext}", l.code())),
+                    "format": ext.to_uppercase(),
+                    "lang": self.t(lang, &format!("language_{}", l.code())),
+                })
+            })
+            .collect();
         Job {
             template: "downloads.html",
             lang,
@@ -586,11 +758,6 @@ impl<'a> Renderer<'a> {
         }
         d.into_result(out)
     }
-
-    /// Pages for the sitemap and feeds: (lang, rel) of every rendered page.
-    pub fn page_list(&self) -> Vec<(Lang, String)> {
-        Lang::ALL.iter().flat_map(|l| self.jobs(*l).into_iter().map(move |j| (*l, j.rel))).collect()
-    }
 }
 
 /// Splits two rendered editions into rows aligned on top-level anchored blocks.
@@ -624,8 +791,25 @@ fn split_blocks(html: &str) -> Vec<(String, String)> {
             let rest = &html[i..];
             let is_close = rest.starts_with("</");
             let name_start = if is_close { 2 } else { 1 };
-            let name: String = rest[name_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-            let block = matches!(name.as_str(), "p" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "div" | "section" | "blockquote" | "pre");
+            let name: String = rest[name_start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let block = matches!(
+                name.as_str(),
+                "p" | "ul"
+                    | "ol"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "div"
+                    | "section"
+                    | "blockquote"
+                    | "pre"
+            );
             if block {
                 if is_close {
                     depth -= 1;
@@ -652,7 +836,12 @@ fn split_blocks(html: &str) -> Vec<(String, String)> {
     for (id, chunk) in out {
         if (chunk.starts_with("<ul") || chunk.starts_with("<ol")) && chunk.contains("<li id=") {
             for li in chunk.split("<li").skip(1) {
-                let li = format!("<ul class=\"par-list\"><li{}</ul>", li.trim_end_matches("</ul>\n").trim_end_matches("</ol>\n").trim_end());
+                let li = format!(
+                    "<ul class=\"par-list\"><li{}</ul>",
+                    li.trim_end_matches("</ul>\n")
+                        .trim_end_matches("</ol>\n")
+                        .trim_end()
+                );
                 expanded.push((first_id(&li), li));
             }
         } else {
@@ -663,38 +852,83 @@ fn split_blocks(html: &str) -> Vec<(String, String)> {
 }
 
 fn first_id(chunk: &str) -> String {
-    chunk.find(" id=\"").map(|k| {
-        let rest = &chunk[k + 5..];
-        rest[..rest.find('"').unwrap_or(0)].to_string()
-    }).unwrap_or_default()
+    chunk
+        .find(" id=\"")
+        .map(|k| {
+            let rest = &chunk[k + 5..];
+            rest[..rest.find('"').unwrap_or(0)].to_string()
+        })
+        .unwrap_or_default()
 }
 
 /// In the parallel view both columns hold the same ids: prefix each column's ids (and the
 /// in-page links to them) so footnotes still work; the row carries the shared anchor.
 fn prefix_ids(html: &str, prefix: &str) -> String {
-    html.replace(" id=\"", &format!(" id=\"{prefix}")).replace("href=\"#", &format!("href=\"#{prefix}"))
+    html.replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace("href=\"#", &format!("href=\"#{prefix}"))
 }
 
-const MONTHS_FR: [&str; 12] = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
-const MONTHS_EN: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// `2023-04-18` → "18 avril 2023" / "18 April 2023".
 pub fn format_date(iso: &str, lang: Lang) -> String {
     let parts: Vec<&str> = iso.split('-').collect();
-    let (Some(y), Some(m), Some(d)) = (parts.first(), parts.get(1).and_then(|m| m.parse::<usize>().ok()), parts.get(2).and_then(|d| d.parse::<u32>().ok())) else {
+    let (Some(y), Some(m), Some(d)) = (
+        parts.first(),
+        parts.get(1).and_then(|m| m.parse::<usize>().ok()),
+        parts.get(2).and_then(|d| d.parse::<u32>().ok()),
+    ) else {
         return iso.to_string();
     };
-    let Some(month) = (match lang { Lang::Fr => MONTHS_FR.get(m.wrapping_sub(1)), Lang::En => MONTHS_EN.get(m.wrapping_sub(1)) }) else {
+    let Some(month) = (match lang {
+        Lang::Fr => MONTHS_FR.get(m.wrapping_sub(1)),
+        Lang::En => MONTHS_EN.get(m.wrapping_sub(1)),
+    }) else {
         return iso.to_string();
     };
-    let day = if lang == Lang::Fr && d == 1 { "1er".to_string() } else { d.to_string() };
+    let day = if lang == Lang::Fr && d == 1 {
+        "1er".to_string()
+    } else {
+        d.to_string()
+    };
     format!("{day} {month} {y}")
 }
 
 /// Accent-insensitive sort key for names (É sorts with E).
 pub fn sort_key(s: Option<&str>) -> String {
     use unicode_normalization::UnicodeNormalization;
-    s.unwrap_or("").nfd().filter(|c| c.is_alphanumeric() || c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    s.unwrap_or("")
+        .nfd()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -710,7 +944,11 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 fn tera_line(msg: &str) -> usize {
     // tera/pest report positions as "--> 3:5".
-    msg.split("--> ").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+    msg.split("--> ")
+        .nth(1)
+        .and_then(|r| r.split(':').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 #[derive(Serialize)]
@@ -730,10 +968,15 @@ mod tests {
 
     #[test]
     fn parallel_rows_align_on_ids() {
-        let fr = "<p id=\"p1\">Un</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Deux</p>\n";
-        let en = "<p id=\"p1\">One</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Two</p>\n";
+        let fr =
+            "<p id=\"p1\">Un</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Deux</p>\n";
+        let en =
+            "<p id=\"p1\">One</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Two</p>\n";
         let rows = parallel_rows(fr, en);
-        let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap_or("")).collect();
+        let ids: Vec<&str> = rows
+            .iter()
+            .map(|r| r["id"].as_str().unwrap_or(""))
+            .collect();
         assert_eq!(ids, ["p1", "p1-a", "p2"]);
         assert_eq!(rows[2]["en"], "<p id=\"en-p2\">Two</p>");
     }

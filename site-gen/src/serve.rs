@@ -20,9 +20,17 @@ struct State {
 
 pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), String> {
     let base_url = format!("http://127.0.0.1:{port}/");
-    let state = Arc::new(Mutex::new(State { build: 0, site: Err("building…".into()) }));
+    let state = Arc::new(Mutex::new(State {
+        build: 0,
+        site: Err("building…".into()),
+    }));
     let rebuild = {
-        let (root, pkg, state, base_url) = (root.to_path_buf(), explorer_pkg.map(Path::to_path_buf), state.clone(), base_url.clone());
+        let (root, pkg, state, base_url) = (
+            root.to_path_buf(),
+            explorer_pkg.map(Path::to_path_buf),
+            state.clone(),
+            base_url.clone(),
+        );
         move || {
             let result = crate::generate(&root, Some(&base_url), pkg.as_deref());
             let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
@@ -40,7 +48,11 @@ pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), 
         }
     };
     rebuild();
-    let watched: Vec<PathBuf> = vec![root.join("content"), root.join("themes"), root.join("site.toml")];
+    let watched: Vec<PathBuf> = vec![
+        root.join("content"),
+        root.join("themes"),
+        root.join("site.toml"),
+    ];
     std::thread::spawn(move || {
         let mut last = latest_mtime(&watched);
         loop {
@@ -52,7 +64,8 @@ pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), 
             }
         }
     });
-    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
     println!("Serving on {base_url} (Ctrl-C to stop)");
     for stream in listener.incoming().flatten() {
         let state = state.clone();
@@ -80,11 +93,23 @@ fn latest_mtime(paths: &[PathBuf]) -> (SystemTime, usize) {
 fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     let mut line = String::new();
     BufReader::new(&stream).read_line(&mut line)?;
-    let path = line.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+    let path = line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_string();
     let path = percent_decode(&path);
     let s = state.lock().unwrap_or_else(|e| e.into_inner());
     if path == "/__build" {
-        return respond(&mut stream, 200, "text/plain", s.build.to_string().as_bytes());
+        return respond(
+            &mut stream,
+            200,
+            "text/plain",
+            s.build.to_string().as_bytes(),
+        );
     }
     if path == "/__livereload.js" {
         return respond(&mut stream, 200, "text/javascript", RELOAD_JS.as_bytes());
@@ -96,15 +121,32 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head><body><h1>Build error</h1><p>Fix the problem below and save: the page reloads by itself.</p><pre>{}</pre><script src=\"/__livereload.js\"></script></body></html>",
                 crate::markdown::esc(msg)
             );
-            return respond(&mut stream, 500, "text/html; charset=utf-8", page.as_bytes());
+            return respond(
+                &mut stream,
+                500,
+                "text/html; charset=utf-8",
+                page.as_bytes(),
+            );
         }
     };
     let rel = path.trim_start_matches('/');
-    let key = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
     match site.get(&key) {
         Some(bytes) if key.ends_with(".html") => {
-            let html = String::from_utf8_lossy(bytes).replace("</body>", "<script src=\"/__livereload.js\"></script></body>");
-            respond(&mut stream, 200, "text/html; charset=utf-8", html.as_bytes())
+            let html = String::from_utf8_lossy(bytes).replace(
+                "</body>",
+                "<script src=\"/__livereload.js\"></script></body>",
+            );
+            respond(
+                &mut stream,
+                200,
+                "text/html; charset=utf-8",
+                html.as_bytes(),
+            )
         }
         Some(bytes) => respond(&mut stream, 200, content_type(&key), bytes),
         None => {
@@ -115,7 +157,11 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
 }
 
 fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[u8]) -> std::io::Result<()> {
-    let reason = match status { 200 => "OK", 404 => "Not Found", _ => "Internal Server Error" };
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        _ => "Internal Server Error",
+    };
     write!(stream, "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n", body.len())?;
     stream.write_all(body)
 }

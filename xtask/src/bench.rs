@@ -11,7 +11,7 @@
 //!
 //! Only `std` and `anyhow`; the pseudo-random generator is a fixed-seed SplitMix64.
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,20 +37,41 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool) -> Result<()> {
     fs::create_dir_all(&tmp)?;
 
     // 1–2. Corpora.
-    eprintln!("bench: writing a synthetic corpus of {} pages ({docs} documents × fr/en) in {}", docs * 2, tmp.display());
+    eprintln!(
+        "bench: writing a synthetic corpus of {} pages ({docs} documents × fr/en) in {}",
+        docs * 2,
+        tmp.display()
+    );
     let t = Instant::now();
     let sg_root = tmp.join("site-gen");
     let hugo_root = tmp.join("hugo");
-    let stats = write_corpora(workspace, &sg_root, hugo.as_ref().map(|_| hugo_root.as_path()), docs)?;
-    eprintln!("bench: corpus written in {:.1} s: {stats}", t.elapsed().as_secs_f64());
+    let stats = write_corpora(
+        workspace,
+        &sg_root,
+        hugo.as_ref().map(|_| hugo_root.as_path()),
+        docs,
+    )?;
+    eprintln!(
+        "bench: corpus written in {:.1} s: {stats}",
+        t.elapsed().as_secs_f64()
+    );
 
     // 3. The release binary.
     let target_dir = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .map(|p| if p.is_absolute() { p } else { workspace.join(p) })
+        .map(|p| {
+            if p.is_absolute() {
+                p
+            } else {
+                workspace.join(p)
+            }
+        })
         .unwrap_or_else(|| workspace.join("target"));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!("bench: cargo build --release -p site-gen (target dir {})", target_dir.display());
+    eprintln!(
+        "bench: cargo build --release -p site-gen (target dir {})",
+        target_dir.display()
+    );
     let status = Command::new(&cargo)
         .args(["build", "--release", "--quiet", "-p", "site-gen"])
         .current_dir(workspace)
@@ -62,53 +83,119 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool) -> Result<()> {
     }
     let site_gen = target_dir.join("release").join("site-gen");
 
-    // Timings.
+    // Timings. Other work on the machine skews them: the load average is part of the report.
+    let load_before = loadavg();
     let mut rows = Vec::new();
     let out = tmp.join("out-site-gen");
     let sg = measure("site-gen", time_bin, &out, || {
         let mut c = Command::new(&site_gen);
-        c.arg("build").arg("--root").arg(&sg_root).arg("--output").arg(&out);
+        c.arg("build")
+            .arg("--root")
+            .arg(&sg_root)
+            .arg("--output")
+            .arg(&out);
         c
     })?;
-    rows.push(Row { tool: "site-gen", corpus: "synthetic", pages: docs * 2, m: sg });
+    rows.push(Row {
+        tool: "site-gen",
+        corpus: "synthetic",
+        pages: docs * 2,
+        m: sg,
+    });
     if let Some(hugo) = &hugo {
         let out = tmp.join("out-hugo");
         let cache = tmp.join("hugo-cache");
         let h = measure("hugo", time_bin, &out, || {
             let mut c = Command::new(hugo);
-            c.arg("--source").arg(&hugo_root).arg("--destination").arg(&out)
-                .arg("--cacheDir").arg(&cache).arg("--quiet").arg("--noBuildLock");
+            c.arg("--source")
+                .arg(&hugo_root)
+                .arg("--destination")
+                .arg(&out)
+                .arg("--cacheDir")
+                .arg(&cache)
+                .arg("--quiet")
+                .arg("--noBuildLock");
             c
         })?;
-        rows.push(Row { tool: "hugo", corpus: "synthetic", pages: docs * 2, m: h });
+        rows.push(Row {
+            tool: "hugo",
+            corpus: "synthetic",
+            pages: docs * 2,
+            m: h,
+        });
     }
     let real_out = tmp.join("out-real");
-    let real_pages = count_md(&workspace.join("content").join("fr"))? + count_md(&workspace.join("content").join("en"))?;
+    let real_pages = count_md(&workspace.join("content").join("fr"))?
+        + count_md(&workspace.join("content").join("en"))?;
     match measure("site-gen (real site)", time_bin, &real_out, || {
         let mut c = Command::new(&site_gen);
-        c.arg("build").arg("--root").arg(workspace).arg("--output").arg(&real_out);
+        c.arg("build")
+            .arg("--root")
+            .arg(workspace)
+            .arg("--output")
+            .arg(&real_out);
         c
     }) {
-        Ok(m) => rows.push(Row { tool: "site-gen", corpus: "real site", pages: real_pages, m }),
+        Ok(m) => rows.push(Row {
+            tool: "site-gen",
+            corpus: "real site",
+            pages: real_pages,
+            m,
+        }),
         Err(e) => eprintln!("bench: the real site did not build, its row is left out: {e:#}"),
     }
 
     // 4. Report.
     let mut report = String::new();
     writeln!(report, "\n## Machine and tools\n")?;
-    writeln!(report, "- command: `cargo xtask bench --pages {pages}{}`", if skip_hugo { " --no-hugo" } else { "" })?;
+    writeln!(
+        report,
+        "- command: `cargo xtask bench --pages {pages}{}`",
+        if skip_hugo { " --no-hugo" } else { "" }
+    )?;
     writeln!(report, "- machine: {}", machine())?;
     writeln!(report, "- site-gen: {}", version(&site_gen, &["--version"]))?;
     if let Some(h) = &hugo {
         writeln!(report, "- hugo: {}", version(h, &["version"]))?;
     }
-    writeln!(report, "- rustc: {}", version(Path::new("rustc"), &["--version"]))?;
+    writeln!(
+        report,
+        "- rustc: {}",
+        version(Path::new("rustc"), &["--version"])
+    )?;
+    writeln!(
+        report,
+        "- load average (1, 5, 15 min) before / after the runs: {load_before} / {}",
+        loadavg()
+    )?;
     writeln!(report, "- corpus: {stats}")?;
     writeln!(report, "\n{}", table(&rows))?;
-    writeln!(report, "Runs (wall s / peak RSS MiB):")?;
+    writeln!(
+        report,
+        "Every run (wall time (CPU user + system) / peak RSS):\n"
+    )?;
     for r in &rows {
-        let runs: Vec<String> = r.m.runs.iter().map(|(w, k)| format!("{w:.3} / {:.0}", *k as f64 / 1024.0)).collect();
-        writeln!(report, "- {} ({}): {}; {} HTML files written", r.tool, r.corpus, runs.join(", "), r.m.html_files)?;
+        let runs: Vec<String> =
+            r.m.runs
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{:.3} s ({:.1} user + {:.1} sys) / {:.0} MiB",
+                        x.wall,
+                        x.user,
+                        x.sys,
+                        x.max_rss_kib as f64 / 1024.0
+                    )
+                })
+                .collect();
+        writeln!(
+            report,
+            "- {} ({}): {}; {} HTML files written",
+            r.tool,
+            r.corpus,
+            runs.join(", "),
+            r.m.html_files
+        )?;
     }
     println!("{report}");
 
@@ -123,20 +210,27 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool) -> Result<()> {
 // ---------------------------------------------------------------------------------------------
 
 struct Measure {
-    /// (wall seconds, max RSS KiB) of every run.
-    runs: Vec<(f64, u64)>,
+    /// Every run: wall seconds, max RSS KiB, user and system CPU seconds.
+    runs: Vec<Run>,
     html_files: usize,
 }
 
 impl Measure {
     fn median_wall(&self) -> f64 {
-        let mut w: Vec<f64> = self.runs.iter().map(|r| r.0).collect();
+        let mut w: Vec<f64> = self.runs.iter().map(|r| r.wall).collect();
         w.sort_by(|a, b| a.total_cmp(b));
         w[w.len() / 2]
     }
     fn peak_rss_kib(&self) -> u64 {
-        self.runs.iter().map(|r| r.1).max().unwrap_or(0)
+        self.runs.iter().map(|r| r.max_rss_kib).max().unwrap_or(0)
     }
+}
+
+struct Run {
+    wall: f64,
+    max_rss_kib: u64,
+    user: f64,
+    sys: f64,
 }
 
 struct Row {
@@ -147,16 +241,28 @@ struct Row {
 }
 
 /// Runs `make()` `RUNS` times under `/usr/bin/time`, each time into an empty `out`.
-fn measure(label: &str, time_bin: &Path, out: &Path, make: impl Fn() -> Command) -> Result<Measure> {
+fn measure(
+    label: &str,
+    time_bin: &Path,
+    out: &Path,
+    make: impl Fn() -> Command,
+) -> Result<Measure> {
     let mut runs = Vec::new();
     let rusage = out.with_extension("time");
     for i in 0..RUNS {
         if out.exists() {
             fs::remove_dir_all(out)?;
         }
+        // Start every run with no pending writeback from the previous one.
+        let _ = Command::new("sync").status();
         let inner = make();
         let mut cmd = Command::new(time_bin);
-        cmd.arg("-f").arg("%e %M").arg("-o").arg(&rusage).arg(inner.get_program()).args(inner.get_args());
+        cmd.arg("-f")
+            .arg("%e %M %U %S")
+            .arg("-o")
+            .arg(&rusage)
+            .arg(inner.get_program())
+            .args(inner.get_args());
         if let Some(dir) = inner.get_current_dir() {
             cmd.current_dir(dir);
         }
@@ -172,20 +278,41 @@ fn measure(label: &str, time_bin: &Path, out: &Path, make: impl Fn() -> Command)
             );
         }
         let text = fs::read_to_string(&rusage)?;
-        let max_rss = text
+        // The last line is ours (a failing command would add a line before it).
+        let fields: Vec<&str> = text
             .lines()
-            .filter_map(|l| l.split_whitespace().nth(1))
-            .find_map(|k| k.parse::<u64>().ok())
-            .ok_or_else(|| anyhow!("unexpected /usr/bin/time output: {text:?}"))?;
-        eprintln!("bench: {label} run {}: {wall:.3} s, {:.0} MiB", i + 1, max_rss as f64 / 1024.0);
-        runs.push((wall, max_rss));
+            .last()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let (Some(max_rss_kib), Some(user), Some(sys)) = (
+            fields.get(1).and_then(|k| k.parse::<u64>().ok()),
+            fields.get(2).and_then(|k| k.parse::<f64>().ok()),
+            fields.get(3).and_then(|k| k.parse::<f64>().ok()),
+        ) else {
+            bail!("unexpected /usr/bin/time output: {text:?}");
+        };
+        eprintln!(
+            "bench: {label} run {}: {wall:.3} s wall, {user:.2} s user + {sys:.2} s system CPU, {:.0} MiB peak RSS",
+            i + 1,
+            max_rss_kib as f64 / 1024.0
+        );
+        runs.push(Run {
+            wall,
+            max_rss_kib,
+            user,
+            sys,
+        });
     }
     let html_files = count_ext(out, "html")?;
     Ok(Measure { runs, html_files })
 }
 
 fn table(rows: &[Row]) -> String {
-    let hugo = rows.iter().find(|r| r.tool == "hugo").map(|r| (r.m.median_wall(), r.m.peak_rss_kib()));
+    let hugo = rows
+        .iter()
+        .find(|r| r.tool == "hugo")
+        .map(|r| (r.m.median_wall(), r.m.peak_rss_kib()));
     let mut s = String::from(
         "| tool | corpus | pages | median wall time | peak RSS | speed vs Hugo | memory vs Hugo |\n|---|---|---:|---:|---:|---:|---:|\n",
     );
@@ -193,7 +320,18 @@ fn table(rows: &[Row]) -> String {
         let (w, k) = (r.m.median_wall(), r.m.peak_rss_kib());
         let (speed, mem) = match hugo {
             Some((hw, hk)) if r.corpus == "synthetic" && r.tool != "hugo" => {
-                (format!("{:.1}× faster", hw / w), format!("{:.2} (1/{:.1})", k as f64 / hk as f64, hk as f64 / k as f64))
+                let speed = if hw >= w {
+                    format!("{:.2}× faster", hw / w)
+                } else {
+                    format!("{:.2}× slower", w / hw)
+                };
+                let mem = k as f64 / hk as f64;
+                let mem = if mem <= 1.0 {
+                    format!("{mem:.2}× (1/{:.1})", 1.0 / mem)
+                } else {
+                    format!("{mem:.2}×")
+                };
+                (speed, mem)
             }
             Some(_) if r.tool == "hugo" => ("1×".into(), "1".into()),
             _ => ("—".into(), "—".into()),
@@ -222,7 +360,11 @@ fn find_hugo() -> Result<PathBuf> {
             return Ok(PathBuf::from(p));
         }
     }
-    if Command::new("hugo").arg("version").output().is_ok_and(|o| o.status.success()) {
+    if Command::new("hugo")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
         return Ok(PathBuf::from("hugo"));
     }
     bail!("hugo is not installed: sudo apt-get install -y hugo (or pass --no-hugo)")
@@ -230,13 +372,20 @@ fn find_hugo() -> Result<PathBuf> {
 
 fn version(bin: &Path, args: &[&str]) -> String {
     match Command::new(bin).args(args).output() {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").trim().to_string(),
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string(),
         _ => "unknown".into(),
     }
 }
 
 fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
@@ -251,7 +400,17 @@ fn machine() -> String {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|k| k.parse().ok())
         .unwrap_or(0);
-    format!("{cpus} CPUs (nproc), {model}, {:.1} GiB RAM, {}", mem_kib as f64 / 1048576.0, std::env::consts::OS)
+    format!(
+        "{cpus} CPUs (nproc), {model}, {:.1} GiB RAM, {}",
+        mem_kib as f64 / 1048576.0,
+        std::env::consts::OS
+    )
+}
+
+fn loadavg() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn count_ext(dir: &Path, ext: &str) -> Result<usize> {
@@ -327,40 +486,272 @@ impl Rng {
 }
 
 const FR_WORDS: &[&str] = &[
-    "sécurité", "internationale", "numérique", "États", "Membres", "coopération", "renforcement", "capacités",
-    "programme", "action", "comportement", "responsable", "utilisation", "technologies", "information",
-    "communications", "groupe", "travail", "composition", "non", "limitée", "dialogue", "institutionnel",
-    "régulier", "mesures", "confiance", "droit", "international", "applicable", "normes", "règles", "principes",
-    "cadre", "menaces", "existantes", "potentielles", "infrastructures", "critiques", "incidents", "réponse",
-    "échange", "informations", "pratiques", "consultations", "officieuses", "organisations", "régionales",
-    "sous-régionales", "secteur", "privé", "société", "civile", "milieux", "universitaires", "rapport",
-    "consensus", "recommandations", "session", "ordre", "jour", "provisoire", "Secrétaire", "général",
-    "Bureau", "affaires", "désarmement", "contributions", "volontaires", "fonds", "affectation", "spéciale",
-    "mise", "œuvre", "mécanisme", "permanent", "inclusif", "transparent", "orienté", "vers", "résultats",
-    "auquel", "participent", "tous", "les", "des", "la", "le", "et", "dans", "pour", "sur", "avec", "aux",
-    "du", "de", "en", "sans", "entre", "notamment", "également", "ainsi", "que", "qui", "afin", "sein",
-    "décisions", "travaux", "futurs", "activités", "pertinentes", "questions", "relatives", "préoccupation",
-    "développement", "durable", "paix", "stabilité", "prévention", "conflits", "souveraineté", "nationale",
-    "vulnérabilités", "chaîne", "approvisionnement", "points", "contact", "annuaire", "mondial", "enquête",
-    "nationale", "rapports", "examen", "conférence", "réunions", "plénières", "annuelles", "biennales",
+    "sécurité",
+    "internationale",
+    "numérique",
+    "États",
+    "Membres",
+    "coopération",
+    "renforcement",
+    "capacités",
+    "programme",
+    "action",
+    "comportement",
+    "responsable",
+    "utilisation",
+    "technologies",
+    "information",
+    "communications",
+    "groupe",
+    "travail",
+    "composition",
+    "non",
+    "limitée",
+    "dialogue",
+    "institutionnel",
+    "régulier",
+    "mesures",
+    "confiance",
+    "droit",
+    "international",
+    "applicable",
+    "normes",
+    "règles",
+    "principes",
+    "cadre",
+    "menaces",
+    "existantes",
+    "potentielles",
+    "infrastructures",
+    "critiques",
+    "incidents",
+    "réponse",
+    "échange",
+    "informations",
+    "pratiques",
+    "consultations",
+    "officieuses",
+    "organisations",
+    "régionales",
+    "sous-régionales",
+    "secteur",
+    "privé",
+    "société",
+    "civile",
+    "milieux",
+    "universitaires",
+    "rapport",
+    "consensus",
+    "recommandations",
+    "session",
+    "ordre",
+    "jour",
+    "provisoire",
+    "Secrétaire",
+    "général",
+    "Bureau",
+    "affaires",
+    "désarmement",
+    "contributions",
+    "volontaires",
+    "fonds",
+    "affectation",
+    "spéciale",
+    "mise",
+    "œuvre",
+    "mécanisme",
+    "permanent",
+    "inclusif",
+    "transparent",
+    "orienté",
+    "vers",
+    "résultats",
+    "auquel",
+    "participent",
+    "tous",
+    "les",
+    "des",
+    "la",
+    "le",
+    "et",
+    "dans",
+    "pour",
+    "sur",
+    "avec",
+    "aux",
+    "du",
+    "de",
+    "en",
+    "sans",
+    "entre",
+    "notamment",
+    "également",
+    "ainsi",
+    "que",
+    "qui",
+    "afin",
+    "sein",
+    "décisions",
+    "travaux",
+    "futurs",
+    "activités",
+    "pertinentes",
+    "questions",
+    "relatives",
+    "préoccupation",
+    "développement",
+    "durable",
+    "paix",
+    "stabilité",
+    "prévention",
+    "conflits",
+    "souveraineté",
+    "nationale",
+    "vulnérabilités",
+    "chaîne",
+    "approvisionnement",
+    "points",
+    "contact",
+    "annuaire",
+    "mondial",
+    "enquête",
+    "nationale",
+    "rapports",
+    "examen",
+    "conférence",
+    "réunions",
+    "plénières",
+    "annuelles",
+    "biennales",
 ];
 
 const EN_WORDS: &[&str] = &[
-    "security", "international", "digital", "States", "Members", "cooperation", "strengthening", "capacity",
-    "programme", "action", "behaviour", "responsible", "use", "technologies", "information",
-    "communications", "group", "working", "open-ended", "composition", "dialogue", "institutional",
-    "regular", "measures", "confidence-building", "law", "international", "applicable", "norms", "rules",
-    "principles", "framework", "threats", "existing", "potential", "infrastructure", "critical", "incidents",
-    "response", "exchange", "information", "practices", "consultations", "informal", "organizations",
-    "regional", "subregional", "sector", "private", "society", "civil", "academia", "report", "consensus",
-    "recommendations", "session", "agenda", "provisional", "Secretary-General", "Office", "Disarmament",
-    "Affairs", "contributions", "voluntary", "fund", "trust", "implementation", "mechanism", "permanent",
-    "inclusive", "transparent", "action-oriented", "results", "which", "participate", "all", "the", "of",
-    "and", "in", "for", "on", "with", "to", "by", "without", "between", "including", "also", "thus", "that",
-    "who", "order", "within", "decisions", "work", "future", "activities", "relevant", "issues", "relating",
-    "concern", "development", "sustainable", "peace", "stability", "prevention", "conflicts", "sovereignty",
-    "national", "vulnerabilities", "supply", "chain", "points", "contact", "directory", "global", "survey",
-    "reports", "review", "conference", "meetings", "plenary", "annual", "biennial", "established",
+    "security",
+    "international",
+    "digital",
+    "States",
+    "Members",
+    "cooperation",
+    "strengthening",
+    "capacity",
+    "programme",
+    "action",
+    "behaviour",
+    "responsible",
+    "use",
+    "technologies",
+    "information",
+    "communications",
+    "group",
+    "working",
+    "open-ended",
+    "composition",
+    "dialogue",
+    "institutional",
+    "regular",
+    "measures",
+    "confidence-building",
+    "law",
+    "international",
+    "applicable",
+    "norms",
+    "rules",
+    "principles",
+    "framework",
+    "threats",
+    "existing",
+    "potential",
+    "infrastructure",
+    "critical",
+    "incidents",
+    "response",
+    "exchange",
+    "information",
+    "practices",
+    "consultations",
+    "informal",
+    "organizations",
+    "regional",
+    "subregional",
+    "sector",
+    "private",
+    "society",
+    "civil",
+    "academia",
+    "report",
+    "consensus",
+    "recommendations",
+    "session",
+    "agenda",
+    "provisional",
+    "Secretary-General",
+    "Office",
+    "Disarmament",
+    "Affairs",
+    "contributions",
+    "voluntary",
+    "fund",
+    "trust",
+    "implementation",
+    "mechanism",
+    "permanent",
+    "inclusive",
+    "transparent",
+    "action-oriented",
+    "results",
+    "which",
+    "participate",
+    "all",
+    "the",
+    "of",
+    "and",
+    "in",
+    "for",
+    "on",
+    "with",
+    "to",
+    "by",
+    "without",
+    "between",
+    "including",
+    "also",
+    "thus",
+    "that",
+    "who",
+    "order",
+    "within",
+    "decisions",
+    "work",
+    "future",
+    "activities",
+    "relevant",
+    "issues",
+    "relating",
+    "concern",
+    "development",
+    "sustainable",
+    "peace",
+    "stability",
+    "prevention",
+    "conflicts",
+    "sovereignty",
+    "national",
+    "vulnerabilities",
+    "supply",
+    "chain",
+    "points",
+    "contact",
+    "directory",
+    "global",
+    "survey",
+    "reports",
+    "review",
+    "conference",
+    "meetings",
+    "plenary",
+    "annual",
+    "biennial",
+    "established",
 ];
 
 /// (French, English) operative or preambular verbs, italic as in UN resolutions.
@@ -378,12 +769,27 @@ const VERBS: &[(&str, &str)] = &[
 
 /// (French, English) phrases that the generator recognises as document mentions.
 const MENTIONS: &[(&str, &str)] = &[
-    ("conformément à la résolution 77/37", "in accordance with resolution 77/37"),
-    ("comme indiqué dans le rapport A/78/76", "as stated in report A/78/76"),
-    ("rappelant la résolution A/RES/75/240", "recalling resolution A/RES/75/240"),
+    (
+        "conformément à la résolution 77/37",
+        "in accordance with resolution 77/37",
+    ),
+    (
+        "comme indiqué dans le rapport A/78/76",
+        "as stated in report A/78/76",
+    ),
+    (
+        "rappelant la résolution A/RES/75/240",
+        "recalling resolution A/RES/75/240",
+    ),
     ("dans la résolution 76/19", "in resolution 76/19"),
-    ("au titre du document A/C.1/78/L.60/Rev.1", "under document A/C.1/78/L.60/Rev.1"),
-    ("selon la résolution A/RES/71/28", "according to resolution A/RES/71/28"),
+    (
+        "au titre du document A/C.1/78/L.60/Rev.1",
+        "under document A/C.1/78/L.60/Rev.1",
+    ),
+    (
+        "selon la résolution A/RES/71/28",
+        "according to resolution A/RES/71/28",
+    ),
     ("voir aussi A/75/816", "see also A/75/816"),
 ];
 
@@ -405,18 +811,53 @@ const MASTHEAD: &[(&str, &str)] = &[
     ("Distr. générale", "Distr.: General"),
     ("Soixante-dix-huitième session", "Seventy-eighth session"),
     ("Point 94 de l’ordre du jour", "Agenda item 94"),
-    ("Rapport du Secrétaire général", "Report of the Secretary-General"),
+    (
+        "Rapport du Secrétaire général",
+        "Report of the Secretary-General",
+    ),
 ];
 
 const MONTHS_FR: &[&str] = &[
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ];
 const MONTHS_EN: &[&str] = &[
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn roman(mut n: usize) -> String {
-    const T: &[(usize, &str)] = &[(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
+    const T: &[(usize, &str)] = &[
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
     let mut s = String::new();
     for &(v, r) in T {
         while n >= v {
@@ -447,26 +888,38 @@ impl Doc {
     /// A paragraph with an anchor (`{#id} ` prefix for site-gen; a goldmark block attribute on
     /// the next line for Hugo, with a leading "N." escaped so it stays a paragraph).
     fn para(&mut self, id: &str, fr: &str, en: &str) {
-        for (sg, hu, text) in [(&mut self.sg_fr, &mut self.hu_fr, fr), (&mut self.sg_en, &mut self.hu_en, en)] {
+        for (sg, hu, text) in [
+            (&mut self.sg_fr, &mut self.hu_fr, fr),
+            (&mut self.sg_en, &mut self.hu_en, en),
+        ] {
             let _ = write!(sg, "{{#{id}}} {text}\n\n");
             let _ = write!(hu, "{}\n{{#{id}}}\n\n", hugo_escape(text));
         }
     }
     fn masthead(&mut self, fr: &str, en: &str) {
-        for (sg, hu, text) in [(&mut self.sg_fr, &mut self.hu_fr, fr), (&mut self.sg_en, &mut self.hu_en, en)] {
+        for (sg, hu, text) in [
+            (&mut self.sg_fr, &mut self.hu_fr, fr),
+            (&mut self.sg_en, &mut self.hu_en, en),
+        ] {
             let _ = write!(sg, "{{.masthead}} {text}\n\n");
             let _ = write!(hu, "{text}\n{{.masthead}}\n\n");
         }
     }
     fn item(&mut self, id: &str, fr: &str, en: &str) {
-        for (sg, hu, text) in [(&mut self.sg_fr, &mut self.hu_fr, fr), (&mut self.sg_en, &mut self.hu_en, en)] {
+        for (sg, hu, text) in [
+            (&mut self.sg_fr, &mut self.hu_fr, fr),
+            (&mut self.sg_en, &mut self.hu_en, en),
+        ] {
             let _ = writeln!(sg, "- {{#{id}}} {text}");
             let _ = write!(hu, "- {text}\n  {{#{id}}}\n");
         }
     }
     fn heading(&mut self, level: usize, id: &str, fr: &str, en: &str) {
         let hashes = "#".repeat(level);
-        for (sg, hu, text) in [(&mut self.sg_fr, &mut self.hu_fr, fr), (&mut self.sg_en, &mut self.hu_en, en)] {
+        for (sg, hu, text) in [
+            (&mut self.sg_fr, &mut self.hu_fr, fr),
+            (&mut self.sg_en, &mut self.hu_en, en),
+        ] {
             let line = format!("{hashes} {text} {{#{id}}}\n\n");
             sg.push_str(&line);
             hu.push_str(&line);
@@ -575,9 +1028,18 @@ fn capitalise(w: &str) -> String {
 /// Builds document `n` (1-based).
 fn document(n: usize) -> (Doc, String, String, String) {
     let base = SEED ^ (n as u64).wrapping_mul(0x2545_F491_4F6C_DD1D);
-    let mut w = Writer { shape: Rng::new(base), fr: Rng::new(base ^ 0xF4), en: Rng::new(base ^ 0xE2), footnotes: Vec::new() };
+    let mut w = Writer {
+        shape: Rng::new(base),
+        fr: Rng::new(base ^ 0xF4),
+        en: Rng::new(base ^ 0xE2),
+        footnotes: Vec::new(),
+    };
     let target = w.shape.range(10_400, 17_000);
-    let (year, month, day) = (w.shape.range(2015, 2024), w.shape.range(1, 12), w.shape.range(1, 28));
+    let (year, month, day) = (
+        w.shape.range(2015, 2024),
+        w.shape.range(1, 12),
+        w.shape.range(1, 28),
+    );
     let date = format!("{year}-{month:02}-{day:02}");
     let title_words = w.shape.range(6, 12);
     let (tf, te) = w.words(title_words, true);
@@ -586,7 +1048,10 @@ fn document(n: usize) -> (Doc, String, String, String) {
     for (i, (f, e)) in MASTHEAD.iter().enumerate() {
         d.masthead(f, e);
         if i == 1 {
-            d.masthead(&format!("{day} {} {year}", MONTHS_FR[month - 1]), &format!("{day} {} {year}", MONTHS_EN[month - 1]));
+            d.masthead(
+                &format!("{day} {} {year}", MONTHS_FR[month - 1]),
+                &format!("{day} {} {year}", MONTHS_EN[month - 1]),
+            );
         }
     }
 
@@ -599,17 +1064,30 @@ fn document(n: usize) -> (Doc, String, String, String) {
             section += 1;
             let heading_words = w.shape.range(3, 7);
             let (f, e) = w.words(heading_words, true);
-            d.heading(2, &format!("s{section}"), &format!("{}. {f}", roman(section)), &format!("{}. {e}", roman(section)));
+            d.heading(
+                2,
+                &format!("s{section}"),
+                &format!("{}. {f}", roman(section)),
+                &format!("{}. {e}", roman(section)),
+            );
             until_heading = w.shape.range(3, 7);
             if section == 2 && !table_done {
                 table_done = true;
                 let (f, e) = w.sentence(true);
                 para += 1;
-                d.para(&format!("p{para}"), &format!("{para}. {f}"), &format!("{para}. {e}"));
-                d.sg_fr.push_str("| Session | Résolution | Voix pour | Voix contre | Abstentions |\n");
-                d.hu_fr.push_str("| Session | Résolution | Voix pour | Voix contre | Abstentions |\n");
-                d.sg_en.push_str("| Session | Resolution | In favour | Against | Abstentions |\n");
-                d.hu_en.push_str("| Session | Resolution | In favour | Against | Abstentions |\n");
+                d.para(
+                    &format!("p{para}"),
+                    &format!("{para}. {f}"),
+                    &format!("{para}. {e}"),
+                );
+                d.sg_fr
+                    .push_str("| Session | Résolution | Voix pour | Voix contre | Abstentions |\n");
+                d.hu_fr
+                    .push_str("| Session | Résolution | Voix pour | Voix contre | Abstentions |\n");
+                d.sg_en
+                    .push_str("| Session | Resolution | In favour | Against | Abstentions |\n");
+                d.hu_en
+                    .push_str("| Session | Resolution | In favour | Against | Abstentions |\n");
                 d.both("|---|---|---:|---:|---:|\n");
                 for _ in 0..w.shape.range(3, 6) {
                     let s = w.shape.range(70, 78);
@@ -632,7 +1110,11 @@ fn document(n: usize) -> (Doc, String, String, String) {
             let items = w.shape.range(2, 4);
             for letter in ["a", "b", "c", "d"].iter().take(items) {
                 let (f, e) = w.sentence(false);
-                d.item(&format!("p{para}-{letter}"), &format!("{letter}) {f}"), &format!("{letter}) {e}"));
+                d.item(
+                    &format!("p{para}-{letter}"),
+                    &format!("{letter}) {f}"),
+                    &format!("{letter}) {e}"),
+                );
             }
             d.both("\n");
         }
@@ -641,7 +1123,10 @@ fn document(n: usize) -> (Doc, String, String, String) {
     let notes = std::mem::take(&mut w.footnotes);
     for label in notes {
         let (f, e) = *w.shape.pick(MENTIONS);
-        for (sg, hu, text) in [(&mut d.sg_fr, &mut d.hu_fr, f), (&mut d.sg_en, &mut d.hu_en, e)] {
+        for (sg, hu, text) in [
+            (&mut d.sg_fr, &mut d.hu_fr, f),
+            (&mut d.sg_en, &mut d.hu_en, e),
+        ] {
             let line = format!("[^{label}]: {}.\n\n", capitalise(text));
             sg.push_str(&line);
             hu.push_str(&line);
@@ -649,7 +1134,6 @@ fn document(n: usize) -> (Doc, String, String, String) {
     }
     (d, tf, te, date)
 }
-
 
 fn states_toml() -> String {
     let mut s = String::from(
@@ -680,7 +1164,10 @@ fn topics_toml() -> String {
         ("opposes", "S'y oppose", "Opposes"),
         ("not-addressed", "Non abordé", "Not addressed"),
     ] {
-        let _ = write!(s, "[[stance]]\nid = \"{id}\"\nlabel_fr = \"{fr}\"\nlabel_en = \"{en}\"\n\n");
+        let _ = write!(
+            s,
+            "[[stance]]\nid = \"{id}\"\nlabel_fr = \"{fr}\"\nlabel_en = \"{en}\"\n\n"
+        );
     }
     s.push_str(
         "[[topic]]\nid = \"establishment\"\nlabel_fr = \"Création du programme d'action\"\n\
@@ -758,18 +1245,32 @@ fn write_corpora(workspace: &Path, sg: &Path, hugo: Option<&Path>, docs: usize) 
         }
     }
     fs::create_dir_all(sg.join("content/data/positions"))?;
-    fs::write(sg.join("site.toml"), "base_url = \"https://example.org/\"\n")?;
+    fs::write(
+        sg.join("site.toml"),
+        "base_url = \"https://example.org/\"\n",
+    )?;
     fs::write(sg.join("content/data/states.toml"), states_toml())?;
     fs::write(sg.join("content/data/topics.toml"), topics_toml())?;
     let theme = workspace.join("themes").join("default");
     copy_dir(&theme, &sg.join("themes").join("default"))?;
-    // The site's own pages (about, methodology…), which the theme's navigation links to.
+    // The site's own pages (about, methodology…, the corrections log content/<lang>/CORRECTIONS.md),
+    // which the theme's navigation links to.
     let mut site_pages = 0;
     for lang in ["fr", "en"] {
-        let real = workspace.join("content").join(lang).join("pages");
-        if real.is_dir() {
-            copy_dir(&real, &sg.join("content").join(lang).join("pages"))?;
-            site_pages += count_md(&real)?;
+        let real = workspace.join("content").join(lang);
+        if real.join("pages").is_dir() {
+            copy_dir(
+                &real.join("pages"),
+                &sg.join("content").join(lang).join("pages"),
+            )?;
+            site_pages += count_md(&real.join("pages"))?;
+        }
+        for e in fs::read_dir(&real).with_context(|| format!("reading {}", real.display()))? {
+            let e = e?;
+            if e.file_type()?.is_file() && e.path().extension().is_some_and(|x| x == "md") {
+                fs::copy(e.path(), sg.join("content").join(lang).join(e.file_name()))?;
+                site_pages += 1;
+            }
         }
     }
     if let Some(h) = hugo {
@@ -778,7 +1279,10 @@ fn write_corpora(workspace: &Path, sg: &Path, hugo: Option<&Path>, docs: usize) 
         fs::write(h.join("layouts/_default/single.html"), HUGO_SINGLE)?;
         fs::write(h.join("layouts/_default/list.html"), HUGO_LIST)?;
         for (lang, title) in [("fr", "Documents"), ("en", "Documents")] {
-            fs::write(h.join("content").join(lang).join("documents/_index.md"), format!("+++\ntitle = \"{title}\"\n+++\n"))?;
+            fs::write(
+                h.join("content").join(lang).join("documents/_index.md"),
+                format!("+++\ntitle = \"{title}\"\n+++\n"),
+            )?;
         }
     }
 
@@ -791,7 +1295,10 @@ fn write_corpora(workspace: &Path, sg: &Path, hugo: Option<&Path>, docs: usize) 
             "+++\nkind = \"report\"\nsymbol = \"A/SYN/{n}\"\ntitle = \"{tf}\"\ndate = \"{date}\"\n+++\n\n{}",
             d.sg_fr
         );
-        let en = format!("+++\ntitle = \"{te}\"\ntranslation = \"unofficial\"\n+++\n\n{}", d.sg_en);
+        let en = format!(
+            "+++\ntitle = \"{te}\"\ntranslation = \"unofficial\"\n+++\n\n{}",
+            d.sg_en
+        );
         for len in [fr.len(), en.len()] {
             total += len;
             min = min.min(len);
@@ -808,7 +1315,7 @@ fn write_corpora(workspace: &Path, sg: &Path, hugo: Option<&Path>, docs: usize) 
     }
     Ok(format!(
         "{} Markdown pages ({docs} documents × fr/en), {:.1} MB, {:.1}–{:.1} KB a page (mean {:.1} KB); \
-         site-gen also gets the {site_pages} pages of content/{{fr,en}}/pages/ that its theme links to",
+         site-gen also gets the site's own {site_pages} page files (content/{{fr,en}}/pages/, CORRECTIONS.md) that its theme links to",
         docs * 2,
         total as f64 / 1e6,
         min as f64 / 1e3,
@@ -829,9 +1336,17 @@ mod tests {
         for n in 1..40 {
             let (d, ..) = document(n);
             for s in [&d.sg_fr, &d.sg_en] {
-                assert!((10_000..20_000).contains(&s.len()), "doc {n}: {} bytes", s.len());
+                assert!(
+                    (10_000..20_000).contains(&s.len()),
+                    "doc {n}: {} bytes",
+                    s.len()
+                );
             }
-            let ids = |s: &str| s.match_indices("{#").map(|(i, _)| s[i..].split('}').next().unwrap().to_string()).collect::<Vec<_>>();
+            let ids = |s: &str| {
+                s.match_indices("{#")
+                    .map(|(i, _)| s[i..].split('}').next().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            };
             assert_eq!(ids(&d.sg_fr), ids(&d.sg_en));
         }
     }

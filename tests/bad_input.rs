@@ -1,0 +1,286 @@
+//! The catalogue of bad inputs (tests/fixtures/bad/*/case.toml): each case is the small valid
+//! site tests/fixtures/mini with one mistake applied. Every case must fail with exactly the
+//! expected file, line, message and hint, never panic, and leave the previous output untouched.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    #[serde(default)]
+    edit: Vec<Edit>,
+    #[serde(default)]
+    write: Vec<Write>,
+    #[serde(default)]
+    symlink: Vec<Symlink>,
+    output: Option<String>,
+    expect: Vec<Expect>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Edit {
+    file: String,
+    find: String,
+    replace: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Write {
+    file: String,
+    text: Option<String>,
+    hex: Option<String>,
+    repeat: Option<String>,
+    times: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Symlink {
+    link: String,
+    target: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    /// Path relative to the fixture site ("" when the problem is not in one input file).
+    file: String,
+    line: usize,
+    message: String,
+    hint: String,
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).follow_links(true) {
+        let e = e.expect("walk fixture");
+        let rel = e.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// The mini site plus the real theme, in a fresh directory, with the case applied.
+fn prepare(case: &Case) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mini = workspace().join("tests/fixtures/mini");
+    for part in ["site.toml", "content"] {
+        let src = mini.join(part);
+        if src.is_dir() {
+            copy_dir(&src, &dir.path().join(part));
+        } else {
+            std::fs::copy(&src, dir.path().join(part)).expect("copy");
+        }
+    }
+    copy_dir(&workspace().join("themes"), &dir.path().join("themes"));
+    for e in &case.edit {
+        let path = dir.path().join(&e.file);
+        let text = std::fs::read_to_string(&path).expect("file to edit");
+        assert!(
+            text.contains(&e.find),
+            "case edit does not apply: {:?} not in {}",
+            e.find,
+            e.file
+        );
+        std::fs::write(&path, text.replacen(&e.find, &e.replace, 1)).expect("write");
+    }
+    for w in &case.write {
+        let bytes = if let Some(t) = &w.text {
+            t.clone().into_bytes()
+        } else if let Some(h) = &w.hex {
+            (0..h.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).expect("hex"))
+                .collect()
+        } else {
+            w.repeat
+                .clone()
+                .unwrap_or_default()
+                .repeat(w.times.unwrap_or(1))
+                .into_bytes()
+        };
+        std::fs::write(dir.path().join(&w.file), bytes).expect("write");
+    }
+    for s in &case.symlink {
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&s.target, dir.path().join(&s.link)).expect("symlink");
+    }
+    dir
+}
+
+/// Every file under `dir` with its bytes, to prove an output directory was not touched.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().to_path_buf(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn run_case(name: &str) -> Result<(), String> {
+    let case_path = workspace()
+        .join("tests/fixtures/bad")
+        .join(name)
+        .join("case.toml");
+    let case: Case =
+        toml::from_str(&std::fs::read_to_string(&case_path).map_err(|e| e.to_string())?)
+            .map_err(|e| format!("{name}: {e}"))?;
+    let dir = prepare(&case);
+    let output = match &case.output {
+        Some(o) => dir.path().join(o),
+        None => dir.path().join("public"),
+    };
+    // A previous good site must survive the failed build byte for byte.
+    let previous = dir.path().join("previous-public");
+    std::fs::create_dir_all(previous.join("fr")).map_err(|e| e.to_string())?;
+    std::fs::write(previous.join("fr/index.html"), b"previous site").map_err(|e| e.to_string())?;
+    if case.output.is_none() {
+        std::fs::rename(&previous, &output).map_err(|e| e.to_string())?;
+    }
+    let before = snapshot(&output);
+    let opts = site_gen::BuildOptions {
+        root: dir.path().to_path_buf(),
+        output: output.clone(),
+        explorer_pkg: None,
+        base_url: None,
+    };
+    let result = std::panic::catch_unwind(|| site_gen::build(&opts))
+        .map_err(|_| format!("{name}: the build panicked"))?;
+    let after = snapshot(&output);
+    if before != after {
+        return Err(format!("{name}: the previous output was modified"));
+    }
+    let diags = match result {
+        Ok(_) => return Err(format!("{name}: the build succeeded")),
+        Err(site_gen::BuildError::Input(d)) => d.0,
+        Err(site_gen::BuildError::Write(msg)) => vec![site_gen::diagnostics::Diagnostic::new(
+            Path::new(""),
+            0,
+            msg,
+            "",
+        )],
+    };
+    for exp in &case.expect {
+        let found = diags.iter().any(|d| {
+            let rel = d.file.strip_prefix(dir.path()).unwrap_or(&d.file);
+            let file_ok = exp.file.is_empty() || rel == Path::new(&exp.file);
+            file_ok
+                && d.line == exp.line
+                && d.message.contains(&exp.message)
+                && d.hint.contains(&exp.hint)
+        });
+        if !found {
+            let got: Vec<String> = diags
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{}:{}: {} | {}",
+                        d.file.strip_prefix(dir.path()).unwrap_or(&d.file).display(),
+                        d.line,
+                        d.message,
+                        d.hint
+                    )
+                })
+                .collect();
+            return Err(format!(
+                "{name}: expected {exp:?}\n  got:\n    {}",
+                got.join("\n    ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_mini_fixture_builds() {
+    let dir = prepare(&Case {
+        edit: vec![],
+        write: vec![],
+        symlink: vec![],
+        output: None,
+        expect: vec![],
+    });
+    let opts = site_gen::BuildOptions {
+        root: dir.path().to_path_buf(),
+        output: dir.path().join("public"),
+        explorer_pkg: None,
+        base_url: None,
+    };
+    if let Err(e) = site_gen::build(&opts) {
+        panic!("mini fixture must build: {e}");
+    }
+}
+
+#[test]
+fn every_bad_input_is_reported_precisely() {
+    let dir = workspace().join("tests/fixtures/bad");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 20,
+        "the catalogue must hold at least 20 cases"
+    );
+    let failures: Vec<String> = names.iter().filter_map(|n| run_case(n).err()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn hostile_text_is_inert_in_pages() {
+    let case = Case {
+        edit: vec![
+            Edit { file: "content/fr/documents/rapport.md".into(), find: "{#fra-1} La France".into(), replace: "{#fra-1} <script>alert(1)</script> \"><img src=x onerror=alert(1)> [lien](javascript:alert(1)) {{ 7*7 }} {% raw %} La France".into() },
+            Edit { file: "content/data/states.toml".into(), find: "name_fr = \"Allemagne\"".into(), replace: "name_fr = \"<b onmouseover=alert(1)>Allemagne</b> {{ config }}\"".into() },
+        ],
+        write: vec![], symlink: vec![], output: None, expect: vec![],
+    };
+    let dir = prepare(&case);
+    let (out, _) = match site_gen::generate(dir.path(), None, None) {
+        Ok(x) => x,
+        Err(d) => panic!("hostile text must build, escaped: {d}"),
+    };
+    let doc = String::from_utf8_lossy(&out["fr/documents/rapport/index.html"]).into_owned();
+    assert!(
+        doc.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "script not escaped"
+    );
+    assert!(!doc.contains("<img"), "img tag passed through");
+    assert!(!doc.contains("javascript:"), "javascript: URL kept");
+    assert!(
+        doc.contains("{{ 7*7 }}") && doc.contains("{% raw %}"),
+        "template syntax in content was interpreted"
+    );
+    let state = String::from_utf8_lossy(&out["fr/states/deu/index.html"]).into_owned();
+    assert!(
+        state.contains("&lt;b onmouseover=alert(1)&gt;Allemagne&lt;/b&gt; {{ config }}"),
+        "data field not escaped: {state}"
+    );
+}

@@ -1,0 +1,377 @@
+//! Builds the real `content/` and checks the result as a reader would meet it.
+
+use site_gen::markdown::scan;
+use site_gen::mentions::{MentionKind, StateMatcher};
+use site_gen::types::{Lang, StateId};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn site() -> BTreeMap<String, Vec<u8>> {
+    match site_gen::generate(&root(), None, None) {
+        Ok((out, _)) => out,
+        Err(d) => panic!("the real content does not build:\n{d}"),
+    }
+}
+
+fn html(out: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        out.get(path)
+            .unwrap_or_else(|| panic!("missing {path}"))
+            .clone(),
+    )
+    .expect("utf-8")
+}
+
+fn hrefs(page: &str) -> Vec<String> {
+    page.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|s| s.replace("&#x2F;", "/"))
+        .collect()
+}
+
+const DOCS: [&str; 5] = [
+    "a-c-1-78-l-60-rev-1",
+    "a-c-1-74-l-50-rev-1",
+    "a-78-76",
+    "a-res-71-28",
+    "oewg-2021-2025-session-4-programme",
+];
+
+#[test]
+fn every_document_is_reachable_from_each_home_page() {
+    let out = site();
+    for lang in ["fr", "en"] {
+        let mut seen = BTreeSet::new();
+        let mut queue = VecDeque::from([format!("{lang}/index.html")]);
+        while let Some(p) = queue.pop_front() {
+            if !seen.insert(p.clone()) {
+                continue;
+            }
+            let Some(bytes) = out.get(&p) else { continue };
+            for h in hrefs(&String::from_utf8_lossy(bytes)) {
+                let h = h.split('#').next().unwrap_or("").to_string();
+                if let Some(rel) = h.strip_prefix('/') {
+                    let file = if rel.ends_with('/') || rel.is_empty() {
+                        format!("{rel}index.html")
+                    } else {
+                        rel.to_string()
+                    };
+                    if file.starts_with(&format!("{lang}/")) && file.ends_with(".html") {
+                        queue.push_back(file);
+                    }
+                }
+            }
+        }
+        for d in DOCS {
+            let page = format!("{lang}/documents/{d}/index.html");
+            assert!(
+                seen.contains(&page),
+                "{page} is not reachable from /{lang}/"
+            );
+            assert!(
+                seen.contains(&format!("{lang}/documents/{d}/parallel/index.html")),
+                "parallel view of {d} unreachable in {lang}"
+            );
+        }
+    }
+}
+
+#[test]
+fn builds_are_byte_identical_across_thread_counts() {
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("pool")
+        .install(site);
+    let many = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .expect("pool")
+        .install(site);
+    assert_eq!(one.len(), many.len());
+    for (k, v) in &one {
+        assert!(many.get(k) == Some(v), "{k} differs between builds");
+    }
+}
+
+/// Names in a sponsor line, in order, as the State matcher of the site resolves them.
+fn sponsor_line_states(slug: &str) -> (Vec<StateId>, Vec<String>) {
+    let text = std::fs::read_to_string(root().join(format!("content/fr/documents/{slug}.md")))
+        .expect("doc");
+    let s = scan(&text);
+    let line = s
+        .text_at("sponsors")
+        .expect("a {#sponsors} paragraph")
+        .to_string();
+    let states_toml: toml::Value = toml::from_str(
+        &std::fs::read_to_string(root().join("content/data/states.toml")).expect("states"),
+    )
+    .expect("toml");
+    let mut names = Vec::new();
+    for st in states_toml["state"].as_array().expect("array") {
+        let id = StateId(st["id"].as_str().expect("id").to_string());
+        names.push((
+            st["name_fr"].as_str().expect("name").to_string(),
+            id.clone(),
+        ));
+        for a in st
+            .get("aliases")
+            .and_then(|a| a.as_array())
+            .into_iter()
+            .flatten()
+        {
+            names.push((a.as_str().expect("alias").to_string(), id.clone()));
+        }
+    }
+    let matcher = StateMatcher::new(&names);
+    let list = line.split(" : ").next().unwrap_or("").to_string();
+    let found: Vec<StateId> = matcher
+        .find(&list)
+        .into_iter()
+        .filter_map(|m| match m.kind {
+            MentionKind::State(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    // Whatever is left once the names are removed must be separators only.
+    let mut rest = list.clone();
+    for m in matcher.find(&list).iter().rev() {
+        rest.replace_range(m.range.clone(), "");
+    }
+    let leftovers: Vec<String> = rest
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|w| !w.is_empty() && *w != "et")
+        .map(String::from)
+        .collect();
+    (found, leftovers)
+}
+
+fn front_sponsors(slug: &str) -> Vec<StateId> {
+    let text = std::fs::read_to_string(root().join(format!("content/fr/documents/{slug}.md")))
+        .expect("doc");
+    let front = text.split("+++").nth(1).expect("front matter");
+    let v: toml::Value = toml::from_str(front).expect("toml");
+    v["sponsors"]
+        .as_array()
+        .expect("sponsors")
+        .iter()
+        .map(|s| StateId(s.as_str().expect("id").into()))
+        .collect()
+}
+
+#[test]
+fn sponsor_lines_resolve_to_the_front_matter_lists() {
+    for (slug, count) in [("a-c-1-78-l-60-rev-1", 52), ("a-c-1-74-l-50-rev-1", 21)] {
+        let (found, leftovers) = sponsor_line_states(slug);
+        assert!(
+            leftovers.is_empty(),
+            "{slug}: names in the sponsor line that match no State: {leftovers:?}"
+        );
+        assert_eq!(found.len(), count, "{slug}: sponsor count");
+        assert_eq!(
+            found,
+            front_sponsors(slug),
+            "{slug}: sponsor line and front matter disagree"
+        );
+    }
+}
+
+#[test]
+fn annex_has_37_replies_and_note_8_lists_the_coauthors() {
+    let text =
+        std::fs::read_to_string(root().join("content/fr/documents/a-78-76.md")).expect("doc");
+    let front: toml::Value = toml::from_str(text.split("+++").nth(1).expect("fm")).expect("toml");
+    let replies = front["replies"].as_array().expect("replies");
+    assert_eq!(replies.len(), 37);
+    let co = front["poa_coauthors"].as_array().expect("coauthors");
+    assert!(co.iter().any(|c| c.as_str() == Some("eu")));
+    let s = scan(&text);
+    for r in replies {
+        let id = r["state"].as_str().expect("state");
+        assert!(s.anchors().any(|a| a == id), "no section #{id}");
+        assert!(
+            s.anchors().any(|a| a == format!("{id}-1")),
+            "no paragraph #{id}-1"
+        );
+    }
+}
+
+#[test]
+fn english_edition_is_aligned_complete_and_translated() {
+    // French function words that English prose never needs; a paragraph full of them is French.
+    let french = [
+        "le", "la", "les", "des", "du", "et", "est", "dans", "pour", "que", "qui", "une", "sur",
+        "au", "aux",
+    ];
+    for d in DOCS {
+        let fr = scan(
+            &std::fs::read_to_string(root().join(format!("content/fr/documents/{d}.md")))
+                .expect("fr"),
+        );
+        let en = scan(
+            &std::fs::read_to_string(root().join(format!("content/en/documents/{d}.md")))
+                .expect("en"),
+        );
+        assert_eq!(
+            fr.anchors().collect::<Vec<_>>(),
+            en.anchors().collect::<Vec<_>>(),
+            "{d}: anchors"
+        );
+        let labels = |s: &site_gen::markdown::Scan| {
+            s.footnote_defs
+                .iter()
+                .map(|(l, _)| l.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(labels(&fr), labels(&en), "{d}: footnotes");
+        assert_eq!(fr.tables, en.tables, "{d}: tables");
+        let count = |s: &site_gen::markdown::Scan| {
+            s.blocks
+                .iter()
+                .map(|b| b.text.split_whitespace().count())
+                .sum::<usize>() as f64
+        };
+        let ratio = count(&en) / count(&fr);
+        assert!(
+            (0.8..=1.2).contains(&ratio),
+            "{d}: English is {ratio:.2} of the French word count"
+        );
+        for b in en
+            .blocks
+            .iter()
+            .filter(|b| b.text.split_whitespace().count() >= 8)
+        {
+            let words: Vec<String> = b
+                .text
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            let fr_words = words
+                .iter()
+                .filter(|w| french.contains(&w.as_str()))
+                .count();
+            assert!(
+                fr_words * 5 < words.len(),
+                "{d}: English paragraph {:?} looks French: {}",
+                b.id,
+                b.text
+            );
+        }
+    }
+}
+
+#[test]
+fn english_pages_are_labelled_unofficial_and_link_the_official_version() {
+    let out = site();
+    let page = html(&out, "en/documents/a-78-76/index.html");
+    assert!(
+        page.contains("Unofficial translation"),
+        "no unofficial label"
+    );
+    assert!(
+        page.contains("href=\"https://undocs.org/en/A/78/76\""),
+        "no link to the official English version"
+    );
+    assert!(page.contains("<html lang=\"en\">"));
+    assert!(page.contains("hreflang=\"fr\""));
+}
+
+#[test]
+fn cross_links_in_real_pages() {
+    let out = site();
+    let l60 = html(&out, "fr/documents/a-c-1-78-l-60-rev-1/index.html");
+    // A resolution in the corpus links to its page; others to undocs.org in the page's language.
+    assert!(
+        l60.contains("<a class=\"sym\" href=\"/fr/documents/a-res-71-28/\">71/28</a>"),
+        "71/28 not linked internally"
+    );
+    assert!(
+        l60.contains("<a class=\"sym\" href=\"https://undocs.org/fr/A/RES/43/78\">43/78</a>"),
+        "43/78 not linked to undocs"
+    );
+    assert!(
+        l60.contains("href=\"/fr/states/alb/\""),
+        "sponsor not linked"
+    );
+    // Cited by: A/RES/71/28 is recalled by both drafts.
+    let r71 = html(&out, "en/documents/a-res-71-28/index.html");
+    assert!(
+        r71.contains("/en/documents/a-c-1-78-l-60-rev-1/"),
+        "cited-by missing"
+    );
+    // The timeline lists the oldest recalled resolution first, with the text's own date.
+    let tl = html(&out, "fr/timeline/index.html");
+    let first = tl.find("36/103").expect("36/103 in the timeline");
+    assert!(first < tl.find("77/37").expect("77/37"));
+    assert!(tl.contains("9 décembre 1981"));
+}
+
+#[test]
+fn explorer_index_matches_the_dataset() {
+    let out = site();
+    for lang in [Lang::Fr, Lang::En] {
+        let bytes = out
+            .get(&format!("data/explorer-{}.bin", lang.code()))
+            .expect("index");
+        let index = explorer_wasm::model::Index::from_bytes(bytes).expect("decodes");
+        let coded = index.rows.iter().filter(|r| r.topic.is_some()).count();
+        assert_eq!(coded, 37 * 19, "every respondent × topic");
+        let respondents = index
+            .rows
+            .iter()
+            .filter(|r| {
+                r.relation
+                    .is_some_and(|x| index.relations[x as usize].id == "respondent")
+            })
+            .count();
+        assert_eq!(respondents, 37);
+        // Every quote is non-empty unless the stance is not-addressed.
+        for r in index.rows.iter().filter(|r| r.stance.is_some()) {
+            let stance = &index.stances[r.stance.unwrap_or(0) as usize].id;
+            assert_eq!(stance == "not-addressed", r.quote.is_empty(), "row {r:?}");
+        }
+    }
+    assert!(
+        out.contains_key("data/positions-fr.csv") && out.contains_key("data/positions-en.json")
+    );
+}
+
+#[test]
+fn web_conventions() {
+    let out = site();
+    let sitemap = html(&out, "sitemap.xml");
+    assert!(sitemap.contains("hreflang=\"en\"") && sitemap.contains("/fr/documents/a-78-76/"));
+    assert!(html(&out, "robots.txt").contains("Sitemap:"));
+    assert!(html(&out, "fr/atom.xml").contains("<feed"));
+    assert!(out.contains_key("404.html"));
+    let landing = html(&out, "index.html");
+    assert!(landing.contains("href=\"/fr/\"") && landing.contains("href=\"/en/\""));
+    for (path, bytes) in out.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let page = String::from_utf8_lossy(bytes);
+        assert!(
+            !page.contains("<script>") && !page.contains("<script type=\"module\">"),
+            "{path}: inline script"
+        );
+        assert!(page.contains("Content-Security-Policy"), "{path}: no CSP");
+    }
+}
+
+#[test]
+fn site_works_under_a_sub_path() {
+    let (out, _) = site_gen::generate(&root(), Some("https://host.example/sub/path/"), None)
+        .expect("builds under a sub-path");
+    let home = html(&out, "fr/index.html");
+    assert!(
+        home.contains("href=\"/sub/path/fr/documents/\""),
+        "links are not prefixed"
+    );
+    assert!(home.contains("href=\"/sub/path/static/style.css\""));
+    assert!(html(&out, "sitemap.xml").contains("https://host.example/sub/path/fr/"));
+}
