@@ -359,8 +359,15 @@ fn web_conventions() {
             !page.contains("<script>") && !page.contains("<script type=\"module\">"),
             "{path}: inline script"
         );
-        assert!(page.contains("Content-Security-Policy"), "{path}: no CSP");
+        assert!(
+            !page.contains(" onclick=")
+                && !page.contains(" onload=")
+                && !page.contains("javascript:"),
+            "{path}: inline handler"
+        );
     }
+    assert!(html(&out, "_headers")
+        .contains(&format!("Content-Security-Policy: {}", site_gen::emit::CSP)));
 }
 
 #[test]

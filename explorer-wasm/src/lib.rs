@@ -1,6 +1,7 @@
 //! The State-positions explorer.
 //!
-//! `model` (the index format) and `engine` (filtering, facet counts, text matching) are plain
+//! `model` (the index format), `engine` (filtering, facet counts) and its helpers — `fold` (text
+//! matching), `url` (query strings), `export` (CSV/JSON), `matrix` (States × topics) — are plain
 //! Rust, tested natively; `web` is the thin wasm-bindgen layer that binds them to the page.
 
 pub mod engine;

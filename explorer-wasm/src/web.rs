@@ -7,10 +7,9 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Number, Uint8Array};
+use js_sys::{Array, Number, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     Blob, BlobPropertyBag, Document, Element, Event, HtmlAnchorElement, HtmlElement,
     HtmlInputElement, Node, Response, Url, Window,
@@ -139,6 +138,19 @@ struct App {
     status_cb: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `promise.then(ok, err)` with plain functions: two callbacks sequence the load more
+    /// cheaply than an async executor (which costs kilobytes of WebAssembly and glue).
+    type Thenable;
+    #[wasm_bindgen(method)]
+    fn then(this: &Thenable, ok: &JsValue, err: &JsValue);
+}
+
+fn then(promise: &Promise, ok: &JsValue, err: &JsValue) {
+    promise.unchecked_ref::<Thenable>().then(ok, err);
+}
+
 /// Entry point: takes over `#explorer` when the page has one.
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -148,28 +160,47 @@ pub fn start() {
     else {
         return;
     };
-    wasm_bindgen_futures::spawn_local(async move {
-        if load(&root).await.is_err() {
-            show_error(&root);
-        }
-    });
+    if load(&root).is_err() {
+        show_error(&root);
+    }
 }
 
-/// Fetches `data-index` and starts the explorer on it.
-async fn load(root: &Element) -> Res {
+/// Fetches `data-index`, then starts the explorer on it.
+fn load(root: &Element) -> Res {
     let window = web_sys::window().ok_or(JsValue::NULL)?;
     let t0 = now(&window);
     set_status(root, &attr(root, "data-t-loading"));
-    let url = attr(root, "data-index");
-    let resp: Response = JsFuture::from(window.fetch_with_str(&url))
-        .await?
-        .dyn_into()?;
-    if !resp.ok() {
-        return Err(JsValue::NULL);
-    }
-    let buf = JsFuture::from(resp.array_buffer()?).await?;
-    start_with_bytes(root, &Uint8Array::new(&buf).to_vec())?;
-    set_ms(root, "data-load-ms", now(&window) - t0);
+    let fetch = window.fetch_with_str(&attr(root, "data-index"));
+    let on_error = |root: &Element| {
+        let root = root.clone();
+        Closure::once_into_js(move |_: JsValue| show_error(&root))
+    };
+    let on_bytes = {
+        let root = root.clone();
+        Closure::once_into_js(move |buf: JsValue| {
+            if start_with_bytes(&root, &Uint8Array::new(&buf).to_vec()).is_ok() {
+                set_ms(&root, "data-load-ms", now(&window) - t0);
+            }
+        })
+    };
+    let on_response = {
+        let root = root.clone();
+        let on_error = on_error(&root);
+        Closure::once_into_js(move |resp: JsValue| {
+            let body = resp
+                .dyn_into::<Response>()
+                .ok()
+                .filter(Response::ok)
+                .and_then(|r| r.array_buffer().ok());
+            match body {
+                Some(body) => {
+                    then(&body, &on_bytes, &on_error);
+                }
+                None => show_error(&root),
+            }
+        })
+    };
+    then(&fetch, &on_response, &on_error(root));
     Ok(())
 }
 
@@ -191,7 +222,7 @@ fn bind_index(root: &Element, bytes: &[u8]) -> Res {
     let search = app.window.location().search()?;
     app.apply_url(&search);
     app.update(Record::None)?;
-    // Listeners hold weak references: the app lives as long as the page, on purpose.
+    // Started: the app now lives as long as the page, on purpose.
     std::mem::forget(app);
     Ok(())
 }
@@ -266,7 +297,7 @@ impl App {
     }
 
     /// Hides the submit button, builds the view switcher and attaches the listeners. Closures
-    /// hold a weak reference, so the page (not a cycle) decides how long the app lives.
+    /// hold a weak reference: if starting fails half-way, the app is dropped and they go inert.
     fn bind(self: &Rc<Self>) -> Res {
         if let Some(submit) = child(&self.root, "#explorer-submit") {
             submit.set_attribute("hidden", "")?;

@@ -72,6 +72,10 @@ pub fn complete(
     d.into_result(out)
 }
 
+/// The policy every page is written to satisfy: no inline script, WebAssembly allowed.
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:";
+
 /// Scheme and host of the base URL (the base path is added by `Urls`).
 fn origin(base_url: &str, base_path: &str) -> String {
     let trimmed = base_url.trim_end_matches('/');

@@ -632,7 +632,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             };
             let _ = writeln!(
                 out,
-                "<li id=\"fn-{}\" role=\"doc-footnote\"><span class=\"fn-num\">{}</span> {}</li>",
+                "<li id=\"fn-{}\"><span class=\"fn-num\">{}</span> {}</li>",
                 esc(label),
                 esc(&footnote_display(label)),
                 html
@@ -854,7 +854,7 @@ mod tests {
             h.contains("<li id=\"p1-a\">a) examiner ; <a class=\"permalink\" href=\"#p1-a\""),
             "{h}"
         );
-        assert!(h.contains("<li id=\"fn-1\" role=\"doc-footnote\"><span class=\"fn-num\">1</span> <p>A/65/201. <a class=\"footnote-back\" href=\"#fnref-1\""), "{h}");
+        assert!(h.contains("<li id=\"fn-1\"><span class=\"fn-num\">1</span> <p>A/65/201. <a class=\"footnote-back\" href=\"#fnref-1\""), "{h}");
         assert!(h.contains("<td>x<br>y</td>"), "{h}");
         assert!(h.contains("<tr id=\"t1-r1\">"), "{h}");
         assert_eq!(r.toc.len(), 1);

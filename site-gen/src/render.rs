@@ -831,17 +831,12 @@ fn split_blocks(html: &str) -> Vec<(String, String)> {
         }
         i += 1;
     }
-    // Lists: split into items so each item aligns with its counterpart.
+    // Lists: split into top-level items so each item aligns with its counterpart.
     let mut expanded = Vec::new();
     for (id, chunk) in out {
         if (chunk.starts_with("<ul") || chunk.starts_with("<ol")) && chunk.contains("<li id=") {
-            for li in chunk.split("<li").skip(1) {
-                let li = format!(
-                    "<ul class=\"par-list\"><li{}</ul>",
-                    li.trim_end_matches("</ul>\n")
-                        .trim_end_matches("</ol>\n")
-                        .trim_end()
-                );
+            for li in top_level_items(&chunk) {
+                let li = format!("<ul class=\"par-list\">{li}</ul>");
                 expanded.push((first_id(&li), li));
             }
         } else {
@@ -849,6 +844,36 @@ fn split_blocks(html: &str) -> Vec<(String, String)> {
         }
     }
     expanded
+}
+
+/// The `<li>…</li>` elements directly inside a rendered list (nested lists stay in their item).
+fn top_level_items(list: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut start = None;
+    let mut i = 0;
+    while i < list.len() {
+        let rest = &list[i..];
+        if rest.starts_with("<li") && rest[3..].starts_with([' ', '>']) {
+            if depth == 1 {
+                start = Some(i);
+            }
+            depth += 1;
+        } else if rest.starts_with("</li>") {
+            depth -= 1;
+            if depth == 1 {
+                if let Some(s) = start.take() {
+                    items.push(&list[s..i + 5]);
+                }
+            }
+        } else if rest.starts_with("<ul") || rest.starts_with("<ol") {
+            depth += 1;
+        } else if rest.starts_with("</ul>") || rest.starts_with("</ol>") {
+            depth = depth.saturating_sub(1);
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    items
 }
 
 fn first_id(chunk: &str) -> String {

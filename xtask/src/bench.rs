@@ -83,66 +83,99 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool) -> Result<()> {
     }
     let site_gen = target_dir.join("release").join("site-gen");
 
-    // Timings. Other work on the machine skews them: the load average is part of the report.
+    // Timings. Other work on the machine skews them: the load average is part of the report, and
+    // the runs of the tools are interleaved (site-gen, Hugo, real site, site-gen, …) so that a
+    // busy or a quiet moment is shared between them instead of favouring one tool.
     let load_before = loadavg();
-    let mut rows = Vec::new();
-    let out = tmp.join("out-site-gen");
-    let sg = measure("site-gen", time_bin, &out, || {
-        let mut c = Command::new(&site_gen);
-        c.arg("build")
-            .arg("--root")
-            .arg(&sg_root)
-            .arg("--output")
-            .arg(&out);
-        c
-    })?;
-    rows.push(Row {
+    let os = |p: &Path| p.as_os_str().to_owned();
+    let mut jobs = vec![Job {
+        label: "site-gen",
         tool: "site-gen",
         corpus: "synthetic",
         pages: docs * 2,
-        m: sg,
-    });
+        out: tmp.join("out-site-gen"),
+        program: site_gen.clone(),
+        args: vec![
+            "build".into(),
+            "--root".into(),
+            os(&sg_root),
+            "--output".into(),
+            os(&tmp.join("out-site-gen")),
+        ],
+        optional: false,
+        runs: Vec::new(),
+    }];
     if let Some(hugo) = &hugo {
-        let out = tmp.join("out-hugo");
-        let cache = tmp.join("hugo-cache");
-        let h = measure("hugo", time_bin, &out, || {
-            let mut c = Command::new(hugo);
-            c.arg("--source")
-                .arg(&hugo_root)
-                .arg("--destination")
-                .arg(&out)
-                .arg("--cacheDir")
-                .arg(&cache)
-                .arg("--quiet")
-                .arg("--noBuildLock");
-            c
-        })?;
-        rows.push(Row {
+        jobs.push(Job {
+            label: "hugo",
             tool: "hugo",
             corpus: "synthetic",
             pages: docs * 2,
-            m: h,
+            out: tmp.join("out-hugo"),
+            program: hugo.clone(),
+            args: vec![
+                "--source".into(),
+                os(&hugo_root),
+                "--destination".into(),
+                os(&tmp.join("out-hugo")),
+                "--cacheDir".into(),
+                os(&tmp.join("hugo-cache")),
+                "--quiet".into(),
+                "--noBuildLock".into(),
+            ],
+            optional: false,
+            runs: Vec::new(),
         });
     }
-    let real_out = tmp.join("out-real");
     let real_pages = count_md(&workspace.join("content").join("fr"))?
         + count_md(&workspace.join("content").join("en"))?;
-    match measure("site-gen (real site)", time_bin, &real_out, || {
-        let mut c = Command::new(&site_gen);
-        c.arg("build")
-            .arg("--root")
-            .arg(workspace)
-            .arg("--output")
-            .arg(&real_out);
-        c
-    }) {
-        Ok(m) => rows.push(Row {
-            tool: "site-gen",
-            corpus: "real site",
-            pages: real_pages,
-            m,
-        }),
-        Err(e) => eprintln!("bench: the real site did not build, its row is left out: {e:#}"),
+    jobs.push(Job {
+        label: "site-gen (real site)",
+        tool: "site-gen",
+        corpus: "real site",
+        pages: real_pages,
+        out: tmp.join("out-real"),
+        program: site_gen.clone(),
+        args: vec![
+            "build".into(),
+            "--root".into(),
+            os(workspace),
+            "--output".into(),
+            os(&tmp.join("out-real")),
+        ],
+        optional: true,
+        runs: Vec::new(),
+    });
+    let mut failed = vec![false; jobs.len()];
+    for round in 0..RUNS {
+        for (job, failed) in jobs.iter_mut().zip(failed.iter_mut()) {
+            if *failed {
+                continue;
+            }
+            match run_once(job, time_bin, round) {
+                Ok(r) => job.runs.push(r),
+                Err(e) if job.optional => {
+                    eprintln!("bench: {} failed, its row is left out: {e:#}", job.label);
+                    *failed = true;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for (job, failed) in jobs.into_iter().zip(failed) {
+        if !failed {
+            let html_files = count_ext(&job.out, "html")?;
+            rows.push(Row {
+                tool: job.tool,
+                corpus: job.corpus,
+                pages: job.pages,
+                m: Measure {
+                    runs: job.runs,
+                    html_files,
+                },
+            });
+        }
     }
 
     // 4. Report.
@@ -241,71 +274,77 @@ struct Row {
 }
 
 /// Runs `make()` `RUNS` times under `/usr/bin/time`, each time into an empty `out`.
-fn measure(
-    label: &str,
-    time_bin: &Path,
-    out: &Path,
-    make: impl Fn() -> Command,
-) -> Result<Measure> {
-    let mut runs = Vec::new();
+/// One command to time, with its output directory (emptied before every run).
+struct Job {
+    label: &'static str,
+    tool: &'static str,
+    corpus: &'static str,
+    pages: usize,
+    out: PathBuf,
+    program: PathBuf,
+    args: Vec<std::ffi::OsString>,
+    /// A failure drops the row instead of stopping the benchmark.
+    optional: bool,
+    runs: Vec<Run>,
+}
+
+/// Runs a job once under `/usr/bin/time`, into an empty output directory.
+fn run_once(job: &Job, time_bin: &Path, round: usize) -> Result<Run> {
+    let out = &job.out;
     let rusage = out.with_extension("time");
-    for i in 0..RUNS {
-        if out.exists() {
-            fs::remove_dir_all(out)?;
-        }
-        // Start every run with no pending writeback from the previous one.
-        let _ = Command::new("sync").status();
-        let inner = make();
-        let mut cmd = Command::new(time_bin);
-        cmd.arg("-f")
-            .arg("%e %M %U %S")
-            .arg("-o")
-            .arg(&rusage)
-            .arg(inner.get_program())
-            .args(inner.get_args());
-        if let Some(dir) = inner.get_current_dir() {
-            cmd.current_dir(dir);
-        }
-        let start = Instant::now();
-        let output = cmd.output().with_context(|| format!("running {label}"))?;
-        let wall = start.elapsed().as_secs_f64();
-        if !output.status.success() {
-            bail!(
-                "{label} failed ({}):\n{}{}",
-                output.status,
-                String::from_utf8_lossy(&output.stdout),
-                tail(&String::from_utf8_lossy(&output.stderr), 60)
-            );
-        }
-        let text = fs::read_to_string(&rusage)?;
-        // The last line is ours (a failing command would add a line before it).
-        let fields: Vec<&str> = text
-            .lines()
-            .last()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        let (Some(max_rss_kib), Some(user), Some(sys)) = (
-            fields.get(1).and_then(|k| k.parse::<u64>().ok()),
-            fields.get(2).and_then(|k| k.parse::<f64>().ok()),
-            fields.get(3).and_then(|k| k.parse::<f64>().ok()),
-        ) else {
-            bail!("unexpected /usr/bin/time output: {text:?}");
-        };
-        eprintln!(
-            "bench: {label} run {}: {wall:.3} s wall, {user:.2} s user + {sys:.2} s system CPU, {:.0} MiB peak RSS",
-            i + 1,
-            max_rss_kib as f64 / 1024.0
-        );
-        runs.push(Run {
-            wall,
-            max_rss_kib,
-            user,
-            sys,
-        });
+    if out.exists() {
+        fs::remove_dir_all(out)?;
     }
-    let html_files = count_ext(out, "html")?;
-    Ok(Measure { runs, html_files })
+    // Start every run with no pending writeback from the previous one.
+    let _ = Command::new("sync").status();
+    let mut cmd = Command::new(time_bin);
+    cmd.arg("-f")
+        .arg("%e %M %U %S")
+        .arg("-o")
+        .arg(&rusage)
+        .arg(&job.program)
+        .args(&job.args);
+    let start = Instant::now();
+    let output = cmd
+        .output()
+        .with_context(|| format!("running {}", job.label))?;
+    let wall = start.elapsed().as_secs_f64();
+    if !output.status.success() {
+        bail!(
+            "{} failed ({}):\n{}{}",
+            job.label,
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            tail(&String::from_utf8_lossy(&output.stderr), 60)
+        );
+    }
+    let text = fs::read_to_string(&rusage)?;
+    // The last line is ours (a failing command would add a line before it).
+    let fields: Vec<&str> = text
+        .lines()
+        .last()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let (Some(max_rss_kib), Some(user), Some(sys)) = (
+        fields.get(1).and_then(|k| k.parse::<u64>().ok()),
+        fields.get(2).and_then(|k| k.parse::<f64>().ok()),
+        fields.get(3).and_then(|k| k.parse::<f64>().ok()),
+    ) else {
+        bail!("unexpected /usr/bin/time output: {text:?}");
+    };
+    eprintln!(
+        "bench: {} run {}: {wall:.3} s wall, {user:.2} s user + {sys:.2} s system CPU, {:.0} MiB peak RSS",
+        job.label,
+        round + 1,
+        max_rss_kib as f64 / 1024.0
+    );
+    Ok(Run {
+        wall,
+        max_rss_kib,
+        user,
+        sys,
+    })
 }
 
 fn table(rows: &[Row]) -> String {
