@@ -61,6 +61,17 @@ pub fn complete(
     }
     let sitemap = sitemap(r, &out, &origin);
     out.insert("sitemap.xml".into(), sitemap.into_bytes());
+    // The Content-Security-Policy is sent as a header: the HTML validator does not yet accept
+    // 'wasm-unsafe-eval' in a <meta> policy. `_headers` is read by Netlify and Cloudflare Pages;
+    // docs/architecture.md gives the same header for other servers.
+    out.insert(
+        "_headers".into(),
+        format!(
+            "{}*\n  Content-Security-Policy: {CSP}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
+            r.urls.base
+        )
+        .into_bytes(),
+    );
     out.insert(
         "robots.txt".into(),
         format!(
