@@ -136,6 +136,73 @@ export function problemLines(p) {
 }
 
 /**
+ * Waits until the explorer's WebAssembly took over `#explorer` (it sets data-load-ms) or gave up
+ * (#explorer-status shows the page's data-t-error text). Resolves to
+ * { ok: true, loadMs, filterMs, sinceLoadEventMs } or { ok: false, reason }.
+ * `sinceLoadEventMs` is the time from the page's load event to data-load-ms being set,
+ * measured in the page with performance.now().
+ */
+export async function waitForExplorer(page, timeout = 20000) {
+  try {
+    await page.waitForFunction(
+      () => {
+        const root = document.getElementById('explorer');
+        if (!root) return true;
+        if (root.hasAttribute('data-load-ms')) return true;
+        const status = document.getElementById('explorer-status');
+        return !!status && !!root.dataset.tError && status.textContent.trim() === root.dataset.tError.trim();
+      },
+      null,
+      { timeout, polling: 'raf' },
+    );
+  } catch {
+    return { ok: false, reason: `#explorer got no data-load-ms within ${timeout} ms` };
+  }
+  return page.evaluate(() => {
+    const root = document.getElementById('explorer');
+    if (!root) return { ok: false, reason: 'no #explorer element on the page' };
+    if (!root.hasAttribute('data-load-ms')) {
+      const status = document.getElementById('explorer-status')?.textContent.trim();
+      return { ok: false, reason: `the explorer gave up and shows its error text: "${status}"` };
+    }
+    const nav = performance.getEntriesByType('navigation')[0];
+    return {
+      ok: true,
+      loadMs: Number(root.getAttribute('data-load-ms')),
+      filterMs: Number(root.getAttribute('data-filter-ms')),
+      // Set by the page-side observer installed by `observeExplorerReady`, when present.
+      readyAt: window.__explorerReadyAt ?? null,
+      loadEventEnd: nav ? nav.loadEventEnd : null,
+    };
+  });
+}
+
+/**
+ * Installs (before any page script) an observer that records performance.now() when #explorer
+ * gets its data-load-ms attribute, so the delay after the load event can be measured exactly.
+ */
+export async function observeExplorerReady(page) {
+  await page.addInitScript(() => {
+    const arm = () => {
+      const root = document.getElementById('explorer');
+      if (!root) return;
+      if (root.hasAttribute('data-load-ms')) {
+        window.__explorerReadyAt = performance.now();
+        return;
+      }
+      new MutationObserver((_, obs) => {
+        if (root.hasAttribute('data-load-ms')) {
+          window.__explorerReadyAt ??= performance.now();
+          obs.disconnect();
+        }
+      }).observe(root, { attributes: true, attributeFilter: ['data-load-ms'] });
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', arm);
+    else arm();
+  });
+}
+
+/**
  * Starts the static server and Chromium for one test file. `options` go to the context.
  * Returns { base, context, problemsOf, newPage(), close() }.
  */

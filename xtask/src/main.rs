@@ -135,28 +135,39 @@ fn build_explorer(root: &Path) -> Result<PathBuf> {
         .join("explorer_wasm.wasm");
     let pkg = target_dir(root).join("explorer-pkg");
     std::fs::create_dir_all(&pkg)?;
+    // wasm-opt runs on rustc's output, before wasm-bindgen: run on wasm-bindgen's output, it
+    // breaks the externref table the glue initialises (seen with binaryen 108 and 132; the page
+    // then fails with "WebAssembly.Table.set(): Argument 1 is invalid"). It keeps the custom
+    // section wasm-bindgen reads, and must know the features rustc enables by default.
+    let input = if ensure_apt("wasm-opt", &["binaryen"]).is_ok() && have("wasm-opt") {
+        let optimised = target_dir(root).join("explorer-opt.wasm");
+        run(Command::new("wasm-opt")
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+            ])
+            .args([
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+            ])
+            .args(["--enable-multivalue"])
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&optimised))?;
+        optimised
+    } else {
+        eprintln!("note: wasm-opt (Debian package binaryen) not available; the explorer is larger than it could be");
+        wasm
+    };
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
+        .input_path(&input)
         .web(true)?
         .out_name("explorer")
         .typescript(false)
         .generate(&pkg)
         .context("wasm-bindgen")?;
-    let out = pkg.join("explorer_bg.wasm");
-    if ensure_apt("wasm-opt", &["binaryen"]).is_ok() && have("wasm-opt") {
-        // wasm-opt runs after wasm-bindgen, so the custom section it needs is already consumed.
-        run(Command::new("wasm-opt")
-            .arg("-Oz")
-            .arg("--enable-bulk-memory")
-            .arg("--enable-nontrapping-float-to-int")
-            .arg("--enable-sign-ext")
-            .arg("--enable-mutable-globals")
-            .arg(&out)
-            .arg("-o")
-            .arg(&out))?;
-    } else {
-        eprintln!("note: wasm-opt (Debian package binaryen) not available; the explorer is larger than it could be");
-    }
     Ok(pkg)
 }
 

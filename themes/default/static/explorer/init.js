@@ -1,7 +1,10 @@
 // Loads the explorer's WebAssembly module; without it the static table stays in place.
 import init from './explorer.js';
-init().catch(function () {
+init({ module_or_path: new URL('explorer_bg.wasm', import.meta.url) }).catch(function () {
   var status = document.getElementById('explorer-status');
   var root = document.getElementById('explorer');
-  if (status && root) status.textContent = root.dataset.tError || '';
+  if (status && root) {
+    status.textContent = root.dataset.tError || '';
+    status.classList.remove('visually-hidden');
+  }
 });
