@@ -62,11 +62,19 @@ pub fn generate(
     base_url: Option<&str>,
     explorer_pkg: Option<&Path>,
 ) -> Result<(render::Output, Vec<String>), Diagnostics> {
+    let t = Instant::now();
+    let lap = |what: &str| {
+        if std::env::var_os("SITE_GEN_TIMINGS").is_some() {
+            eprintln!("{what}: {} ms", t.elapsed().as_millis());
+        }
+    };
     let mut corpus = load::load(root)?;
+    lap("load");
     if let Some(url) = base_url {
         corpus.config.base_url = url.to_string();
     }
     let checked = validate::validate(corpus)?;
+    lap("validate");
     let warnings = checked
         .missing_translations
         .iter()
@@ -75,9 +83,13 @@ pub fn generate(
         })
         .collect();
     let linked = link::link(checked);
+    lap("link");
     let renderer = render::Renderer::new(&linked)?;
+    lap("render bodies");
     let pages = renderer.render_all()?;
+    lap("render pages");
     let out = emit::complete(&renderer, pages, explorer_pkg)?;
+    lap("emit");
     let broken = emit::check_links(&out, &renderer.urls.base);
     if !broken.is_empty() {
         let mut d = Diagnostics::default();

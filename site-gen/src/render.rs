@@ -31,6 +31,9 @@ pub struct Renderer<'a> {
     pub linked: &'a Linked,
     pub urls: Urls,
     tera: tera::Tera,
+    /// Each document edition's body rendered once (in parallel), shared by its page and by the
+    /// parallel views of both languages.
+    bodies: BTreeMap<(Slug, Lang), markdown::Rendered>,
 }
 
 /// Turns mentions into links for one page language.
@@ -112,7 +115,34 @@ impl<'a> Renderer<'a> {
             );
         }
         let urls = Urls::new(linked.checked.corpus.config.base_path());
-        d.into_result(Renderer { linked, urls, tera })
+        let mut r = Renderer {
+            linked,
+            urls,
+            tera,
+            bodies: BTreeMap::new(),
+        };
+        let editions: Vec<(&Slug, Lang, &str)> = linked
+            .checked
+            .corpus
+            .documents
+            .iter()
+            .flat_map(|doc| {
+                doc.editions
+                    .iter()
+                    .map(move |(l, e)| (&doc.slug, *l, e.source.body.as_str()))
+            })
+            .collect();
+        let bodies: Vec<((Slug, Lang), markdown::Rendered)> = editions
+            .par_iter()
+            .map(|(slug, lang, body)| {
+                (
+                    ((*slug).clone(), *lang),
+                    markdown::render(body, &r.linker(*lang), false),
+                )
+            })
+            .collect();
+        r.bodies = bodies.into_iter().collect();
+        d.into_result(r)
     }
 
     fn strings(&self, lang: Lang) -> &BTreeMap<String, String> {
@@ -379,7 +409,11 @@ impl<'a> Renderer<'a> {
             },
         };
         // A fallback page shows the other language's text, so it links in that language's words.
-        let rendered = markdown::render(&ed.source.body, &self.linker(ed.lang), false);
+        let rendered = self
+            .bodies
+            .get(&(slug.clone(), ed.lang))
+            .cloned()
+            .unwrap_or_default();
         let cites: Vec<Value> = self.linked.cites.get(slug).into_iter().flatten()
             .map(|s| json!({"symbol": s.as_str(), "url": self.symbol_href(lang, s), "internal": self.linked.by_symbol.contains_key(s)}))
             .collect();
@@ -450,8 +484,16 @@ impl<'a> Renderer<'a> {
         // Parallel view: both editions aligned on their shared anchors.
         if let (Some(fr), Some(en)) = (doc.editions.get(&Lang::Fr), doc.editions.get(&Lang::En)) {
             let rows = parallel_rows(
-                &markdown::render(&fr.source.body, &self.linker(Lang::Fr), false).html,
-                &markdown::render(&en.source.body, &self.linker(Lang::En), false).html,
+                &self
+                    .bodies
+                    .get(&(slug.clone(), fr.lang))
+                    .map(|b| b.html.as_str())
+                    .unwrap_or_default(),
+                &self
+                    .bodies
+                    .get(&(slug.clone(), en.lang))
+                    .map(|b| b.html.as_str())
+                    .unwrap_or_default(),
             );
             jobs.push(Job {
                 template: "parallel.html",
