@@ -484,13 +484,11 @@ impl<'a> Renderer<'a> {
         // Parallel view: both editions aligned on their shared anchors.
         if let (Some(fr), Some(en)) = (doc.editions.get(&Lang::Fr), doc.editions.get(&Lang::En)) {
             let rows = parallel_rows(
-                &self
-                    .bodies
+                self.bodies
                     .get(&(slug.clone(), fr.lang))
                     .map(|b| b.html.as_str())
                     .unwrap_or_default(),
-                &self
-                    .bodies
+                self.bodies
                     .get(&(slug.clone(), en.lang))
                     .map(|b| b.html.as_str())
                     .unwrap_or_default(),
