@@ -382,3 +382,30 @@ fn site_works_under_a_sub_path() {
     assert!(home.contains("href=\"/sub/path/static/style.css\""));
     assert!(html(&out, "sitemap.xml").contains("https://host.example/sub/path/fr/"));
 }
+
+#[test]
+fn builds_are_byte_identical_across_directories() {
+    let copy = tempfile::tempdir().expect("tempdir");
+    for part in ["content", "themes"] {
+        for e in walkdir::WalkDir::new(root().join(part))
+            .into_iter()
+            .flatten()
+        {
+            let dest = copy
+                .path()
+                .join(part)
+                .join(e.path().strip_prefix(root().join(part)).expect("prefix"));
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).expect("mkdir");
+            } else {
+                std::fs::copy(e.path(), &dest).expect("copy");
+            }
+        }
+    }
+    std::fs::copy(root().join("site.toml"), copy.path().join("site.toml")).expect("copy");
+    let (elsewhere, _) = site_gen::generate(copy.path(), None, None).expect("builds from a copy");
+    assert!(
+        elsewhere == site(),
+        "output depends on the project's directory"
+    );
+}

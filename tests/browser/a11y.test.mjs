@@ -30,15 +30,24 @@ const PAGES = [
   '/fr/methodology/',
   '/fr/glossary/',
   '/fr/corrections/',
+  '/en/about/',
+  '/en/methodology/',
+  '/en/glossary/',
   '/en/states/',
   `/en/topics/${TOPIC}/`,
 ];
 
 /**
- * Known, reported defects: page → reason. A listed page still runs; its failure is reported as
- * TODO (not as a suite failure) until the fix lands. Keep this empty whenever possible.
+ * Known, reported defects: axe rule → reason. Such a rule is left out of the per-page checks and
+ * runs on its own, on every page, in a test marked TODO (reported, not failing the suite) until
+ * the fix lands; every other rule still fails the suite. Keep this empty whenever possible.
  */
-const KNOWN = {};
+const KNOWN_RULES = {
+  'target-size':
+    'WCAG 2.2 2.5.8: the links of the tables of contents (.toc, font-size .9rem) are 16 px high and ' +
+    "21-23 px apart; fix in themes/default/static/style.css: add '.toc li + li { margin-top: .25rem; }' " +
+    '(reported to the theme owner)',
+};
 
 let site;
 before(async () => {
@@ -48,22 +57,29 @@ after(async () => {
   await site?.close();
 });
 
-/** Runs axe on the current document; returns the violations, already formatted. */
-async function axe(page, label) {
+/**
+ * Runs axe on the current document; returns the violations, already formatted. `only`: run just
+ * these rules (else every WCAG A/AA and best-practice rule but the KNOWN_RULES).
+ */
+async function axe(page, label, only = null) {
   await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(async () => {
+  const options = only
+    ? { runOnly: { type: 'rule', values: only }, resultTypes: ['violations'] }
+    : {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+        rules: Object.fromEntries(Object.keys(KNOWN_RULES).map((r) => [r, { enabled: false }])),
+        resultTypes: ['violations'],
+      };
+  const results = await page.evaluate(async (options) => {
     // eslint-disable-next-line no-undef
-    const r = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
+    const r = await axe.run(document, options);
     return r.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
       nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
     }));
-  });
+  }, options);
   return results.map(
     (v) =>
       `[${label}] ${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} node(s):\n` +
@@ -76,8 +92,7 @@ async function axe(page, label) {
 }
 
 for (const p of PAGES) {
-  const options = KNOWN[p] ? { todo: KNOWN[p] } : {};
-  test(`axe: ${p} has no accessibility violation`, options, async () => {
+  test(`axe: ${p} has no accessibility violation`, async () => {
     assert.ok(pageExists(p), `${p} is not in the build (SITE_PUBLIC): rebuild the site`);
     const page = await site.newPage();
     try {
@@ -127,3 +142,21 @@ test('axe: the document page with a paragraph targeted (#deu-3) and at 390 px', 
     await page.close();
   }
 });
+
+for (const [rule, reason] of Object.entries(KNOWN_RULES)) {
+  test(`axe rule ${rule} on every sampled page (known defect)`, { todo: reason }, async () => {
+    const failures = [];
+    const page = await site.newPage();
+    try {
+      for (const [p, width] of [...PAGES.map((p) => [p, 1280]), ['/fr/documents/a-78-76/', 390]]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(site.base + p, { waitUntil: 'load' });
+        if (p.endsWith('/explorer/')) await waitForExplorer(page);
+        failures.push(...(await axe(page, `${p} @${width}px`, [rule])));
+      }
+    } finally {
+      await page.close();
+    }
+    assert.deepEqual(failures, [], `${failures.length} violation(s):\n  ${failures.join('\n  ')}`);
+  });
+}
