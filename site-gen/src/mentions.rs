@@ -222,6 +222,28 @@ mod tests {
     }
 
     #[test]
+    fn seed_001_recall_list_after_ocr_repair() {
+        // "54/49 du ler décembre 1999" was read by OCR as "ler"; the curated text has "1er".
+        let text = "Rappelant ses résolutions 36/103 du 9 décembre 1981, 54/49 du 1er décembre 1999, 68/243 du 27 décembre 2013, 71/28 du 5 décembre 2016 et 73/27 du 5 décembre 2018,";
+        assert_eq!(
+            syms(text),
+            [
+                "36/103=A/RES/36/103",
+                "54/49=A/RES/54/49",
+                "68/243=A/RES/68/243",
+                "71/28=A/RES/71/28",
+                "73/27=A/RES/73/27"
+            ]
+        );
+    }
+
+    #[test]
+    fn seed_004_note_paragraph() {
+        let text = "qui a été créé en application de la résolution 75/240 de l’Assemblée générale, se tiendra du 6 au 10 mars 2023 au Siège.";
+        assert_eq!(syms(text), ["75/240=A/RES/75/240"]);
+    }
+
+    #[test]
     fn corrigenda_and_addenda() {
         assert_eq!(
             syms("A/65/201 et Corr.1"),
