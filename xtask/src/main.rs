@@ -3,6 +3,7 @@
 //! then runs the generator and the test suites.
 
 mod bench;
+mod bench_explorer;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,10 @@ fn main() -> Result<()> {
         Some("build") => build(&root, args.iter().any(|a| a == "--verbose")),
         Some("serve") => serve(&root),
         Some("test") => test(&root),
+        Some("bench-explorer") => {
+            build(&root, false)?;
+            bench_explorer::run(&root, &target_dir(&root).join("explorer-pkg"))
+        }
         Some("bench") => {
             let pages = args
                 .iter()
@@ -27,7 +32,7 @@ fn main() -> Result<()> {
             bench::run(&root, pages, args.iter().any(|a| a == "--no-hugo"))
         }
         _ => {
-            eprintln!("usage: cargo xtask build [--verbose] | serve | test | bench [--pages N] [--no-hugo]");
+            eprintln!("usage: cargo xtask build [--verbose] | serve | test | bench [--pages N] [--no-hugo] | bench-explorer");
             std::process::exit(2);
         }
     }
