@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startServer, sitePublic } from './server.mjs';
 
@@ -97,7 +98,9 @@ export async function watch(context) {
     const e = entry(page);
     page.on('console', (msg) => {
       const text = msg.text();
-      if (msg.type() === 'error') {
+      const isCsp = /Content.Security.Policy/i.test(text);
+      if (isCsp) e.csp.push(`console: ${text}`);
+      else if (msg.type() === 'error') {
         // Chromium reports the 404 page's own status as a console error: that one is expected
         // when a test opens a missing URL on purpose, and is checked through `requests` instead.
         if (/Failed to load resource: the server responded with a status of 404/.test(text)) {
@@ -105,7 +108,6 @@ export async function watch(context) {
         }
         e.console.push(`${text} (${msg.location().url || '?'})`);
       }
-      if (/Content.Security.Policy/i.test(text)) e.csp.push(`console: ${text}`);
     });
     page.on('pageerror', (err) => e.errors.push(String(err?.stack || err)));
     page.on('requestfailed', (req) => {
@@ -123,6 +125,11 @@ export async function watch(context) {
   context.pages().forEach(attach);
   context.on('page', attach);
   return (page) => entry(page);
+}
+
+/** Fails with `message` and the list, one per line, when `list` is not empty. */
+export function assertNone(list, message) {
+  if (list.length) assert.fail(`${message}: ${list.length}\n  ${list.join('\n  ')}`);
 }
 
 /** Every problem recorded for `page`, as lines (empty when all is well). */

@@ -184,7 +184,7 @@ test('404.html uses only site-absolute links (it is served at any path)', () => 
       return v && !/^[a-z][a-z0-9+.-]*:/i.test(v) && !v.startsWith('/') && !v.startsWith('#');
     })
     .map((l) => `line ${l.line}: <${l.tag} ${l.attr}="${l.value}">`);
-  assert.deepEqual(relative, [], `404.html has relative links that break under /a/b/:\n  ${relative.join('\n  ')}`);
+  if (relative.length) assert.fail(`404.html has relative links that break under /a/b/:\n  ${relative.join('\n  ')}`);
 });
 
 test('ids are unique within every page', () => {
