@@ -435,6 +435,9 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             }) => {
                 block_text.clear();
                 let lvl = heading_level(*level);
+                if lvl <= 3 && note_buf.is_none() {
+                    write_notes(&mut out, &mut notes, &ref_count, linker);
+                }
                 let id = id
                     .as_ref()
                     .map(|s| s.to_string())
@@ -608,39 +611,51 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
         i += 1;
     }
 
-    if !notes.is_empty() {
-        let _ = write!(
-            out,
-            "<section class=\"footnotes\" aria-labelledby=\"footnotes-heading\"><h2 id=\"footnotes-heading\">{}</h2>\n<ul>\n",
-            esc(linker.footnotes_heading())
-        );
-        for (label, html) in &notes {
-            let back = if ref_count.contains_key(label) {
-                format!(
-                    " <a class=\"footnote-back\" href=\"#fnref-{}\" role=\"doc-backlink\" aria-label=\"{}\">↩</a>",
-                    esc(label),
-                    esc(linker.back_label())
-                )
-            } else {
-                String::new()
-            };
-            let html = html.trim_end();
-            // Put the back link inside the last paragraph so it reads as part of the note.
-            let html = match html.strip_suffix("</p>") {
-                Some(inner) => format!("{inner}{back}</p>"),
-                None => format!("{html}{back}"),
-            };
-            let _ = writeln!(
-                out,
-                "<li id=\"fn-{}\"><span class=\"fn-num\">{}</span> {}</li>",
-                esc(label),
-                esc(&footnote_display(label)),
-                html
-            );
-        }
-        out.push_str("</ul>\n</section>\n");
-    }
+    write_notes(&mut out, &mut notes, &ref_count, linker);
     Rendered { html: out, toc }
+}
+
+/// Writes the footnotes collected so far as one block, where they fall in the document: the end
+/// of the section they belong to (each reply of A/78/76 has its own numbering), or the end.
+fn write_notes(
+    out: &mut String,
+    notes: &mut Vec<(String, String)>,
+    ref_count: &BTreeMap<String, usize>,
+    linker: &dyn Linker,
+) {
+    if notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<div class=\"footnotes\">\n<p class=\"footnotes-title\">{}</p>\n<ul>",
+        esc(linker.footnotes_heading())
+    );
+    for (label, html) in notes.drain(..) {
+        let back = if ref_count.contains_key(&label) {
+            format!(
+                " <a class=\"footnote-back\" href=\"#fnref-{}\" role=\"doc-backlink\" aria-label=\"{}\">↩</a>",
+                esc(&label),
+                esc(linker.back_label())
+            )
+        } else {
+            String::new()
+        };
+        let html = html.trim_end();
+        // Put the back link inside the last paragraph so it reads as part of the note.
+        let html = match html.strip_suffix("</p>") {
+            Some(inner) => format!("{inner}{back}</p>"),
+            None => format!("{html}{back}"),
+        };
+        let _ = writeln!(
+            out,
+            "<li id=\"fn-{}\"><span class=\"fn-num\">{}</span> {}</li>",
+            esc(&label),
+            esc(&footnote_display(&label)),
+            html
+        );
+    }
+    out.push_str("</ul>\n</div>\n");
 }
 
 /// Looks at the first text of the block starting at `i` for an attribute marker.
