@@ -5,6 +5,7 @@
 use crate::diagnostics::Diagnostics;
 use crate::render::{Output, Renderer};
 use crate::types::Lang;
+use rayon::prelude::*;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -197,42 +198,48 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
             .collect();
         ids.insert(path.as_str(), set);
     }
-    let mut problems = Vec::new();
-    for (path, bytes) in out.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let html = String::from_utf8_lossy(bytes);
-        for c in href_re().captures_iter(&html) {
-            let url = html_escape::decode_html_entities(&c[1]).into_owned();
-            let (target, fragment) = match url.split_once('#') {
-                Some((t, f)) => (t.to_string(), Some(f.to_string())),
-                None => (url.clone(), None),
-            };
-            let file = if target.is_empty() {
-                path.clone()
-            } else if let Some(rel) = target.strip_prefix(base) {
-                let rel = rel.split('?').next().unwrap_or("");
-                if rel.is_empty() || rel.ends_with('/') {
-                    format!("{rel}index.html")
+    let pages: Vec<(&String, &Vec<u8>)> =
+        out.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    let per_page: Vec<Vec<String>> = pages
+        .par_iter()
+        .map(|(path, bytes)| {
+            let mut problems = Vec::new();
+            let html = String::from_utf8_lossy(bytes);
+            for c in href_re().captures_iter(&html) {
+                let url = html_escape::decode_html_entities(&c[1]).into_owned();
+                let (target, fragment) = match url.split_once('#') {
+                    Some((t, f)) => (t.to_string(), Some(f.to_string())),
+                    None => (url.clone(), None),
+                };
+                let file = if target.is_empty() {
+                    (*path).clone()
+                } else if let Some(rel) = target.strip_prefix(base) {
+                    let rel = rel.split('?').next().unwrap_or("");
+                    if rel.is_empty() || rel.ends_with('/') {
+                        format!("{rel}index.html")
+                    } else {
+                        rel.to_string()
+                    }
                 } else {
-                    rel.to_string()
-                }
-            } else {
-                continue; // external, or not under the site
-            };
-            if !out.contains_key(&file) {
-                problems.push(format!("{path}: link to {url}: no such page"));
-                continue;
-            }
-            if let Some(f) = fragment {
-                if f.is_empty() {
+                    continue; // external, or not under the site
+                };
+                if !out.contains_key(&file) {
+                    problems.push(format!("{path}: link to {url}: no such page"));
                     continue;
                 }
-                if !ids.get(file.as_str()).is_some_and(|s| s.contains(&f)) {
-                    problems.push(format!("{path}: link to {url}: no element with id \"{f}\""));
+                if let Some(f) = fragment {
+                    if f.is_empty() {
+                        continue;
+                    }
+                    if !ids.get(file.as_str()).is_some_and(|s| s.contains(&f)) {
+                        problems.push(format!("{path}: link to {url}: no element with id \"{f}\""));
+                    }
                 }
             }
-        }
-    }
-    problems
+            problems
+        })
+        .collect();
+    per_page.into_iter().flatten().collect()
 }
 
 /// Writes `out` to `dest` atomically: a sibling temporary directory is filled, then renamed over
@@ -254,15 +261,21 @@ pub fn write_atomic(out: &Output, dest: &Path) -> Result<(), String> {
         }
         std::fs::create_dir_all(&tmp)
             .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
-        for (rel, bytes) in out {
-            let path = tmp.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            }
-            std::fs::write(&path, bytes)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        // Directories first (in order), then the files in parallel.
+        let dirs: BTreeSet<PathBuf> = out
+            .keys()
+            .filter_map(|rel| tmp.join(rel).parent().map(Path::to_path_buf))
+            .collect();
+        for dir in &dirs {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
+        let files: Vec<(&String, &Vec<u8>)> = out.iter().collect();
+        files.par_iter().try_for_each(|(rel, bytes)| {
+            let path = tmp.join(rel);
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        })?;
         if dest.exists() {
             std::fs::rename(dest, &old)
                 .map_err(|e| format!("cannot replace {}: {e}", dest.display()))?;

@@ -16,6 +16,22 @@ use std::collections::BTreeMap;
 /// One output file: its path relative to the output directory, and its bytes.
 pub type Output = BTreeMap<String, Vec<u8>>;
 
+/// A page of the site, before its context is built.
+enum Spec<'a> {
+    Home(Lang),
+    DocumentsIndex(Lang),
+    Document(Lang, &'a Slug),
+    Page(Lang, &'a crate::load::Page),
+    States(Lang),
+    State(Lang, &'a crate::types::StateId),
+    Topics(Lang),
+    Topic(Lang, &'a crate::validate::Topic),
+    References(Lang),
+    Timeline(Lang),
+    Explorer(Lang),
+    Downloads(Lang),
+}
+
 /// A page to render: template, language, path relative to the language root, and its context.
 struct Job {
     template: &'static str,
@@ -158,12 +174,12 @@ impl<'a> Renderer<'a> {
 
     /// Renders every page; all template errors are collected.
     pub fn render_all(&self) -> Result<Output, Diagnostics> {
-        let mut jobs = Vec::new();
-        for lang in Lang::ALL {
-            jobs.extend(self.jobs(lang));
-        }
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-            jobs.par_iter().map(|j| self.render_job(j)).collect();
+        let specs: Vec<Spec> = Lang::ALL.iter().flat_map(|l| self.specs(*l)).collect();
+        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = specs
+            .par_iter()
+            .flat_map_iter(|spec| self.jobs_for(spec))
+            .map(|j| self.render_job(j))
+            .collect();
         let mut out = Output::new();
         let mut d = Diagnostics::default();
         for r in results {
@@ -181,20 +197,18 @@ impl<'a> Renderer<'a> {
         d.into_result(out)
     }
 
-    fn render_job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn render_job(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
         let lang = job.lang;
         let mut ctx = self.base_context(lang, &job.rel, &job.title, job.alternate);
-        if let (Value::Object(base), Value::Object(extra)) = (&mut ctx, &job.ctx) {
-            for (k, v) in extra {
-                base.insert(k.clone(), v.clone());
-            }
+        if let (Value::Object(base), Value::Object(extra)) = (&mut ctx, job.ctx) {
+            base.extend(extra);
         }
-        let html = self.render_template(job.template, &ctx)?;
+        let html = self.render_template(job.template, ctx)?;
         Ok((file_for(lang, &job.rel), html.into_bytes()))
     }
 
-    fn render_template(&self, name: &str, ctx: &Value) -> Result<String, Diagnostic> {
-        let context = tera::Context::from_value(ctx.clone()).map_err(|e| {
+    fn render_template(&self, name: &str, ctx: Value) -> Result<String, Diagnostic> {
+        let context = tera::Context::from_value(ctx).map_err(|e| {
             Diagnostic::new(
                 &self.linked.checked.corpus.theme.dir,
                 0,
@@ -266,48 +280,64 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every page of one language.
-    fn jobs(&self, lang: Lang) -> Vec<Job> {
-        let mut jobs = Vec::new();
+    /// Every page of one language, as cheap descriptions; contexts are built in parallel.
+    fn specs(&self, lang: Lang) -> Vec<Spec<'_>> {
         let c = &self.linked.checked;
-        jobs.push(self.home_job(lang));
-        jobs.push(self.documents_index_job(lang));
-        for doc in &c.corpus.documents {
-            jobs.extend(self.document_jobs(lang, &doc.slug));
+        let mut specs = vec![Spec::Home(lang), Spec::DocumentsIndex(lang)];
+        specs.extend(
+            c.corpus
+                .documents
+                .iter()
+                .map(|d| Spec::Document(lang, &d.slug)),
+        );
+        specs.extend(c.corpus.pages.iter().map(|p| Spec::Page(lang, p)));
+        specs.push(Spec::States(lang));
+        specs.extend(c.states.keys().map(|id| Spec::State(lang, id)));
+        specs.push(Spec::Topics(lang));
+        specs.extend(c.topics.iter().map(|t| Spec::Topic(lang, t)));
+        specs.extend([
+            Spec::References(lang),
+            Spec::Timeline(lang),
+            Spec::Explorer(lang),
+            Spec::Downloads(lang),
+        ]);
+        specs
+    }
+
+    fn jobs_for(&self, spec: &Spec) -> Vec<Job> {
+        match *spec {
+            Spec::Home(l) => vec![self.home_job(l)],
+            Spec::DocumentsIndex(l) => vec![self.documents_index_job(l)],
+            Spec::Document(l, slug) => self.document_jobs(l, slug),
+            Spec::Page(l, page) => self.page_job(l, page).into_iter().collect(),
+            Spec::States(l) => vec![self.states_job(l)],
+            Spec::State(l, id) => vec![self.state_job(l, id)],
+            Spec::Topics(l) => vec![self.topics_job(l)],
+            Spec::Topic(l, t) => vec![self.topic_job(l, t)],
+            Spec::References(l) => vec![self.references_job(l)],
+            Spec::Timeline(l) => vec![self.timeline_job(l)],
+            Spec::Explorer(l) => vec![self.explorer_job(l)],
+            Spec::Downloads(l) => vec![self.downloads_job(l)],
         }
-        for page in &c.corpus.pages {
-            let (ed, fallback) = match page.editions.get(&lang) {
-                Some(e) => (e, false),
-                None => match page.editions.get(&lang.other()) {
-                    Some(e) => (e, true),
-                    None => continue,
-                },
-            };
-            let rendered = markdown::render(&ed.source.body, &self.linker(lang), true);
-            jobs.push(Job {
-                template: "page.html",
-                lang,
-                rel: format!("{}/", page.slug),
-                title: ed.front.title.clone(),
-                alternate: true,
-                ctx: json!({
-                    "page": {"title": ed.front.title, "description": ed.front.description, "body": rendered.html,
-                             "toc": rendered.toc, "fallback": fallback, "content_lang": ed.lang.code()},
-                }),
-            });
-        }
-        jobs.push(self.states_job(lang));
-        for id in c.states.keys() {
-            jobs.push(self.state_job(lang, id));
-        }
-        jobs.push(self.topics_job(lang));
-        for t in &c.topics {
-            jobs.push(self.topic_job(lang, t));
-        }
-        jobs.push(self.references_job(lang));
-        jobs.push(self.timeline_job(lang));
-        jobs.push(self.explorer_job(lang));
-        jobs.push(self.downloads_job(lang));
-        jobs
+    }
+
+    fn page_job(&self, lang: Lang, page: &crate::load::Page) -> Option<Job> {
+        let (ed, fallback) = match page.editions.get(&lang) {
+            Some(e) => (e, false),
+            None => (page.editions.get(&lang.other())?, true),
+        };
+        let rendered = markdown::render(&ed.source.body, &self.linker(lang), true);
+        Some(Job {
+            template: "page.html",
+            lang,
+            rel: format!("{}/", page.slug),
+            title: ed.front.title.clone(),
+            alternate: true,
+            ctx: json!({
+                "page": {"title": ed.front.title, "description": ed.front.description, "body": rendered.html,
+                         "toc": rendered.toc, "fallback": fallback, "content_lang": ed.lang.code()},
+            }),
+        })
     }
 
     fn linker(&self, lang: Lang) -> TextLinker<'_> {
@@ -789,7 +819,7 @@ impl<'a> Renderer<'a> {
                 "home_en": self.urls.home(Lang::En),
                 "canonical": self.linked.checked.corpus.config.base_url,
             });
-            match self.render_template(tpl, &ctx) {
+            match self.render_template(tpl, ctx) {
                 Ok(html) => {
                     out.insert(file.to_string(), html.into_bytes());
                 }
