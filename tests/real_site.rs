@@ -108,6 +108,12 @@ fn sponsor_line_states(slug: &str) -> (Vec<StateId>, Vec<String>) {
         .text_at("sponsors")
         .expect("a {#sponsors} paragraph")
         .to_string();
+    names_in(line.split(" : ").next().unwrap_or(""))
+}
+
+/// The States named in a list, in order, and whatever words are left once they are removed.
+fn names_in(list: &str) -> (Vec<StateId>, Vec<String>) {
+    let list = list.to_string();
     let states_toml: toml::Value = toml::from_str(
         &std::fs::read_to_string(root().join("content/data/states.toml")).expect("states"),
     )
@@ -129,7 +135,6 @@ fn sponsor_line_states(slug: &str) -> (Vec<StateId>, Vec<String>) {
         }
     }
     let matcher = StateMatcher::new(&names);
-    let list = line.split(" : ").next().unwrap_or("").to_string();
     let found: Vec<StateId> = matcher
         .find(&list)
         .into_iter()
@@ -150,6 +155,43 @@ fn sponsor_line_states(slug: &str) -> (Vec<StateId>, Vec<String>) {
         .map(String::from)
         .collect();
     (found, leftovers)
+}
+
+#[test]
+fn note_8_names_resolve_to_the_coauthors_list() {
+    let text =
+        std::fs::read_to_string(root().join("content/fr/documents/a-78-76.md")).expect("doc");
+    let front: toml::Value = toml::from_str(text.split("+++").nth(1).expect("fm")).expect("toml");
+    let expected: Vec<StateId> = front["poa_coauthors"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|s| StateId(s.as_str().expect("id").into()))
+        .collect();
+    let s = scan(&text);
+    let note = s
+        .blocks
+        .iter()
+        .find(|b| b.in_footnote && b.text.starts_with("Argentine, Canada"))
+        .expect("note 8");
+    let (mut found, leftovers) = names_in(&note.text);
+    // "l'Union européenne et les États membres de l'Union européenne" names the Union once.
+    found.dedup();
+    assert_eq!(found, expected, "note 8 and poa_coauthors disagree");
+    // Once the States are removed, only the note's connecting words remain.
+    let allowed = ["et", "les", "États", "membres", "de", "(", ").", "l'", "l’"];
+    let unknown: Vec<&String> = leftovers
+        .iter()
+        .filter(|w| !allowed.contains(&w.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "words in note 8 that name no State: {unknown:?}"
+    );
+    assert!(
+        leftovers.iter().any(|w| w == "membres"),
+        "the check must see the connecting words"
+    );
 }
 
 fn front_sponsors(slug: &str) -> Vec<StateId> {
