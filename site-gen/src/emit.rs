@@ -153,7 +153,7 @@ fn feed(r: &Renderer, lang: Lang, origin: &str) -> String {
         xml_esc(t.get("site_title").map_or("", String::as_str))
     );
     for (slug, m) in docs {
-        let Some(doc) = c.corpus.documents.iter().find(|d| &d.slug == slug) else {
+        let Some(doc) = r.doc(slug) else {
             continue;
         };
         let Some(ed) = doc

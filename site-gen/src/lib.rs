@@ -85,7 +85,7 @@ pub fn generate(
     let linked = link::link(checked);
     lap("link");
     let renderer = render::Renderer::new(&linked)?;
-    lap("render bodies");
+    lap("templates");
     let pages = renderer.render_all()?;
     lap("render pages");
     let out = emit::complete(&renderer, pages, explorer_pkg)?;

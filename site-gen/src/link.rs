@@ -2,7 +2,7 @@
 //! the references page, the timeline of recalled resolutions, each State's relations).
 
 use crate::markdown::Scan;
-use crate::mentions::{find_all, MentionKind, StateMatcher};
+use crate::mentions::{find_all, speaks_of_resolutions, MentionKind, StateMatcher};
 use crate::types::{Lang, Slug, StateId, Symbol};
 use crate::validate::{Checked, DocMeta};
 use regex::Regex;
@@ -158,7 +158,7 @@ pub fn link(checked: Checked) -> Linked {
 fn symbols_in(scan: &Scan, matcher: &StateMatcher) -> Vec<Symbol> {
     let mut out = Vec::new();
     for b in &scan.blocks {
-        for m in find_all(&b.text, &b.text, matcher) {
+        for m in find_all(&b.text, speaks_of_resolutions(&b.text), matcher) {
             if let MentionKind::Symbol(s) = m.kind {
                 out.push(s);
             }
@@ -195,7 +195,7 @@ fn recalls_in(scan: &Scan, lang: Lang, slug: &Slug) -> Vec<Recall> {
     let mut out = Vec::new();
     let empty = StateMatcher::new(&[]);
     for b in &scan.blocks {
-        for m in find_all(&b.text, &b.text, &empty) {
+        for m in find_all(&b.text, speaks_of_resolutions(&b.text), &empty) {
             let MentionKind::Symbol(sym) = m.kind else {
                 continue;
             };

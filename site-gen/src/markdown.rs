@@ -282,9 +282,9 @@ pub fn esc(s: &str) -> String {
 
 /// What the renderer needs from the outside world.
 pub trait Linker {
-    /// Turns a run of plain text into HTML, adding links to mentions. `context` is the text of
-    /// the block so far (mentions such as a bare `77/37` are only links near "résolution").
-    fn link_text(&self, text: &str, context: &str) -> String;
+    /// Turns a run of plain text into HTML, adding links to mentions. `near_resolution`: the
+    /// block has spoken of a resolution so far (a bare `77/37` is only a link near "résolution").
+    fn link_text(&self, text: &str, near_resolution: bool) -> String;
     /// Accessible label of the paragraph permalink.
     fn permalink_label(&self) -> &str;
     /// Heading of the footnotes section.
@@ -339,6 +339,9 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
     // Output target: the body, or the footnote being collected.
     let mut note_buf: Option<(String, String)> = None;
     let mut block_text = String::new();
+    // Whether the current block has spoken of a resolution so far (tracked incrementally, so
+    // that long paragraphs are not rescanned at every text event).
+    let mut near_resolution = false;
     let mut in_link = 0usize;
     let mut heading: Option<(u8, String, String)> = None; // level, id, text
     let mut item_depth = 0usize;
@@ -362,6 +365,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
         match event {
             Event::Start(Tag::Paragraph) => {
                 block_text.clear();
+                near_resolution = false;
                 if item_depth > 0
                     && matches!(events.get(i.wrapping_sub(1)), Some(Event::Start(Tag::Item)))
                 {
@@ -381,6 +385,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                         &mut note_buf,
                         &mut out,
                     );
+                    near_resolution = crate::mentions::speaks_of_resolutions(&block_text);
                     if let Some(id) = id {
                         // The permalink is written at the paragraph's end (see End(Paragraph)).
                         stack_permalink(&mut out, &mut note_buf, &id, linker, true);
@@ -408,6 +413,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     &mut note_buf,
                     &mut out,
                 );
+                near_resolution = crate::mentions::speaks_of_resolutions(&block_text);
                 if let Some(id) = id {
                     stack_permalink(&mut out, &mut note_buf, &id, linker, true);
                 }
@@ -434,6 +440,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 level, id, classes, ..
             }) => {
                 block_text.clear();
+                near_resolution = false;
                 let lvl = heading_level(*level);
                 if lvl <= 3 && note_buf.is_none() {
                     write_notes(&mut out, &mut notes, &ref_count, linker);
@@ -487,6 +494,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             Event::Start(Tag::TableRow) => {
                 cell = 0;
                 block_text.clear();
+                near_resolution = false;
                 w!("<tr id=\"t{table_index}-r{row_index}\">");
                 row_index += 1;
             }
@@ -582,7 +590,8 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 if in_link > 0 {
                     w!("{}", esc(t));
                 } else {
-                    w!("{}", linker.link_text(t, &block_text));
+                    near_resolution |= crate::mentions::speaks_of_resolutions(t);
+                    w!("{}", linker.link_text(t, near_resolution));
                 }
             }
             Event::Code(t) => {
@@ -704,7 +713,9 @@ fn emit_marker_rest(
             Event::Text(t) => {
                 let rest = &t[skip.min(t.len())..];
                 block_text.push_str(rest);
-                target.push_str(&linker.link_text(rest, block_text));
+                target.push_str(
+                    &linker.link_text(rest, crate::mentions::speaks_of_resolutions(rest)),
+                );
                 return j;
             }
             _ => break,
@@ -821,7 +832,7 @@ mod tests {
 
     struct Plain;
     impl Linker for Plain {
-        fn link_text(&self, text: &str, _: &str) -> String {
+        fn link_text(&self, text: &str, _: bool) -> String {
             esc(text)
         }
         fn permalink_label(&self) -> &str {

@@ -38,7 +38,7 @@ fn suffix_re() -> &'static Regex {
 /// Bare resolution numbers `77/37` (session/number), only recognised near the word "résolution".
 fn bare_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\b([1-9]\d?)/(\d{1,3})\b").expect("static regex"))
+    RE.get_or_init(|| Regex::new(r"\b[1-9]\d?/\d{1,3}\b").expect("static regex"))
 }
 
 fn resolution_word_re() -> &'static Regex {
@@ -46,9 +46,15 @@ fn resolution_word_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"(?i)\br[ée]solutions?\b").expect("static regex"))
 }
 
-/// Finds document mentions in `text`. `context` is the text of the whole block up to and
-/// including `text`; bare numbers count only when the block speaks of a resolution.
-pub fn find_symbols(text: &str, context: &str) -> Vec<Mention> {
+/// Whether a text speaks of resolutions: bare numbers such as `77/37` are only resolution
+/// mentions in a block that does.
+pub fn speaks_of_resolutions(text: &str) -> bool {
+    resolution_word_re().is_match(text)
+}
+
+/// Finds document mentions in `text`. `near_resolution`: the block this text belongs to has
+/// spoken of a resolution (see [`speaks_of_resolutions`]) up to and including `text`.
+pub fn find_symbols(text: &str, near_resolution: bool) -> Vec<Mention> {
     let mut out = Vec::new();
     for m in symbol_re().find_iter(text) {
         // A trailing "." closes the sentence, not the symbol (the regex never ends on ".").
@@ -67,9 +73,9 @@ pub fn find_symbols(text: &str, context: &str) -> Vec<Mention> {
             }
         }
     }
-    if resolution_word_re().is_match(context) {
-        for c in bare_re().captures_iter(text) {
-            let Some(whole) = c.get(0) else { continue };
+    if near_resolution {
+        // find_iter, not captures: the DFA finds spans without tracking groups.
+        for whole in bare_re().find_iter(text) {
             let before = text[..whole.start()].chars().next_back();
             let after = text[whole.end()..].chars().next();
             // Part of a longer symbol, a date like 12/03/2023 or a fraction chain: not a resolution.
@@ -89,7 +95,7 @@ pub fn find_symbols(text: &str, context: &str) -> Vec<Mention> {
             }
             out.push(Mention {
                 range: whole.range(),
-                kind: MentionKind::Symbol(Symbol(format!("A/RES/{}/{}", &c[1], &c[2]))),
+                kind: MentionKind::Symbol(Symbol(format!("A/RES/{}", whole.as_str()))),
             });
         }
     }
@@ -98,82 +104,71 @@ pub fn find_symbols(text: &str, context: &str) -> Vec<Mention> {
 }
 
 /// Recognises State names from their spellings (longest first, whole words only).
+///
+/// An Aho-Corasick automaton finds every spelling in one pass over the text, however many
+/// spellings there are; word boundaries are then checked on each match.
 #[derive(Debug, Clone)]
 pub struct StateMatcher {
-    re: Option<Regex>,
-    ids: Vec<StateId>,
+    ac: Option<aho_corasick::AhoCorasick>,
+    /// For each pattern: its State, and whether it must start/end on a word boundary.
+    patterns: Vec<(StateId, bool, bool)>,
 }
 
 impl StateMatcher {
     /// `names` pairs each spelling with its State. Spellings shorter than 4 characters are
-    /// ignored: they would match ordinary words.
+    /// ignored: they would match ordinary words. A spelling with ' also matches ’ and the reverse.
     pub fn new(names: &[(String, StateId)]) -> StateMatcher {
-        let mut names: Vec<&(String, StateId)> = names
-            .iter()
-            .filter(|(n, _)| n.chars().count() >= 4)
-            .collect();
-        names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-        names.dedup_by(|a, b| a.0 == b.0);
-        if names.is_empty() {
-            return StateMatcher {
-                re: None,
-                ids: Vec::new(),
-            };
+        let mut spellings: Vec<(String, StateId)> = Vec::new();
+        for (n, id) in names.iter().filter(|(n, _)| n.chars().count() >= 4) {
+            for variant in [n.replace('’', "'"), n.replace('\'', "’")] {
+                if !spellings.iter().any(|(s, _)| *s == variant) {
+                    spellings.push((variant, id.clone()));
+                }
+            }
         }
-        // `\b` only where the name starts or ends with a word character: "Pays-Bas (Royaume des)"
-        // ends with ")", after which a word boundary would require a letter.
-        let alternation: Vec<String> = names
+        let patterns = spellings
             .iter()
-            .map(|(n, _)| {
-                let start = if n.starts_with(char::is_alphanumeric) {
-                    r"\b"
-                } else {
-                    ""
-                };
-                let end = if n.ends_with(char::is_alphanumeric) {
-                    r"\b"
-                } else {
-                    ""
-                };
-                format!("{start}({}){end}", apostrophe_tolerant(n))
+            .map(|(n, id)| {
+                (
+                    id.clone(),
+                    n.starts_with(char::is_alphanumeric),
+                    n.ends_with(char::is_alphanumeric),
+                )
             })
             .collect();
-        let pattern = format!("(?:{})", alternation.join("|"));
-        let re = Regex::new(&pattern).ok();
-        StateMatcher {
-            re,
-            ids: names.iter().map(|(_, id)| id.clone()).collect(),
-        }
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(spellings.iter().map(|(n, _)| n.as_str()))
+            .ok()
+            .filter(|_| !spellings.is_empty());
+        StateMatcher { ac, patterns }
     }
 
     pub fn find(&self, text: &str) -> Vec<Mention> {
-        let Some(re) = &self.re else {
+        let Some(ac) = &self.ac else {
             return Vec::new();
         };
-        re.captures_iter(text)
-            .filter_map(|c| {
-                let (i, g) = c
-                    .iter()
-                    .enumerate()
-                    .skip(1)
-                    .find_map(|(i, g)| g.map(|g| (i, g)))?;
-                Some(Mention {
-                    range: g.range(),
-                    kind: MentionKind::State(self.ids[i - 1].clone()),
-                })
-            })
-            .collect()
+        let mut out = Vec::new();
+        for m in ac.find_iter(text) {
+            let (id, start_word, end_word) = &self.patterns[m.pattern().as_usize()];
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let joined = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if (*start_word && joined(before)) || (*end_word && joined(after)) {
+                continue;
+            }
+            out.push(Mention {
+                range: m.start()..m.end(),
+                kind: MentionKind::State(id.clone()),
+            });
+        }
+        out
     }
 }
 
-/// A name written with ' also matches ’ and the reverse: both occur in the sources.
-fn apostrophe_tolerant(name: &str) -> String {
-    regex::escape(name).replace(['\'', '’'], "['’]")
-}
-
 /// All mentions in a text run, symbols first when they overlap a State name.
-pub fn find_all(text: &str, context: &str, states: &StateMatcher) -> Vec<Mention> {
-    let mut out = find_symbols(text, context);
+pub fn find_all(text: &str, near_resolution: bool, states: &StateMatcher) -> Vec<Mention> {
+    let mut out = find_symbols(text, near_resolution);
     for m in states.find(text) {
         if !out
             .iter()
@@ -191,7 +186,7 @@ mod tests {
     use super::*;
 
     fn syms(text: &str) -> Vec<String> {
-        find_symbols(text, text)
+        find_symbols(text, speaks_of_resolutions(text))
             .into_iter()
             .map(|m| match m.kind {
                 MentionKind::Symbol(s) => format!("{}={}", &text[m.range], s),

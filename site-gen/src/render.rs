@@ -20,7 +20,8 @@ pub type Output = BTreeMap<String, Vec<u8>>;
 enum Spec<'a> {
     Home(Lang),
     DocumentsIndex(Lang),
-    Document(Lang, &'a Slug),
+    /// Both languages at once.
+    Document(&'a crate::load::Document),
     Page(Lang, &'a crate::load::Page),
     States(Lang),
     State(Lang, &'a crate::types::StateId),
@@ -47,9 +48,8 @@ pub struct Renderer<'a> {
     pub linked: &'a Linked,
     pub urls: Urls,
     tera: tera::Tera,
-    /// Each document edition's body rendered once (in parallel), shared by its page and by the
-    /// parallel views of both languages.
-    bodies: BTreeMap<(Slug, Lang), markdown::Rendered>,
+    /// Position of each document in the corpus, by slug.
+    doc_index: BTreeMap<Slug, usize>,
 }
 
 /// Turns mentions into links for one page language.
@@ -60,8 +60,8 @@ struct TextLinker<'a> {
 }
 
 impl Linker for TextLinker<'_> {
-    fn link_text(&self, text: &str, context: &str) -> String {
-        let mentions = find_all(text, context, &self.r.linked.matchers[&self.lang]);
+    fn link_text(&self, text: &str, near_resolution: bool) -> String {
+        let mentions = find_all(text, near_resolution, &self.r.linked.matchers[&self.lang]);
         let mut out = String::with_capacity(text.len() + 64);
         let mut at = 0;
         for m in mentions {
@@ -131,34 +131,27 @@ impl<'a> Renderer<'a> {
             );
         }
         let urls = Urls::new(linked.checked.corpus.config.base_path());
-        let mut r = Renderer {
-            linked,
-            urls,
-            tera,
-            bodies: BTreeMap::new(),
-        };
-        let editions: Vec<(&Slug, Lang, &str)> = linked
+        let doc_index = linked
             .checked
             .corpus
             .documents
             .iter()
-            .flat_map(|doc| {
-                doc.editions
-                    .iter()
-                    .map(move |(l, e)| (&doc.slug, *l, e.source.body.as_str()))
-            })
+            .enumerate()
+            .map(|(i, d)| (d.slug.clone(), i))
             .collect();
-        let bodies: Vec<((Slug, Lang), markdown::Rendered)> = editions
-            .par_iter()
-            .map(|(slug, lang, body)| {
-                (
-                    ((*slug).clone(), *lang),
-                    markdown::render(body, &r.linker(*lang), false),
-                )
-            })
-            .collect();
-        r.bodies = bodies.into_iter().collect();
+        let r = Renderer {
+            linked,
+            urls,
+            tera,
+            doc_index,
+        };
         d.into_result(r)
+    }
+
+    pub fn doc(&self, slug: &Slug) -> Option<&crate::load::Document> {
+        self.doc_index
+            .get(slug)
+            .and_then(|i| self.linked.checked.corpus.documents.get(*i))
     }
 
     fn strings(&self, lang: Lang) -> &BTreeMap<String, String> {
@@ -177,7 +170,7 @@ impl<'a> Renderer<'a> {
         let specs: Vec<Spec> = Lang::ALL.iter().flat_map(|l| self.specs(*l)).collect();
         let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = specs
             .par_iter()
-            .flat_map_iter(|spec| self.jobs_for(spec))
+            .flat_map(|spec| self.jobs_for(spec))
             .map(|j| self.render_job(j))
             .collect();
         let mut out = Output::new();
@@ -284,12 +277,10 @@ impl<'a> Renderer<'a> {
     fn specs(&self, lang: Lang) -> Vec<Spec<'_>> {
         let c = &self.linked.checked;
         let mut specs = vec![Spec::Home(lang), Spec::DocumentsIndex(lang)];
-        specs.extend(
-            c.corpus
-                .documents
-                .iter()
-                .map(|d| Spec::Document(lang, &d.slug)),
-        );
+        if lang == Lang::Fr {
+            // One spec per document renders both languages (the bodies are shared).
+            specs.extend(c.corpus.documents.iter().map(Spec::Document));
+        }
         specs.extend(c.corpus.pages.iter().map(|p| Spec::Page(lang, p)));
         specs.push(Spec::States(lang));
         specs.extend(c.states.keys().map(|id| Spec::State(lang, id)));
@@ -308,7 +299,7 @@ impl<'a> Renderer<'a> {
         match *spec {
             Spec::Home(l) => vec![self.home_job(l)],
             Spec::DocumentsIndex(l) => vec![self.documents_index_job(l)],
-            Spec::Document(l, slug) => self.document_jobs(l, slug),
+            Spec::Document(doc) => self.document_jobs(doc),
             Spec::Page(l, page) => self.page_job(l, page).into_iter().collect(),
             Spec::States(l) => vec![self.states_job(l)],
             Spec::State(l, id) => vec![self.state_job(l, id)],
@@ -351,7 +342,7 @@ impl<'a> Renderer<'a> {
     fn doc_summary(&self, lang: Lang, slug: &Slug) -> Value {
         let c = &self.linked.checked;
         let meta = c.meta.get(slug);
-        let doc = c.corpus.documents.iter().find(|d| &d.slug == slug);
+        let doc = self.doc(slug);
         let title = doc
             .and_then(|d| d.editions.get(&lang).or_else(|| d.editions.values().next()))
             .map(|e| e.front.title.clone())
@@ -423,11 +414,38 @@ impl<'a> Renderer<'a> {
         json!({"id": id.as_str(), "name": s.name(lang), "url": self.urls.state(lang, id), "group": s.group})
     }
 
-    fn document_jobs(&self, lang: Lang, slug: &Slug) -> Vec<Job> {
-        let c = &self.linked.checked;
-        let Some(doc) = c.corpus.documents.iter().find(|d| &d.slug == slug) else {
-            return Vec::new();
+    /// The document page and the parallel view, in both languages. Each edition's body is
+    /// rendered once here and shared by the four pages.
+    fn document_jobs(&self, doc: &crate::load::Document) -> Vec<Job> {
+        let bodies: BTreeMap<Lang, markdown::Rendered> = doc
+            .editions
+            .par_iter()
+            .map(|(l, e)| {
+                (
+                    *l,
+                    markdown::render(&e.source.body, &self.linker(*l), false),
+                )
+            })
+            .collect();
+        let rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
+            (Some(fr), Some(en)) => Some(parallel_rows(&fr.html, &en.html)),
+            _ => None,
         };
+        Lang::ALL
+            .iter()
+            .flat_map(|l| self.document_lang_jobs(*l, doc, &bodies, rows.as_ref()))
+            .collect()
+    }
+
+    fn document_lang_jobs(
+        &self,
+        lang: Lang,
+        doc: &crate::load::Document,
+        bodies: &BTreeMap<Lang, markdown::Rendered>,
+        rows: Option<&Vec<Value>>,
+    ) -> Vec<Job> {
+        let c = &self.linked.checked;
+        let slug = &doc.slug;
         let Some(meta) = c.meta.get(slug) else {
             return Vec::new();
         };
@@ -439,11 +457,7 @@ impl<'a> Renderer<'a> {
             },
         };
         // A fallback page shows the other language's text, so it links in that language's words.
-        let rendered = self
-            .bodies
-            .get(&(slug.clone(), ed.lang))
-            .cloned()
-            .unwrap_or_default();
+        let rendered = bodies.get(&ed.lang).cloned().unwrap_or_default();
         let cites: Vec<Value> = self.linked.cites.get(slug).into_iter().flatten()
             .map(|s| json!({"symbol": s.as_str(), "url": self.symbol_href(lang, s), "internal": self.linked.by_symbol.contains_key(s)}))
             .collect();
@@ -478,11 +492,9 @@ impl<'a> Renderer<'a> {
             .get(&lang)
             .and_then(|e| e.front.translation)
             .map(|t| matches!(t, crate::load::Translation::Unofficial));
-        let doc_ctx = json!({
+        let mut doc_ctx = json!({
             "slug": slug.as_str(),
             "title": ed.front.title,
-            "body": rendered.html,
-            "toc": rendered.toc,
             "symbol": meta.symbol.as_ref().map(|s| s.as_str()),
             "kind": self.t(lang, &format!("kind_{}", meta.kind.key())),
             "date_text": meta.date.as_deref().map(|d| format_date(d, lang)),
@@ -503,26 +515,13 @@ impl<'a> Renderer<'a> {
             "cited_by": cited_by,
             "parallel_url": self.urls.page(lang, &format!("{}parallel/", doc_rel(slug))),
         });
-        let mut jobs = vec![Job {
-            template: "document.html",
-            lang,
-            rel: doc_rel(slug),
-            title: ed.front.title.clone(),
-            alternate: true,
-            ctx: json!({"doc": doc_ctx}),
-        }];
+        let mut jobs = Vec::new();
         // Parallel view: both editions aligned on their shared anchors.
-        if let (Some(fr), Some(en)) = (doc.editions.get(&Lang::Fr), doc.editions.get(&Lang::En)) {
-            let rows = parallel_rows(
-                self.bodies
-                    .get(&(slug.clone(), fr.lang))
-                    .map(|b| b.html.as_str())
-                    .unwrap_or_default(),
-                self.bodies
-                    .get(&(slug.clone(), en.lang))
-                    .map(|b| b.html.as_str())
-                    .unwrap_or_default(),
-            );
+        if let (Some(fr), Some(en), Some(rows)) = (
+            doc.editions.get(&Lang::Fr),
+            doc.editions.get(&Lang::En),
+            rows,
+        ) {
             jobs.push(Job {
                 template: "parallel.html",
                 lang,
@@ -532,6 +531,16 @@ impl<'a> Renderer<'a> {
                 ctx: json!({"doc": doc_ctx, "rows": rows, "title_fr": fr.front.title, "title_en": en.front.title}),
             });
         }
+        doc_ctx["body"] = json!(rendered.html);
+        doc_ctx["toc"] = json!(rendered.toc);
+        jobs.push(Job {
+            template: "document.html",
+            lang,
+            rel: doc_rel(slug),
+            title: ed.front.title.clone(),
+            alternate: true,
+            ctx: json!({"doc": doc_ctx}),
+        });
         jobs
     }
 
