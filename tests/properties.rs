@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use site_gen::diagnostics::Diagnostics;
 use site_gen::markdown::{esc, render, scan, Linker};
-use site_gen::mentions::{find_all, StateMatcher};
+use site_gen::mentions::{find_all, speaks_of_resolutions, StateMatcher};
 use site_gen::types::StateId;
 use std::path::Path;
 
@@ -42,11 +42,11 @@ fn texty() -> impl Strategy<Value = String> {
 
 struct TextOnly;
 impl Linker for TextOnly {
-    fn link_text(&self, text: &str, context: &str) -> String {
+    fn link_text(&self, text: &str, near_resolution: bool) -> String {
         // Same shape as the site's linker: links around mentions, text escaped.
         let mut out = String::new();
         let mut at = 0;
-        for m in find_all(text, context, &matcher()) {
+        for m in find_all(text, near_resolution, &matcher()) {
             out.push_str(&esc(&text[at..m.range.start]));
             out.push_str(&format!(
                 "<a href=\"#\">{}</a>",
@@ -73,7 +73,7 @@ proptest! {
 
     #[test]
     fn mentions_are_in_bounds_ordered_and_disjoint(text in texty()) {
-        let found = find_all(&text, &text, &matcher());
+        let found = find_all(&text, speaks_of_resolutions(&text), &matcher());
         let mut last_end = 0;
         for m in &found {
             prop_assert!(m.range.start >= last_end && m.range.end <= text.len());
@@ -84,7 +84,7 @@ proptest! {
 
     #[test]
     fn linking_never_changes_the_visible_text(text in texty()) {
-        let html = TextOnly.link_text(&text, &text);
+        let html = TextOnly.link_text(&text, speaks_of_resolutions(&text));
         let visible = html.replace("<a href=\"#\">", "").replace("</a>", "");
         prop_assert_eq!(html_escape::decode_html_entities(&visible).into_owned(), text);
     }

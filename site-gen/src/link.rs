@@ -5,6 +5,7 @@ use crate::markdown::Scan;
 use crate::mentions::{find_all, speaks_of_resolutions, MentionKind, StateMatcher};
 use crate::types::{Lang, Slug, StateId, Symbol};
 use crate::validate::{Checked, DocMeta};
+use rayon::prelude::*;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -90,16 +91,22 @@ pub fn link(checked: Checked) -> Linked {
 
     let mut cites = BTreeMap::new();
     let mut cited_by: BTreeMap<Symbol, BTreeSet<Slug>> = BTreeMap::new();
-    for (slug, meta) in &checked.meta {
-        let Some(scan) = checked.scans.get(&(slug.clone(), meta.source_lang)) else {
-            continue;
-        };
-        let mut list: Vec<Symbol> = Vec::new();
-        for sym in symbols_in(scan, &matchers[&meta.source_lang]) {
-            if Some(&sym) != meta.symbol.as_ref() && !list.contains(&sym) {
-                list.push(sym);
+    // Each document's mentions are found independently (in parallel); merged in slug order.
+    let metas: Vec<(&Slug, &DocMeta)> = checked.meta.iter().collect();
+    let per_doc: Vec<(Slug, Vec<Symbol>)> = metas
+        .par_iter()
+        .filter_map(|(slug, meta)| {
+            let scan = checked.scans.get(&((*slug).clone(), meta.source_lang))?;
+            let mut list: Vec<Symbol> = Vec::new();
+            for sym in symbols_in(scan, &matchers[&meta.source_lang]) {
+                if Some(&sym) != meta.symbol.as_ref() && !list.contains(&sym) {
+                    list.push(sym);
+                }
             }
-        }
+            Some(((*slug).clone(), list))
+        })
+        .collect();
+    for (slug, list) in per_doc {
         for s in &list {
             cited_by.entry(s.clone()).or_default().insert(slug.clone());
         }
@@ -131,11 +138,17 @@ pub fn link(checked: Checked) -> Linked {
     let mut timeline = BTreeMap::new();
     for lang in Lang::ALL {
         let mut recalls = Vec::new();
-        for slug in checked.meta.keys() {
-            if let Some(scan) = checked.scans.get(&(slug.clone(), lang)) {
-                recalls.extend(recalls_in(scan, lang, slug));
-            }
-        }
+        let slugs: Vec<&Slug> = checked.meta.keys().collect();
+        let found: Vec<Vec<Recall>> = slugs
+            .par_iter()
+            .filter_map(|slug| {
+                checked
+                    .scans
+                    .get(&((*slug).clone(), lang))
+                    .map(|scan| recalls_in(scan, lang, slug))
+            })
+            .collect();
+        recalls.extend(found.into_iter().flatten());
         recalls.sort_by(|a, b| {
             symbol_order(&a.symbol)
                 .cmp(&symbol_order(&b.symbol))

@@ -6,6 +6,7 @@
 use crate::config::SiteConfig;
 use crate::diagnostics::{line_of, suggest, Diagnostics};
 use crate::types::{Lang, Slug};
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -272,66 +273,66 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
     let mut documents: BTreeMap<Slug, Document> = BTreeMap::new();
     let mut pages: BTreeMap<Slug, Page> = BTreeMap::new();
 
+    // Walk first (cheap, ordered), then read and parse every file in parallel; results and
+    // problems are merged back in walk order, so the outcome does not depend on scheduling.
+    let mut files: Vec<(Lang, bool, PathBuf)> = Vec::new();
     for lang in Lang::ALL {
-        for (kind, dir) in [("documents", true), ("pages", false)] {
+        for (kind, is_doc) in [("documents", true), ("pages", false)] {
             let base = content.join(lang.code()).join(kind);
-            for path in markdown_files(&base, &mut diags) {
-                let Some(text) = read_text(&path, &mut diags) else {
-                    continue;
-                };
-                let slug = Slug(
-                    path.file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
-                );
-                if !crate::types::is_valid_anchor(slug.as_str()) {
-                    diags.error(
-                        &path,
-                        0,
-                        format!("file name '{slug}' is not a valid page slug"),
-                        "use lowercase letters, digits and hyphens only, e.g. a-78-76.md",
-                    );
-                    continue;
-                }
-                if dir {
-                    if let Some((front, source)) = parse_front::<DocFront>(&path, &text, &mut diags)
-                    {
-                        documents
-                            .entry(slug.clone())
-                            .or_insert_with(|| Document {
-                                slug,
-                                editions: BTreeMap::new(),
-                            })
-                            .editions
-                            .insert(
-                                lang,
-                                Edition {
-                                    lang,
-                                    front,
-                                    source,
-                                },
-                            );
-                    }
-                } else if let Some((front, source)) =
-                    parse_front::<PageFront>(&path, &text, &mut diags)
-                {
-                    pages
-                        .entry(slug.clone())
-                        .or_insert_with(|| Page {
-                            slug,
-                            editions: BTreeMap::new(),
-                        })
-                        .editions
-                        .insert(
+            files.extend(
+                markdown_files(&base, &mut diags)
+                    .into_iter()
+                    .map(|p| (lang, is_doc, p)),
+            );
+        }
+    }
+    let parsed: Vec<(Diagnostics, Option<(Lang, Slug, Parsed)>)> = files
+        .par_iter()
+        .map(|(lang, is_doc, path)| {
+            let mut d = Diagnostics::default();
+            let parsed =
+                parse_content_file(path, *is_doc, &mut d).map(|(slug, p)| (*lang, slug, p));
+            (d, parsed)
+        })
+        .collect();
+    for (d, parsed) in parsed {
+        diags.extend(d);
+        match parsed {
+            Some((lang, slug, Parsed::Doc(front, source))) => {
+                documents
+                    .entry(slug.clone())
+                    .or_insert_with(|| Document {
+                        slug,
+                        editions: BTreeMap::new(),
+                    })
+                    .editions
+                    .insert(
+                        lang,
+                        Edition {
                             lang,
-                            Edition {
-                                lang,
-                                front,
-                                source,
-                            },
-                        );
-                }
+                            front,
+                            source,
+                        },
+                    );
             }
+            Some((lang, slug, Parsed::Page(front, source))) => {
+                pages
+                    .entry(slug.clone())
+                    .or_insert_with(|| Page {
+                        slug,
+                        editions: BTreeMap::new(),
+                    })
+                    .editions
+                    .insert(
+                        lang,
+                        Edition {
+                            lang,
+                            front,
+                            source,
+                        },
+                    );
+            }
+            None => {}
         }
     }
 
@@ -393,6 +394,40 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
             Err(diags.into_result(()).err().unwrap_or_default())
         }
     }
+}
+
+enum Parsed {
+    Doc(DocFront, Source),
+    Page(PageFront, Source),
+}
+
+/// Reads one document or page: UTF-8 text, a valid slug, and its front matter.
+fn parse_content_file(
+    path: &Path,
+    is_doc: bool,
+    diags: &mut Diagnostics,
+) -> Option<(Slug, Parsed)> {
+    let text = read_text(path, diags)?;
+    let slug = Slug(
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
+    if !crate::types::is_valid_anchor(slug.as_str()) {
+        diags.error(
+            path,
+            0,
+            format!("file name '{slug}' is not a valid page slug"),
+            "use lowercase letters, digits and hyphens only, e.g. a-78-76.md",
+        );
+        return None;
+    }
+    let parsed = if is_doc {
+        parse_front::<DocFront>(path, &text, diags).map(|(f, s)| Parsed::Doc(f, s))
+    } else {
+        parse_front::<PageFront>(path, &text, diags).map(|(f, s)| Parsed::Page(f, s))
+    };
+    parsed.map(|p| (slug, p))
 }
 
 fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {

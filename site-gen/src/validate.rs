@@ -5,6 +5,7 @@ use crate::diagnostics::{suggest, Diagnostics};
 use crate::load::{Corpus, DataFile, DocFront, Document, Edition, Kind, Organ, PositionsFile};
 use crate::markdown::{scan, BlockKind, Scan};
 use crate::types::{is_valid_anchor, Anchor, Lang, Slug, Stance, StateId, Symbol, TopicId};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -102,16 +103,27 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
     let mut scans = BTreeMap::new();
     let mut missing_translations = Vec::new();
     let mut symbols: BTreeMap<Symbol, &Path> = BTreeMap::new();
+    // Parsing and per-edition checks are independent: run them in parallel, then merge in order.
+    let per_edition: Vec<((Slug, Lang), Scan, Diagnostics)> = corpus
+        .documents
+        .par_iter()
+        .flat_map_iter(|doc| doc.editions.iter().map(move |(lang, ed)| (doc, *lang, ed)))
+        .map(|(doc, lang, ed)| {
+            let s = scan(&ed.source.body);
+            let mut dd = Diagnostics::default();
+            check_blocks(ed, &s, &mut dd);
+            ((doc.slug.clone(), lang), s, dd)
+        })
+        .collect();
+    for (key, s, dd) in per_edition {
+        d.extend(dd);
+        scans.insert(key, s);
+    }
     for doc in &corpus.documents {
         for lang in Lang::ALL {
             if !doc.editions.contains_key(&lang) {
                 missing_translations.push((format!("documents/{}", doc.slug), lang));
             }
-        }
-        for (lang, ed) in &doc.editions {
-            let s = scan(&ed.source.body);
-            check_blocks(ed, &s, &mut d);
-            scans.insert((doc.slug.clone(), *lang), s);
         }
         check_alignment(doc, &scans, &mut d);
         if let Some(m) = resolve_meta(doc, &states, &mut d) {
@@ -538,14 +550,15 @@ fn state_ref(
     states: &BTreeMap<StateId, State>,
     raw: &toml::Spanned<String>,
     path: &Path,
-    text: &str,
+    text: &dyn Fn() -> String,
     d: &mut Diagnostics,
 ) -> Option<StateId> {
     let id = StateId(raw.get_ref().clone());
     if states.contains_key(&id) {
         return Some(id);
     }
-    let line = crate::diagnostics::line_of(text, raw.span().start);
+    // The text is only needed (and only read) to locate an error.
+    let line = crate::diagnostics::line_of(&text(), raw.span().start);
     let hint = suggest(raw.get_ref(), states.keys().map(|k| k.as_str()))
         .map(|s| {
             format!(
@@ -601,7 +614,7 @@ fn resolve_meta(
     let f = &ed.front;
     let path = &ed.source.path;
     // Front matter spans are relative to the TOML text, which starts on line 2.
-    let text = front_text(&ed.source);
+    let text = || front_text(&ed.source);
     let Some(kind) = f.kind else {
         d.error(
             path,
@@ -635,7 +648,7 @@ fn resolve_meta(
         if !is_iso_date(date.get_ref()) {
             d.error(
                 path,
-                crate::diagnostics::line_of(&text, date.span().start),
+                crate::diagnostics::line_of(&text(), date.span().start),
                 format!("date '{}' is not YYYY-MM-DD", date.get_ref()),
                 "write the date as 2023-04-18, or omit it when the text does not establish it",
             );
@@ -696,7 +709,7 @@ fn check_positions(
         .unwrap_or_default();
     let mut coded: BTreeSet<StateId> = BTreeSet::new();
     for f in &corpus.positions {
-        let Some(state) = state_ref(states, &f.data.state, &f.path, &f.text, d) else {
+        let Some(state) = state_ref(states, &f.data.state, &f.path, &|| f.text.clone(), d) else {
             continue;
         };
         if !respondents.contains(&state) {

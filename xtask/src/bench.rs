@@ -5,9 +5,13 @@
 //!    `FORMAT.md`) into a temporary project that uses the real theme, and the same corpus as a
 //!    multilingual Hugo site (same Markdown bodies, anchors as goldmark block attributes).
 //! 2. Builds the release `site-gen`, then times each tool on its corpus (3 runs, median wall time)
-//!    and records the peak resident memory of every run (`/usr/bin/time -f "%e %M"`).
-//! 3. Times the real site (`site-gen build --root <workspace>`) the same way.
-//! 4. Prints the machine, the tool versions and a Markdown results table.
+//!    and records the peak resident memory and CPU time of every run (`/usr/bin/time -f "%e %M %U
+//!    %S"`). The real site (`site-gen build --root <workspace>`) is timed the same way. The runs
+//!    are interleaved (site-gen, Hugo, real site, site-gen, …) so that load from other work on the
+//!    machine is shared between the tools.
+//! 3. Prints the machine, the tool versions and a Markdown results table (paste it into
+//!    `docs/benchmarks.md`). The temporary directory (`$TMPDIR/site-gen-bench-<N>`) is removed at
+//!    the end; set `TMPDIR=/dev/shm` to take the filesystem out of the measurement.
 //!
 //! Only `std` and `anyhow`; the pseudo-random generator is a fixed-seed SplitMix64.
 
