@@ -286,7 +286,7 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
             );
         }
     }
-    let parsed: Vec<(Diagnostics, Option<(Lang, Slug, Parsed)>)> = files
+    let parsed: Vec<(Diagnostics, Option<ParsedFile>)> = files
         .par_iter()
         .map(|(lang, is_doc, path)| {
             let mut d = Diagnostics::default();
@@ -395,6 +395,9 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
         }
     }
 }
+
+/// One content file after reading: its language, slug and parsed front matter with body.
+type ParsedFile = (Lang, Slug, Parsed);
 
 enum Parsed {
     Doc(DocFront, Source),
