@@ -284,3 +284,37 @@ fn hostile_text_is_inert_in_pages() {
         "data field not escaped: {state}"
     );
 }
+
+#[test]
+fn the_command_line_exits_non_zero_and_prints_the_errors() {
+    let case = Case {
+        edit: vec![Edit {
+            file: "content/fr/documents/rapport.md".into(),
+            find: "symbol = ".into(),
+            replace: "symbl = ".into(),
+        }],
+        write: vec![],
+        symlink: vec![],
+        output: None,
+        expect: vec![],
+    };
+    let dir = prepare(&case);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_site-gen"))
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(dir.path().join("public"))
+        .output()
+        .expect("runs");
+    assert!(!out.status.success(), "exit status must be non-zero");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("rapport.md:2: unknown field `symbl`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: did you mean `symbol`?"), "{stderr}");
+    assert!(
+        !dir.path().join("public").exists(),
+        "nothing may be written"
+    );
+}

@@ -123,3 +123,21 @@ fn the_word_check_catches_a_dropped_word() {
         .collect();
     assert_eq!(missing, ["décembre"]);
 }
+
+#[test]
+fn the_english_corrections_page_lists_the_same_repairs() {
+    let rows = |lang: &str| -> Vec<String> {
+        let text = std::fs::read_to_string(root().join(format!("content/{lang}/CORRECTIONS.md")))
+            .expect("log");
+        text.lines()
+            .filter(|l| l.starts_with('|'))
+            .skip(2)
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        rows("fr"),
+        rows("en"),
+        "content/en/CORRECTIONS.md must carry the same table as the French log"
+    );
+}
