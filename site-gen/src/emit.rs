@@ -6,10 +6,8 @@ use crate::diagnostics::Diagnostics;
 use crate::render::{Output, Renderer};
 use crate::types::Lang;
 use rayon::prelude::*;
-use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 /// Adds every non-page file to the rendered pages.
 pub fn complete(
@@ -177,36 +175,41 @@ fn feed(r: &Renderer, lang: Lang, origin: &str) -> String {
     s
 }
 
-fn href_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"(?:href|src)="([^"]*)""#).expect("static regex"))
-}
-
-fn id_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"\sid="([^"]*)""#).expect("static regex"))
+/// Values of one attribute (`name="…"`, as this generator writes them) in a page, in order.
+fn attr_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    let needle = format!("{name}=\"");
+    let mut rest = html;
+    std::iter::from_fn(move || loop {
+        let at = rest.find(needle.as_str())?;
+        // A whole attribute name: preceded by whitespace (not `data-id=`, not `xlink:href=`).
+        let whole = rest[..at].ends_with([' ', '\n', '\t']);
+        let value_start = at + needle.len();
+        let len = rest[value_start..].find('"')?;
+        let value = &rest[value_start..value_start + len];
+        rest = &rest[value_start + len..];
+        if whole {
+            return Some(value);
+        }
+    })
 }
 
 /// Every internal link and anchor must resolve within the output. Returns the problems found.
 pub fn check_links(out: &Output, base: &str) -> Vec<String> {
-    let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    for (path, bytes) in out.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let html = String::from_utf8_lossy(bytes);
-        let set = id_re()
-            .captures_iter(&html)
-            .map(|c| c[1].to_string())
-            .collect();
-        ids.insert(path.as_str(), set);
-    }
-    let pages: Vec<(&String, &Vec<u8>)> =
-        out.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    let pages: Vec<(&String, &str)> = out
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p, std::str::from_utf8(b).unwrap_or_default()))
+        .collect();
+    let ids: BTreeMap<&str, BTreeSet<&str>> = pages
+        .par_iter()
+        .map(|(path, html)| (path.as_str(), attr_values(html, "id").collect()))
+        .collect();
     let per_page: Vec<Vec<String>> = pages
         .par_iter()
-        .map(|(path, bytes)| {
+        .map(|(path, html)| {
             let mut problems = Vec::new();
-            let html = String::from_utf8_lossy(bytes);
-            for c in href_re().captures_iter(&html) {
-                let url = html_escape::decode_html_entities(&c[1]).into_owned();
+            for raw in attr_values(html, "href").chain(attr_values(html, "src")) {
+                let url = html_escape::decode_html_entities(raw).into_owned();
                 let (target, fragment) = match url.split_once('#') {
                     Some((t, f)) => (t.to_string(), Some(f.to_string())),
                     None => (url.clone(), None),
@@ -231,7 +234,10 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
                     if f.is_empty() {
                         continue;
                     }
-                    if !ids.get(file.as_str()).is_some_and(|s| s.contains(&f)) {
+                    if !ids
+                        .get(file.as_str())
+                        .is_some_and(|s| s.contains(f.as_str()))
+                    {
                         problems.push(format!("{path}: link to {url}: no element with id \"{f}\""));
                     }
                 }

@@ -342,6 +342,8 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
     // Whether the current block has spoken of a resolution so far (tracked incrementally, so
     // that long paragraphs are not rescanned at every text event).
     let mut near_resolution = false;
+    // Per open paragraph or list item: the permalink to write before its closing tag.
+    let mut closers: Vec<Option<String>> = Vec::new();
     let mut in_link = 0usize;
     let mut heading: Option<(u8, String, String)> = None; // level, id, text
     let mut item_depth = 0usize;
@@ -370,6 +372,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     && matches!(events.get(i.wrapping_sub(1)), Some(Event::Start(Tag::Item)))
                 {
                     w!("<p>");
+                    closers.push(None);
                 } else {
                     let (id, classes, skip) = marker_ahead(&events, i);
                     w!("<p{}>", attrs(id.as_deref(), &classes));
@@ -386,18 +389,13 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                         &mut out,
                     );
                     near_resolution = crate::mentions::speaks_of_resolutions(&block_text);
-                    if let Some(id) = id {
-                        // The permalink is written at the paragraph's end (see End(Paragraph)).
-                        stack_permalink(&mut out, &mut note_buf, &id, linker, true);
-                    }
+                    // The permalink is written at the paragraph's end (see End(Paragraph)).
+                    closers.push(id.map(|id| permalink(&id, linker)));
                 }
             }
             Event::End(TagEnd::Paragraph) => {
-                let target = match note_buf.as_mut() {
-                    Some((_, b)) => b,
-                    None => &mut out,
-                };
-                close_with_permalink(target, "</p>");
+                let link = closers.pop().flatten().unwrap_or_default();
+                w!("{link}</p>");
             }
             Event::Start(Tag::Item) => {
                 item_depth += 1;
@@ -414,17 +412,12 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     &mut out,
                 );
                 near_resolution = crate::mentions::speaks_of_resolutions(&block_text);
-                if let Some(id) = id {
-                    stack_permalink(&mut out, &mut note_buf, &id, linker, true);
-                }
+                closers.push(id.map(|id| permalink(&id, linker)));
             }
             Event::End(TagEnd::Item) => {
                 item_depth -= 1;
-                let target = match note_buf.as_mut() {
-                    Some((_, b)) => b,
-                    None => &mut out,
-                };
-                close_with_permalink(target, "</li>\n");
+                let link = closers.pop().flatten().unwrap_or_default();
+                w!("{link}</li>\n");
             }
             Event::Start(Tag::List(Some(n))) => {
                 if *n == 1 {
@@ -724,53 +717,17 @@ fn emit_marker_rest(
     i
 }
 
-/// The permalink of an anchored block is placed just before its closing tag. We remember it by
-/// writing a placeholder that `close_with_permalink` replaces, which keeps the single pass.
-const PERMALINK_SLOT: &str = "\u{1}PERMALINK:";
-
-fn stack_permalink(
-    out: &mut String,
-    note_buf: &mut Option<(String, String)>,
-    id: &str,
-    linker: &dyn Linker,
-    _block: bool,
-) {
-    let target = match note_buf.as_mut() {
-        Some((_, b)) => b,
-        None => out,
-    };
-    let _ = write!(
-        target,
-        "{PERMALINK_SLOT}{}\u{2}",
-        format_args!(
-            " <a class=\"permalink\" href=\"#{}\" aria-label=\"{}\">#</a>",
-            esc(id),
-            esc(linker.permalink_label())
-        )
-    );
+/// The link to an anchored block, written just before the block's closing tag.
+fn permalink(id: &str, linker: &dyn Linker) -> String {
+    format!(
+        " <a class=\"permalink\" href=\"#{}\" aria-label=\"{}\">#</a>",
+        esc(id),
+        esc(linker.permalink_label())
+    )
 }
 
 fn pending_permalink(used: &mut BTreeMap<String, usize>, id: &str) {
     *used.entry(id.to_string()).or_insert(0) += 1;
-}
-
-/// Closes a block, moving its permalink placeholder (if any, and if it is the innermost still
-/// open) to just before the closing tag.
-fn close_with_permalink(target: &mut String, close: &str) {
-    if let Some(start) = target.rfind(PERMALINK_SLOT) {
-        // Only take a slot that belongs to this block: no closing tag of a sibling since.
-        let after = &target[start..];
-        if let Some(end_rel) = after.find('\u{2}') {
-            let link = after[PERMALINK_SLOT.len()..end_rel].to_string();
-            let tail = after[end_rel + 1..].to_string();
-            if !tail.contains("</li>") && !tail.contains("</p>") {
-                target.truncate(start);
-                target.push_str(&tail);
-                target.push_str(&link);
-            }
-        }
-    }
-    target.push_str(close);
 }
 
 fn attrs(id: Option<&str>, classes: &[String]) -> String {
