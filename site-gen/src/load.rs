@@ -142,16 +142,38 @@ pub struct Edition<F> {
     pub source: Source,
 }
 
+/// A document or page: one slug, one edition per language it exists in.
 #[derive(Debug, Clone)]
-pub struct Document {
+pub struct Editions<F> {
     pub slug: Slug,
-    pub editions: BTreeMap<Lang, Edition<DocFront>>,
+    pub editions: BTreeMap<Lang, Edition<F>>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub slug: Slug,
-    pub editions: BTreeMap<Lang, Edition<PageFront>>,
+pub type Document = Editions<DocFront>;
+pub type Page = Editions<PageFront>;
+
+/// Files the edition of `lang` under its slug.
+fn add_edition<F>(
+    map: &mut BTreeMap<Slug, Editions<F>>,
+    lang: Lang,
+    slug: Slug,
+    front: F,
+    source: Source,
+) {
+    map.entry(slug.clone())
+        .or_insert_with(|| Editions {
+            slug,
+            editions: BTreeMap::new(),
+        })
+        .editions
+        .insert(
+            lang,
+            Edition {
+                lang,
+                front,
+                source,
+            },
+        );
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -299,38 +321,10 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
         diags.extend(d);
         match parsed {
             Some((lang, slug, Parsed::Doc(front, source))) => {
-                documents
-                    .entry(slug.clone())
-                    .or_insert_with(|| Document {
-                        slug,
-                        editions: BTreeMap::new(),
-                    })
-                    .editions
-                    .insert(
-                        lang,
-                        Edition {
-                            lang,
-                            front,
-                            source,
-                        },
-                    );
+                add_edition(&mut documents, lang, slug, front, source)
             }
             Some((lang, slug, Parsed::Page(front, source))) => {
-                pages
-                    .entry(slug.clone())
-                    .or_insert_with(|| Page {
-                        slug,
-                        editions: BTreeMap::new(),
-                    })
-                    .editions
-                    .insert(
-                        lang,
-                        Edition {
-                            lang,
-                            front,
-                            source,
-                        },
-                    );
+                add_edition(&mut pages, lang, slug, front, source)
             }
             None => {}
         }
@@ -343,22 +337,7 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
         if path.is_file() {
             if let Some(text) = read_text(&path, &mut diags) {
                 if let Some((front, source)) = parse_front::<PageFront>(&path, &text, &mut diags) {
-                    let slug = Slug::from("corrections");
-                    pages
-                        .entry(slug.clone())
-                        .or_insert_with(|| Page {
-                            slug,
-                            editions: BTreeMap::new(),
-                        })
-                        .editions
-                        .insert(
-                            lang,
-                            Edition {
-                                lang,
-                                front,
-                                source,
-                            },
-                        );
+                    add_edition(&mut pages, lang, Slug::from("corrections"), front, source);
                 }
             }
         }
