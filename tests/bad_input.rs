@@ -318,3 +318,36 @@ fn the_command_line_exits_non_zero_and_prints_the_errors() {
         "nothing may be written"
     );
 }
+
+#[test]
+fn a_missing_translation_falls_back_with_a_notice_and_is_listed() {
+    let dir = prepare(&Case {
+        edit: vec![],
+        write: vec![],
+        symlink: vec![],
+        output: None,
+        expect: vec![],
+    });
+    std::fs::remove_file(dir.path().join("content/en/pages/about.md")).expect("remove");
+    let (out, warnings) = match site_gen::generate(dir.path(), None, None) {
+        Ok(x) => x,
+        Err(d) => panic!("a missing translation is not an error: {d}"),
+    };
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("pages/about") && w.contains("no en edition")),
+        "{warnings:?}"
+    );
+    let page = String::from_utf8_lossy(&out["en/about/index.html"]).into_owned();
+    assert!(
+        page.contains("does not exist in English yet"),
+        "no notice: {page}"
+    );
+    assert!(
+        page.contains("<article class=\"page\" lang=\"fr\">"),
+        "the French text is not marked as French"
+    );
+    let listed = site_gen::check(dir.path()).expect("check");
+    assert_eq!(listed, warnings);
+}

@@ -882,7 +882,7 @@ fn check_position_file(
     }
     for t in topics {
         if !seen.contains(&t.id) {
-            d.error(&f.path, 0, format!("topic '{}' is not coded", t.id),
+            d.error(&f.path, f.line(&f.data.state), format!("topic '{}' is not coded", t.id),
                 format!("add [[positions]] topic = \"{}\" (stance = \"not-addressed\" if the reply is silent)", t.id));
         }
     }
