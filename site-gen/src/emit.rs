@@ -4,6 +4,7 @@
 
 use crate::diagnostics::Diagnostics;
 use crate::render::{Output, Renderer};
+use crate::sink::{PageRefs, Sink};
 use crate::types::Lang;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,22 +13,22 @@ use std::path::{Path, PathBuf};
 /// Adds every non-page file to the rendered pages.
 pub fn complete(
     r: &Renderer,
-    mut out: Output,
+    sink: &dyn Sink,
+    pages: &[String],
     explorer_pkg: Option<&Path>,
-) -> Result<Output, Diagnostics> {
+) -> Result<(), Diagnostics> {
     let c = &r.linked.checked;
     let cfg = &c.corpus.config;
     let origin = origin(&cfg.base_url, &r.urls.base);
-    for (rel, bytes) in &c.corpus.theme.assets {
-        out.insert(format!("static/{rel}"), bytes.clone());
-    }
     let mut d = Diagnostics::default();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (rel, bytes) in &c.corpus.theme.assets {
+        files.push((format!("static/{rel}"), bytes.clone()));
+    }
     if let Some(pkg) = explorer_pkg {
         for name in ["explorer.js", "explorer_bg.wasm"] {
             match std::fs::read(pkg.join(name)) {
-                Ok(b) => {
-                    out.insert(format!("static/explorer/{name}"), b);
-                }
+                Ok(b) => files.push((format!("static/explorer/{name}"), b)),
                 Err(e) => d.error(
                     &pkg.join(name),
                     0,
@@ -40,46 +41,47 @@ pub fn complete(
     for lang in Lang::ALL {
         let index = crate::explorer::build_index(r, lang);
         let rows = crate::explorer::static_rows(&index);
-        out.insert(
-            format!("data/explorer-{}.bin", lang.code()),
-            index.to_bytes(),
-        );
-        out.insert(
-            format!("data/positions-{}.csv", lang.code()),
+        let code = lang.code();
+        files.push((format!("data/explorer-{code}.bin"), index.to_bytes()));
+        files.push((
+            format!("data/positions-{code}.csv"),
             crate::explorer::to_csv(&rows, &origin).into_bytes(),
-        );
-        out.insert(
-            format!("data/positions-{}.json", lang.code()),
-            crate::explorer::to_json(&rows, &origin, &cfg.data_version, &cfg.licence, lang)
-                .into_bytes(),
-        );
-        out.insert(
-            format!("{}/atom.xml", lang.code()),
+        ));
+        let json = crate::explorer::to_json(&rows, &origin, &cfg.data_version, &cfg.licence, lang);
+        files.push((format!("data/positions-{code}.json"), json.into_bytes()));
+        files.push((
+            format!("{code}/atom.xml"),
             feed(r, lang, &origin).into_bytes(),
-        );
+        ));
     }
-    let sitemap = sitemap(r, &out, &origin);
-    out.insert("sitemap.xml".into(), sitemap.into_bytes());
+    files.push((
+        "sitemap.xml".into(),
+        sitemap(r, pages, &origin).into_bytes(),
+    ));
     // The Content-Security-Policy is sent as a header: the HTML validator does not yet accept
     // 'wasm-unsafe-eval' in a <meta> policy. `_headers` is read by Netlify and Cloudflare Pages;
     // docs/architecture.md gives the same header for other servers.
-    out.insert(
-        "_headers".into(),
-        format!(
-            "{}*\n  Content-Security-Policy: {CSP}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
-            r.urls.base
-        )
-        .into_bytes(),
+    let headers = format!(
+        "{}*\n  Content-Security-Policy: {CSP}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
+        r.urls.base
     );
-    out.insert(
-        "robots.txt".into(),
-        format!(
-            "User-agent: *\nAllow: /\nSitemap: {origin}{}sitemap.xml\n",
-            r.urls.base
-        )
-        .into_bytes(),
+    files.push(("_headers".into(), headers.into_bytes()));
+    let robots = format!(
+        "User-agent: *\nAllow: /\nSitemap: {origin}{}sitemap.xml\n",
+        r.urls.base
     );
-    d.into_result(out)
+    files.push(("robots.txt".into(), robots.into_bytes()));
+    for (path, bytes) in files {
+        if let Err(e) = sink.put(path, bytes) {
+            d.error(
+                Path::new(""),
+                0,
+                e,
+                "check that the output directory can be written",
+            );
+        }
+    }
+    d.into_result(())
 }
 
 /// The policy every page is written to satisfy: no inline script, WebAssembly allowed.
@@ -100,10 +102,10 @@ fn xml_esc(s: &str) -> String {
 }
 
 /// Every language page in the output, with its alternate when the other language has it.
-fn sitemap(r: &Renderer, out: &Output, origin: &str) -> String {
+fn sitemap(r: &Renderer, pages: &[String], origin: &str) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
-    let pages: BTreeSet<(Lang, String)> = out
-        .keys()
+    let pages: BTreeSet<(Lang, String)> = pages
+        .iter()
         .filter_map(|k| {
             let (lang, rest) = k.split_once('/')?;
             Some((
@@ -195,27 +197,45 @@ fn attr_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'a str
 
 /// Every internal link and anchor must resolve within the output. Returns the problems found.
 pub fn check_links(out: &Output, base: &str) -> Vec<String> {
-    let pages: Vec<(&String, &str)> = out
-        .iter()
+    let refs: Vec<PageRefs> = out
+        .par_iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| (p, std::str::from_utf8(b).unwrap_or_default()))
+        .map(|(p, b)| page_refs(p, std::str::from_utf8(b).unwrap_or_default()))
         .collect();
+    let files: BTreeSet<String> = out.keys().cloned().collect();
+    check_refs(&refs, &files, base)
+}
+
+/// What the link check needs from one page: the ids it defines and the URLs it points to.
+pub fn page_refs(path: &str, html: &str) -> PageRefs {
+    PageRefs {
+        path: path.to_string(),
+        ids: attr_values(html, "id").map(String::from).collect(),
+        links: attr_values(html, "href")
+            .chain(attr_values(html, "src"))
+            .map(|raw| html_escape::decode_html_entities(raw).into_owned())
+            .collect(),
+    }
+}
+
+/// Checks every page's internal links against the files written and the ids they define.
+pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> Vec<String> {
     let ids: BTreeMap<&str, BTreeSet<&str>> = pages
-        .par_iter()
-        .map(|(path, html)| (path.as_str(), attr_values(html, "id").collect()))
+        .iter()
+        .map(|p| (p.path.as_str(), p.ids.iter().map(String::as_str).collect()))
         .collect();
-    let per_page: Vec<Vec<String>> = pages
+    let mut per_page: Vec<(&str, Vec<String>)> = pages
         .par_iter()
-        .map(|(path, html)| {
+        .map(|page| {
+            let path = &page.path;
             let mut problems = Vec::new();
-            for raw in attr_values(html, "href").chain(attr_values(html, "src")) {
-                let url = html_escape::decode_html_entities(raw).into_owned();
+            for url in &page.links {
                 let (target, fragment) = match url.split_once('#') {
-                    Some((t, f)) => (t.to_string(), Some(f.to_string())),
-                    None => (url.clone(), None),
+                    Some((t, f)) => (t, Some(f)),
+                    None => (url.as_str(), None),
                 };
                 let file = if target.is_empty() {
-                    (*path).clone()
+                    path.clone()
                 } else if let Some(rel) = target.strip_prefix(base) {
                     let rel = rel.split('?').next().unwrap_or("");
                     if rel.is_empty() || rel.ends_with('/') {
@@ -226,31 +246,37 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
                 } else {
                     continue; // external, or not under the site
                 };
-                if !out.contains_key(&file) {
+                if !files.contains(&file) {
                     problems.push(format!("{path}: link to {url}: no such page"));
                     continue;
                 }
-                if let Some(f) = fragment {
-                    if f.is_empty() {
-                        continue;
-                    }
-                    if !ids
-                        .get(file.as_str())
-                        .is_some_and(|s| s.contains(f.as_str()))
-                    {
+                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                    if !ids.get(file.as_str()).is_some_and(|s| s.contains(f)) {
                         problems.push(format!("{path}: link to {url}: no element with id \"{f}\""));
                     }
                 }
             }
-            problems
+            (path.as_str(), problems)
         })
         .collect();
-    per_page.into_iter().flatten().collect()
+    // Pages arrive in any order from a streaming build: report them in path order.
+    per_page.sort_by(|a, b| a.0.cmp(b.0));
+    per_page.into_iter().flat_map(|(_, p)| p).collect()
 }
 
-/// Writes `out` to `dest` atomically: a sibling temporary directory is filled, then renamed over
-/// `dest`. If anything fails, `dest` is untouched and the temporary directory removed.
-pub fn write_atomic(out: &Output, dest: &Path) -> Result<(), String> {
+/// A new, empty temporary directory next to `dest`, where a build writes before the swap.
+pub fn fresh_temp_dir(dest: &Path) -> Result<PathBuf, String> {
+    let tmp = temp_dir_for(dest);
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    Ok(tmp)
+}
+
+/// Replaces `dest` with the finished temporary directory `tmp` by renaming; if the second
+/// rename fails, the previous `dest` is put back.
+pub fn swap_into(tmp: &Path, dest: &Path) -> Result<(), String> {
     let parent = dest
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -259,34 +285,13 @@ pub fn write_atomic(out: &Output, dest: &Path) -> Result<(), String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let result = (|| -> Result<(), String> {
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        }
-        std::fs::create_dir_all(&tmp)
-            .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
-        // Directories first (in order), then the files in parallel.
-        let dirs: BTreeSet<PathBuf> = out
-            .keys()
-            .filter_map(|rel| tmp.join(rel).parent().map(Path::to_path_buf))
-            .collect();
-        for dir in &dirs {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        let files: Vec<(&String, &Vec<u8>)> = out.iter().collect();
-        files.par_iter().try_for_each(|(rel, bytes)| {
-            let path = tmp.join(rel);
-            std::fs::write(&path, bytes)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))
-        })?;
         if dest.exists() {
             std::fs::rename(dest, &old)
                 .map_err(|e| format!("cannot replace {}: {e}", dest.display()))?;
         }
-        if let Err(e) = std::fs::rename(&tmp, dest) {
+        if let Err(e) = std::fs::rename(tmp, dest) {
             // Put the previous site back before reporting.
             let _ = std::fs::rename(&old, dest);
             return Err(format!(
@@ -298,9 +303,24 @@ pub fn write_atomic(out: &Output, dest: &Path) -> Result<(), String> {
         Ok(())
     })();
     if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = std::fs::remove_dir_all(tmp);
     }
     result
+}
+
+/// Writes `out` to `dest` atomically: a sibling temporary directory is filled, then renamed over
+/// `dest`. If anything fails, `dest` is untouched and the temporary directory removed.
+pub fn write_atomic(out: &Output, dest: &Path) -> Result<(), String> {
+    let tmp = fresh_temp_dir(dest)?;
+    let sink = crate::sink::Dir::new(&tmp);
+    let written: Result<(), String> = out
+        .par_iter()
+        .try_for_each(|(rel, bytes)| sink.put(rel.clone(), bytes.clone()));
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    swap_into(&tmp, dest)
 }
 
 /// The directory written by `write_atomic` for `dest`, for tests.

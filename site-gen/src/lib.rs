@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod mentions;
 pub mod render;
 pub mod serve;
+pub mod sink;
 pub mod types;
 pub mod urls;
 pub mod validate;
@@ -56,12 +57,20 @@ impl BuildReport {
     }
 }
 
-/// Everything before writing: the complete site in memory, or every problem found.
-pub fn generate(
+/// What a pipeline run leaves besides its files.
+struct Generated {
+    warnings: Vec<String>,
+    base: String,
+    files: Vec<String>,
+}
+
+/// load → validate → link → render → emit, every file going into `sink`.
+fn pipeline(
     root: &Path,
     base_url: Option<&str>,
     explorer_pkg: Option<&Path>,
-) -> Result<(render::Output, Vec<String>), Diagnostics> {
+    sink: &dyn sink::Sink,
+) -> Result<Generated, Diagnostics> {
     let t = Instant::now();
     let lap = |what: &str| {
         if std::env::var_os("SITE_GEN_TIMINGS").is_some() {
@@ -86,24 +95,44 @@ pub fn generate(
     lap("link");
     let renderer = render::Renderer::new(&linked)?;
     lap("templates");
-    let pages = renderer.render_all()?;
-    lap("render pages");
-    let out = emit::complete(&renderer, pages, explorer_pkg)?;
+    let pages = renderer.render_all(sink)?;
+    lap("render and write pages");
+    emit::complete(&renderer, sink, &pages, explorer_pkg)?;
     lap("emit");
-    let broken = emit::check_links(&out, &renderer.urls.base);
-    if !broken.is_empty() {
-        let mut d = Diagnostics::default();
-        for b in broken {
-            d.error(
-                &root.join("public"),
-                0,
-                format!("broken internal link: {b}"),
-                "fix the link or the anchor in the content, or the template that produced it",
-            );
-        }
-        return Err(d);
+    Ok(Generated {
+        warnings,
+        base: renderer.urls.base.clone(),
+        files: pages,
+    })
+}
+
+fn broken_links(root: &Path, broken: Vec<String>) -> Diagnostics {
+    let mut d = Diagnostics::default();
+    for b in broken {
+        d.error(
+            &root.join("public"),
+            0,
+            format!("broken internal link: {b}"),
+            "fix the link or the anchor in the content, or the template that produced it",
+        );
     }
-    Ok((out, warnings))
+    d
+}
+
+/// The complete site in memory (tests, `serve`, `check`), or every problem found.
+pub fn generate(
+    root: &Path,
+    base_url: Option<&str>,
+    explorer_pkg: Option<&Path>,
+) -> Result<(render::Output, Vec<String>), Diagnostics> {
+    let sink = sink::Memory::default();
+    let g = pipeline(root, base_url, explorer_pkg, &sink)?;
+    let out = sink.into_output();
+    let broken = emit::check_links(&out, &g.base);
+    if !broken.is_empty() {
+        return Err(broken_links(root, broken));
+    }
+    Ok((out, g.warnings))
 }
 
 #[derive(Debug)]
@@ -121,24 +150,46 @@ impl std::fmt::Display for BuildError {
     }
 }
 
+/// Builds into a temporary directory next to the output, page by page as they are rendered,
+/// checks every internal link, then swaps the directory in. On any error the temporary
+/// directory is removed and the previous output is left as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let (out, warnings) = generate(
+    let tmp = emit::fresh_temp_dir(&opts.output).map_err(BuildError::Write)?;
+    let sink = sink::Dir::new(&tmp);
+    let generated = pipeline(
         &opts.root,
         opts.base_url.as_deref(),
         opts.explorer_pkg.as_deref(),
-    )
-    .map_err(BuildError::Input)?;
-    emit::write_atomic(&out, &opts.output).map_err(BuildError::Write)?;
+        &sink,
+    );
+    let (files, refs) = sink.finish();
+    let checked = generated.and_then(|g| {
+        let broken = emit::check_refs(&refs, &files, &g.base);
+        if broken.is_empty() {
+            Ok(g)
+        } else {
+            Err(broken_links(&opts.root, broken))
+        }
+    });
+    let g = match checked {
+        Ok(g) => g,
+        Err(d) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(BuildError::Input(d));
+        }
+    };
+    emit::swap_into(&tmp, &opts.output).map_err(BuildError::Write)?;
     let count = |l: &str| {
-        out.keys()
+        g.files
+            .iter()
             .filter(|k| k.starts_with(&format!("{l}/")) && k.ends_with(".html"))
             .count()
     };
     Ok(BuildReport {
         pages: [count("fr"), count("en")],
-        files: out.keys().cloned().collect(),
-        warnings,
+        files: files.into_iter().collect(),
+        warnings: g.warnings,
         millis: start.elapsed().as_millis(),
     })
 }

@@ -166,28 +166,52 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every page; all template errors are collected.
-    pub fn render_all(&self) -> Result<Output, Diagnostics> {
+    /// Renders every page into `sink`; all template errors are collected. Returns the paths of
+    /// the pages written.
+    pub fn render_all(&self, sink: &dyn crate::sink::Sink) -> Result<Vec<String>, Diagnostics> {
         let specs: Vec<Spec> = Lang::ALL.iter().flat_map(|l| self.specs(*l)).collect();
-        let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = specs
+        let results: Vec<Result<String, Diagnostic>> = specs
             .par_iter()
             .flat_map(|spec| self.jobs_for(spec))
-            .map(|j| self.render_job(j))
+            .map(|j| {
+                let (path, bytes) = self.render_job(j)?;
+                sink.put(path.clone(), bytes).map_err(|e| {
+                    Diagnostic::new(
+                        std::path::Path::new(""),
+                        0,
+                        e,
+                        "check that the output directory can be written",
+                    )
+                })?;
+                Ok(path)
+            })
             .collect();
-        let mut out = Output::new();
+        let mut paths = Vec::new();
         let mut d = Diagnostics::default();
         for r in results {
             match r {
-                Ok((path, bytes)) => {
-                    out.insert(path, bytes);
-                }
+                Ok(path) => paths.push(path),
                 Err(e) => d.push(e),
             }
         }
         match self.render_root() {
-            Ok(files) => out.extend(files),
+            Ok(files) => {
+                for (path, bytes) in files {
+                    if let Err(e) = sink.put(path.clone(), bytes) {
+                        d.error(
+                            std::path::Path::new(""),
+                            0,
+                            e,
+                            "check that the output directory can be written",
+                        );
+                    }
+                    paths.push(path);
+                }
+            }
             Err(e) => d.extend(e),
         }
-        d.into_result(out)
+        paths.sort();
+        d.into_result(paths)
     }
 
     fn render_job(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {

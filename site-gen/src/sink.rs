@@ -1,0 +1,103 @@
+//! Where rendered files go. `Memory` keeps them (tests, `serve`, `check`); `Dir` writes each one
+//! as soon as it is rendered into the build's temporary directory and keeps only what the link
+//! check needs, so a large site is never held in memory whole.
+
+use crate::render::Output;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The ids a page defines and the URLs it points to (`href` and `src`), for the link check.
+#[derive(Debug, Clone, Default)]
+pub struct PageRefs {
+    pub path: String,
+    pub ids: Vec<String>,
+    pub links: Vec<String>,
+}
+
+pub trait Sink: Sync {
+    /// Stores one output file, `path` relative to the output directory.
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), String>;
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct Memory(Mutex<Output>);
+
+impl Memory {
+    pub fn into_output(self) -> Output {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), String> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path, bytes);
+        Ok(())
+    }
+}
+
+/// Writes every file under `root` at once.
+pub struct Dir {
+    root: PathBuf,
+    made: Mutex<BTreeSet<PathBuf>>,
+    refs: Mutex<Vec<PageRefs>>,
+    files: Mutex<Vec<String>>,
+}
+
+impl Dir {
+    pub fn new(root: &Path) -> Dir {
+        Dir {
+            root: root.to_path_buf(),
+            made: Mutex::new(BTreeSet::new()),
+            refs: Mutex::new(Vec::new()),
+            files: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Every file written (sorted) and the references of every HTML page.
+    pub fn finish(self) -> (BTreeSet<String>, Vec<PageRefs>) {
+        let files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let refs = self.refs.into_inner().unwrap_or_else(|e| e.into_inner());
+        (files.into_iter().collect(), refs)
+    }
+}
+
+impl Sink for Dir {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), String> {
+        let full = self.root.join(&path);
+        if let Some(dir) = full.parent() {
+            let known = self
+                .made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(dir);
+            if !known {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                self.made
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(dir.to_path_buf());
+            }
+        }
+        std::fs::write(&full, &bytes)
+            .map_err(|e| format!("cannot write {}: {e}", full.display()))?;
+        if path.ends_with(".html") {
+            let refs =
+                crate::emit::page_refs(&path, std::str::from_utf8(&bytes).unwrap_or_default());
+            self.refs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(refs);
+        }
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path);
+        Ok(())
+    }
+}
