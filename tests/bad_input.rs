@@ -2,10 +2,14 @@
 //! site tests/fixtures/mini with one mistake applied. Every case must fail with exactly the
 //! expected file, line, message and hint, never panic, and leave the previous output untouched.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::copy_dir;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Case {
     #[serde(default)]
@@ -55,19 +59,6 @@ struct Expect {
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).follow_links(true) {
-        let e = e.expect("walk fixture");
-        let rel = e.path().strip_prefix(from).expect("prefix");
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(e.path(), &dest).expect("copy");
-        }
-    }
 }
 
 /// The mini site plus the real theme, in a fresh directory, with the case applied.
@@ -212,13 +203,7 @@ fn run_case(name: &str) -> Result<(), String> {
 
 #[test]
 fn the_mini_fixture_builds() {
-    let dir = prepare(&Case {
-        edit: vec![],
-        write: vec![],
-        symlink: vec![],
-        output: None,
-        expect: vec![],
-    });
+    let dir = prepare(&Case::default());
     let opts = site_gen::BuildOptions {
         root: dir.path().to_path_buf(),
         output: dir.path().join("public"),
@@ -260,7 +245,7 @@ fn hostile_text_is_inert_in_pages() {
             Edit { file: "content/fr/documents/rapport.md".into(), find: "{#fra-1} La France".into(), replace: "{#fra-1} <script>alert(1)</script> \"><img src=x onerror=alert(1)> [lien](javascript:alert(1)) {{ 7*7 }} {% raw %} La France".into() },
             Edit { file: "content/data/states.toml".into(), find: "name_fr = \"Allemagne\"".into(), replace: "name_fr = \"<b onmouseover=alert(1)>Allemagne</b> {{ config }}\"".into() },
         ],
-        write: vec![], symlink: vec![], output: None, expect: vec![],
+        ..Case::default()
     };
     let dir = prepare(&case);
     let (out, _) = match site_gen::generate(dir.path(), None, None) {
@@ -293,10 +278,7 @@ fn the_command_line_exits_non_zero_and_prints_the_errors() {
             find: "symbol = ".into(),
             replace: "symbl = ".into(),
         }],
-        write: vec![],
-        symlink: vec![],
-        output: None,
-        expect: vec![],
+        ..Case::default()
     };
     let dir = prepare(&case);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_site-gen"))
@@ -321,13 +303,7 @@ fn the_command_line_exits_non_zero_and_prints_the_errors() {
 
 #[test]
 fn a_missing_translation_falls_back_with_a_notice_and_is_listed() {
-    let dir = prepare(&Case {
-        edit: vec![],
-        write: vec![],
-        symlink: vec![],
-        output: None,
-        expect: vec![],
-    });
+    let dir = prepare(&Case::default());
     std::fs::remove_file(dir.path().join("content/en/pages/about.md")).expect("remove");
     let (out, warnings) = match site_gen::generate(dir.path(), None, None) {
         Ok(x) => x,

@@ -1,5 +1,8 @@
 //! Builds the real `content/` and checks the result as a reader would meet it.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use site_gen::markdown::scan;
 use site_gen::mentions::{MentionKind, StateMatcher};
 use site_gen::types::{Lang, StateId};
@@ -429,20 +432,7 @@ fn site_works_under_a_sub_path() {
 fn builds_are_byte_identical_across_directories() {
     let copy = tempfile::tempdir().expect("tempdir");
     for part in ["content", "themes"] {
-        for e in walkdir::WalkDir::new(root().join(part))
-            .into_iter()
-            .flatten()
-        {
-            let dest = copy
-                .path()
-                .join(part)
-                .join(e.path().strip_prefix(root().join(part)).expect("prefix"));
-            if e.file_type().is_dir() {
-                std::fs::create_dir_all(&dest).expect("mkdir");
-            } else {
-                std::fs::copy(e.path(), &dest).expect("copy");
-            }
-        }
+        common::copy_dir(&root().join(part), &copy.path().join(part));
     }
     std::fs::copy(root().join("site.toml"), copy.path().join("site.toml")).expect("copy");
     let (elsewhere, _) = site_gen::generate(copy.path(), None, None).expect("builds from a copy");

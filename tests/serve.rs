@@ -1,6 +1,10 @@
 //! Serve mode: a broken edit shows the error in the page, the next good edit recovers, without
 //! restarting the server.
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::copy_dir;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -33,21 +37,6 @@ fn wait_for(port: u16, path: &str, status: u16, needle: &str) -> String {
             "no {status} with {needle:?} on {path} within 30 s"
         );
         std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .follow_links(true)
-        .into_iter()
-        .flatten()
-    {
-        let dest = to.join(e.path().strip_prefix(from).expect("prefix"));
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(e.path(), &dest).expect("copy");
-        }
     }
 }
 

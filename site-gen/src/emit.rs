@@ -308,22 +308,7 @@ pub fn swap_into(tmp: &Path, dest: &Path) -> Result<(), String> {
     result
 }
 
-/// Writes `out` to `dest` atomically: a sibling temporary directory is filled, then renamed over
-/// `dest`. If anything fails, `dest` is untouched and the temporary directory removed.
-pub fn write_atomic(out: &Output, dest: &Path) -> Result<(), String> {
-    let tmp = fresh_temp_dir(dest)?;
-    let sink = crate::sink::Dir::new(&tmp);
-    let written: Result<(), String> = out
-        .par_iter()
-        .try_for_each(|(rel, bytes)| sink.put(rel.clone(), bytes.clone()));
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    swap_into(&tmp, dest)
-}
-
-/// The directory written by `write_atomic` for `dest`, for tests.
+/// The temporary directory a build of `dest` writes into before the swap.
 pub fn temp_dir_for(dest: &Path) -> PathBuf {
     let parent = dest.parent().unwrap_or(Path::new("."));
     parent.join(format!(
@@ -361,7 +346,12 @@ mod tests {
         std::fs::create_dir_all(dest.join("stale")).expect("mkdir");
         let mut out = Output::new();
         out.insert("a/index.html".into(), b"new".to_vec());
-        write_atomic(&out, &dest).expect("write");
+        let tmp = fresh_temp_dir(&dest).expect("temp dir");
+        let sink = crate::sink::Dir::new(&tmp);
+        for (rel, bytes) in &out {
+            sink.put(rel.clone(), bytes.clone()).expect("write");
+        }
+        swap_into(&tmp, &dest).expect("swap");
         assert_eq!(
             std::fs::read(dest.join("a/index.html")).expect("read"),
             b"new"

@@ -374,23 +374,20 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     w!("<p>");
                     closers.push(None);
                 } else {
-                    let (id, classes, skip) = marker_ahead(&events, i);
-                    w!("<p{}>", attrs(id.as_deref(), &classes));
-                    if let Some(id) = &id {
-                        pending_permalink(&mut used_ids, id);
-                    }
-                    i = emit_marker_rest(
+                    // The permalink is written at the paragraph's end (see End(Paragraph)).
+                    let (next, closer) = open_anchored_block(
+                        "p",
                         &events,
                         i,
-                        skip,
                         linker,
+                        &mut used_ids,
                         &mut block_text,
                         &mut note_buf,
                         &mut out,
                     );
+                    i = next;
                     near_resolution = crate::mentions::speaks_of_resolutions(&block_text);
-                    // The permalink is written at the paragraph's end (see End(Paragraph)).
-                    closers.push(id.map(|id| permalink(&id, linker)));
+                    closers.push(closer);
                 }
             }
             Event::End(TagEnd::Paragraph) => {
@@ -400,19 +397,19 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             Event::Start(Tag::Item) => {
                 item_depth += 1;
                 block_text.clear();
-                let (id, classes, skip) = marker_ahead(&events, i);
-                w!("<li{}>", attrs(id.as_deref(), &classes));
-                i = emit_marker_rest(
+                let (next, closer) = open_anchored_block(
+                    "li",
                     &events,
                     i,
-                    skip,
                     linker,
+                    &mut used_ids,
                     &mut block_text,
                     &mut note_buf,
                     &mut out,
                 );
+                i = next;
                 near_resolution = crate::mentions::speaks_of_resolutions(&block_text);
-                closers.push(id.map(|id| permalink(&id, linker)));
+                closers.push(closer);
             }
             Event::End(TagEnd::Item) => {
                 item_depth -= 1;
@@ -658,6 +655,33 @@ fn write_notes(
         );
     }
     out.push_str("</ul>\n</div>\n");
+}
+
+/// Opens a paragraph or list item that may start with a `{#id .class}` marker: writes the tag
+/// with its attributes and the block's first text without the marker. Returns the index of the
+/// last event consumed and the permalink to write before the closing tag.
+#[allow(clippy::too_many_arguments)]
+fn open_anchored_block(
+    tag: &str,
+    events: &[Event],
+    i: usize,
+    linker: &dyn Linker,
+    used_ids: &mut BTreeMap<String, usize>,
+    block_text: &mut String,
+    note_buf: &mut Option<(String, String)>,
+    out: &mut String,
+) -> (usize, Option<String>) {
+    let (id, classes, skip) = marker_ahead(events, i);
+    let target = match note_buf.as_mut() {
+        Some((_, b)) => b,
+        None => &mut *out,
+    };
+    let _ = write!(target, "<{tag}{}>", attrs(id.as_deref(), &classes));
+    if let Some(id) = &id {
+        pending_permalink(used_ids, id);
+    }
+    let next = emit_marker_rest(events, i, skip, linker, block_text, note_buf, out);
+    (next, id.map(|id| permalink(&id, linker)))
 }
 
 /// Looks at the first text of the block starting at `i` for an attribute marker.

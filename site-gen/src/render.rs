@@ -383,11 +383,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn home_job(&self, lang: Lang) -> Job {
-        let docs: Vec<Value> = self
-            .sorted_docs()
-            .iter()
-            .map(|s| self.doc_summary(lang, s))
-            .collect();
+        let docs = self.doc_summaries(lang);
         Job {
             template: "home.html",
             lang,
@@ -397,6 +393,14 @@ impl<'a> Renderer<'a> {
             ctx: json!({"documents": docs, "n_states": self.linked.checked.states.len(),
                         "n_positions": self.linked.checked.positions.len()}),
         }
+    }
+
+    /// Summaries of every document, in date order.
+    fn doc_summaries(&self, lang: Lang) -> Vec<Value> {
+        self.sorted_docs()
+            .iter()
+            .map(|s| self.doc_summary(lang, s))
+            .collect()
     }
 
     /// Documents by date, undated ones last, then by slug.
@@ -418,11 +422,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn documents_index_job(&self, lang: Lang) -> Job {
-        let docs: Vec<Value> = self
-            .sorted_docs()
-            .iter()
-            .map(|s| self.doc_summary(lang, s))
-            .collect();
+        let docs = self.doc_summaries(lang);
         Job {
             template: "documents.html",
             lang,
