@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--pages N] [--no-hugo]`: the site-build benchmark of `docs/benchmarks.md`.
+//! `cargo xtask bench [--pages N] [--no-hugo] [--keep]`: the site-build benchmark of `docs/benchmarks.md`.
 //!
 //! 1. Writes a deterministic synthetic bilingual corpus of `pages` Markdown pages (`pages / 2`
 //!    documents in French and the same slugs in English, 10–20 KB each, in the content format of
@@ -11,7 +11,7 @@
 //!    machine is shared between the tools.
 //! 3. Prints the machine, the tool versions and a Markdown results table (paste it into
 //!    `docs/benchmarks.md`). The temporary directory (`$TMPDIR/site-gen-bench-<N>`) is removed at
-//!    the end; set `TMPDIR=/dev/shm` to take the filesystem out of the measurement.
+//!    the end (unless `--keep`, for profiling); set `TMPDIR=/dev/shm` to take the filesystem out of the measurement.
 //!
 //! Only `std` and `anyhow`; the pseudo-random generator is a fixed-seed SplitMix64.
 
@@ -25,7 +25,7 @@ use std::time::Instant;
 const RUNS: usize = 3;
 const SEED: u64 = 0x5EED_2023_0A78_0076;
 
-pub fn run(workspace: &Path, pages: usize, skip_hugo: bool) -> Result<()> {
+pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Result<()> {
     let pages = pages.max(2);
     let docs = pages / 2;
     let time_bin = Path::new("/usr/bin/time");
@@ -236,7 +236,9 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool) -> Result<()> {
     }
     println!("{report}");
 
-    if let Err(e) = fs::remove_dir_all(&tmp) {
+    if keep {
+        eprintln!("bench: corpora and outputs kept in {}", tmp.display());
+    } else if let Err(e) = fs::remove_dir_all(&tmp) {
         eprintln!("bench: could not remove {}: {e}", tmp.display());
     }
     Ok(())

@@ -29,10 +29,15 @@ fn main() -> Result<()> {
                 .and_then(|i| args.get(i + 1))
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(10_000);
-            bench::run(&root, pages, args.iter().any(|a| a == "--no-hugo"))
+            bench::run(
+                &root,
+                pages,
+                args.iter().any(|a| a == "--no-hugo"),
+                args.iter().any(|a| a == "--keep"),
+            )
         }
         _ => {
-            eprintln!("usage: cargo xtask build [--verbose] | serve | test | bench [--pages N] [--no-hugo] | bench-explorer");
+            eprintln!("usage: cargo xtask build [--verbose] | serve | test | bench [--pages N] [--no-hugo] [--keep] | bench-explorer");
             std::process::exit(2);
         }
     }
