@@ -104,4 +104,19 @@ proptest! {
         let html = render(&body, &TextOnly, true).html;
         prop_assert!(!html.contains("<script"));
     }
+
+    #[test]
+    fn escaper_agrees_with_html_escape(s in "\\PC{0,80}|[&<>\"' a-zé]{0,40}") {
+        // The generator's own escaper is a hand-written fast path: it must give exactly what
+        // the html-escape crate gives for a double-quoted attribute.
+        let ours = site_gen::markdown::esc(&s);
+        let theirs = html_escape::encode_double_quoted_attribute(&s);
+        prop_assert_eq!(ours.as_str(), theirs.as_ref());
+    }
+
+    #[test]
+    fn collapse_ws_is_split_whitespace_joined(s in "[ \t\n\r\u{a0}\u{202f}\u{2009}\u{b}\u{c}a-zé.,]{0,60}") {
+        let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        prop_assert_eq!(site_gen::markdown::collapse_ws(&s), expected);
+    }
 }

@@ -77,7 +77,7 @@ fn every_document_is_reachable_from_each_home_page() {
                 "{page} is not reachable from /{lang}/"
             );
             assert!(
-                seen.contains(&format!("{lang}/documents/{d}/parallel/index.html")),
+                seen.contains(&format!("{lang}/documents/{d}/parallel.html")),
                 "parallel view of {d} unreachable in {lang}"
             );
         }

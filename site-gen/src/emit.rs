@@ -1,13 +1,12 @@
 //! Stage 5, emit: add the generated side files (sitemap, feeds, robots, explorer index, data
-//! downloads, assets), check every internal link, then write the site atomically: into a
-//! temporary directory next to the output, swapped in only when everything succeeded.
+//! downloads, assets); the helpers that write the site atomically: into a temporary directory
+//! next to the output, swapped in only when everything succeeded (and the link check passed).
 
 use crate::diagnostics::Diagnostics;
-use crate::render::{Output, Renderer};
-use crate::sink::{PageRefs, Sink};
+use crate::render::Renderer;
+use crate::sink::Sink;
 use crate::types::Lang;
-use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Adds every non-page file to the rendered pages.
@@ -108,10 +107,9 @@ fn sitemap(r: &Renderer, pages: &[String], origin: &str) -> String {
         .iter()
         .filter_map(|k| {
             let (lang, rest) = k.split_once('/')?;
-            Some((
-                Lang::from_code(lang)?,
-                rest.strip_suffix("index.html")?.to_string(),
-            ))
+            // `…/index.html` is the page `…/`; other pages are named by their file.
+            let rel = rest.strip_suffix("index.html").unwrap_or(rest);
+            Some((Lang::from_code(lang)?, rel.to_string()))
         })
         .collect();
     for (lang, rel) in &pages {
@@ -177,93 +175,6 @@ fn feed(r: &Renderer, lang: Lang, origin: &str) -> String {
     s
 }
 
-/// Values of one attribute (`name="…"`, as this generator writes them) in a page, in order.
-fn attr_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    let needle = format!("{name}=\"");
-    let mut rest = html;
-    std::iter::from_fn(move || loop {
-        let at = rest.find(needle.as_str())?;
-        // A whole attribute name: preceded by whitespace (not `data-id=`, not `xlink:href=`).
-        let whole = rest[..at].ends_with([' ', '\n', '\t']);
-        let value_start = at + needle.len();
-        let len = rest[value_start..].find('"')?;
-        let value = &rest[value_start..value_start + len];
-        rest = &rest[value_start + len..];
-        if whole {
-            return Some(value);
-        }
-    })
-}
-
-/// Every internal link and anchor must resolve within the output. Returns the problems found.
-pub fn check_links(out: &Output, base: &str) -> Vec<String> {
-    let refs: Vec<PageRefs> = out
-        .par_iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| page_refs(p, std::str::from_utf8(b).unwrap_or_default()))
-        .collect();
-    let files: BTreeSet<String> = out.keys().cloned().collect();
-    check_refs(&refs, &files, base)
-}
-
-/// What the link check needs from one page: the ids it defines and the URLs it points to.
-pub fn page_refs(path: &str, html: &str) -> PageRefs {
-    PageRefs {
-        path: path.to_string(),
-        ids: attr_values(html, "id").map(String::from).collect(),
-        links: attr_values(html, "href")
-            .chain(attr_values(html, "src"))
-            .map(|raw| html_escape::decode_html_entities(raw).into_owned())
-            .collect(),
-    }
-}
-
-/// Checks every page's internal links against the files written and the ids they define.
-pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> Vec<String> {
-    let ids: BTreeMap<&str, BTreeSet<&str>> = pages
-        .iter()
-        .map(|p| (p.path.as_str(), p.ids.iter().map(String::as_str).collect()))
-        .collect();
-    let mut per_page: Vec<(&str, Vec<String>)> = pages
-        .par_iter()
-        .map(|page| {
-            let path = &page.path;
-            let mut problems = Vec::new();
-            for url in &page.links {
-                let (target, fragment) = match url.split_once('#') {
-                    Some((t, f)) => (t, Some(f)),
-                    None => (url.as_str(), None),
-                };
-                let file = if target.is_empty() {
-                    path.clone()
-                } else if let Some(rel) = target.strip_prefix(base) {
-                    let rel = rel.split('?').next().unwrap_or("");
-                    if rel.is_empty() || rel.ends_with('/') {
-                        format!("{rel}index.html")
-                    } else {
-                        rel.to_string()
-                    }
-                } else {
-                    continue; // external, or not under the site
-                };
-                if !files.contains(&file) {
-                    problems.push(format!("{path}: link to {url}: no such page"));
-                    continue;
-                }
-                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                    if !ids.get(file.as_str()).is_some_and(|s| s.contains(f)) {
-                        problems.push(format!("{path}: link to {url}: no element with id \"{f}\""));
-                    }
-                }
-            }
-            (path.as_str(), problems)
-        })
-        .collect();
-    // Pages arrive in any order from a streaming build: report them in path order.
-    per_page.sort_by(|a, b| a.0.cmp(b.0));
-    per_page.into_iter().flat_map(|(_, p)| p).collect()
-}
-
 /// A new, empty temporary directory next to `dest`, where a build writes before the swap.
 pub fn fresh_temp_dir(dest: &Path) -> Result<PathBuf, String> {
     let tmp = temp_dir_for(dest);
@@ -323,21 +234,7 @@ pub fn temp_dir_for(dest: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn link_checker_finds_missing_pages_and_anchors() {
-        let mut out = Output::new();
-        out.insert("fr/index.html".into(), b"<a href=\"/fr/a/\">a</a><a href=\"/fr/a/#p1\">p1</a><a href=\"/fr/a/#p9\">p9</a><a href=\"/fr/b/\">b</a><a href=\"https://undocs.org/fr/A/78/76\">x</a><a href=\"#top\">t</a><p id=\"top\"></p>".to_vec());
-        out.insert("fr/a/index.html".into(), b"<p id=\"p1\">x</p>".to_vec());
-        let p = check_links(&out, "/");
-        assert_eq!(
-            p,
-            [
-                "fr/index.html: link to /fr/a/#p9: no element with id \"p9\"".to_string(),
-                "fr/index.html: link to /fr/b/: no such page".to_string(),
-            ]
-        );
-    }
+    use crate::render::Output;
 
     #[test]
     fn atomic_write_replaces_whole_tree() {

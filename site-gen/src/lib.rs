@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod explorer;
 pub mod link;
+pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod mentions;
@@ -128,7 +129,7 @@ pub fn generate(
     let sink = sink::Memory::default();
     let g = pipeline(root, base_url, explorer_pkg, &sink)?;
     let out = sink.into_output();
-    let broken = emit::check_links(&out, &g.base);
+    let broken = linkcheck::check_links(&out, &g.base);
     if !broken.is_empty() {
         return Err(broken_links(root, broken));
     }
@@ -165,7 +166,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     );
     let (files, refs) = sink.finish();
     let checked = generated.and_then(|g| {
-        let broken = emit::check_refs(&refs, &files, &g.base);
+        let broken = linkcheck::check_refs(&refs, &files, &g.base);
         if broken.is_empty() {
             Ok(g)
         } else {

@@ -73,7 +73,10 @@ impl Linked {
     }
 }
 
-pub fn link(checked: Checked) -> Linked {
+pub fn link(mut checked: Checked) -> Linked {
+    // The parsed blocks are read here for the last time: rendering works from the Markdown, so
+    // they are freed before the pages are, which lowers the build's peak memory.
+    let scans = std::mem::take(&mut checked.scans);
     let mut matchers = BTreeMap::new();
     for lang in Lang::ALL {
         let names: Vec<(String, StateId)> = checked
@@ -96,7 +99,7 @@ pub fn link(checked: Checked) -> Linked {
     let per_doc: Vec<(Slug, Vec<Symbol>)> = metas
         .par_iter()
         .filter_map(|(slug, meta)| {
-            let scan = checked.scans.get(&((*slug).clone(), meta.source_lang))?;
+            let scan = scans.get(&((*slug).clone(), meta.source_lang))?;
             let mut list: Vec<Symbol> = Vec::new();
             for sym in symbols_in(scan, &matchers[&meta.source_lang]) {
                 if Some(&sym) != meta.symbol.as_ref() && !list.contains(&sym) {
@@ -142,8 +145,7 @@ pub fn link(checked: Checked) -> Linked {
         let found: Vec<Vec<Recall>> = slugs
             .par_iter()
             .filter_map(|slug| {
-                checked
-                    .scans
+                scans
                     .get(&((*slug).clone(), lang))
                     .map(|scan| recalls_in(scan, lang, slug))
             })

@@ -4,6 +4,12 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// A build allocates and frees millions of short strings across threads; mimalloc's per-thread
+// free lists do that with less contention and fewer page faults than glibc's allocator
+// (measured in docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "site-gen",

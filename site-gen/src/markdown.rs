@@ -92,7 +92,37 @@ pub fn parse_marker(text: &str) -> Option<(Option<String>, Vec<String>, usize)> 
 }
 
 pub fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Same result as `split_whitespace().join(" ")` (Unicode spaces, such as the no-break
+    // spaces of French typography, count), copying runs of text instead of word by word.
+    let mut out = String::with_capacity(s.len());
+    let mut run_start = None; // start of the current run of non-space text
+    let mut pending_space = false;
+    for (i, c) in s.char_indices() {
+        let space = if c.is_ascii() {
+            c.is_ascii_whitespace() || c == '\u{b}'
+        } else {
+            c.is_whitespace()
+        };
+        match (space, run_start) {
+            (true, Some(start)) => {
+                if pending_space {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+                run_start = None;
+                pending_space = true;
+            }
+            (false, None) => run_start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(start) = run_start {
+        if pending_space {
+            out.push(' ');
+        }
+        out.push_str(&s[start..]);
+    }
+    out
 }
 
 /// Parses a body into anchored blocks, footnotes and tables.
@@ -277,7 +307,28 @@ fn is_br(html: &str) -> bool {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
-    html_escape::encode_double_quoted_attribute(s).into_owned()
+    let mut out = String::with_capacity(s.len() + 16);
+    esc_into(&mut out, s);
+    out
+}
+
+/// Appends `s` escaped for HTML text and double-quoted attributes (`&`, `<`, `>`, `"`): the
+/// hottest function of a build, since templates escape every value they print.
+pub fn esc_into(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(entity);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
 }
 
 /// What the renderer needs from the outside world.

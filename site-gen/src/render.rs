@@ -4,10 +4,10 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{Linked, Relation};
-use crate::markdown::{self, esc, Linker};
+use crate::markdown::{self, esc_into, Linker};
 use crate::mentions::{find_all, MentionKind};
 use crate::types::{Lang, Slug, Stance};
-use crate::urls::{doc_rel, file_for, Urls};
+use crate::urls::{doc_rel, file_for, parallel_rel, Urls};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -50,6 +50,10 @@ pub struct Renderer<'a> {
     tera: tera::Tera,
     /// Position of each document in the corpus, by slug.
     doc_index: BTreeMap<Slug, usize>,
+    /// Per language: the context entries every page shares (built once, cloned per page).
+    shared: BTreeMap<Lang, serde_json::Map<String, Value>>,
+    /// Per language and template: the UI strings that template can reach, as its `t`.
+    strings_for: BTreeMap<(Lang, String), Value>,
 }
 
 /// Turns mentions into links for one page language.
@@ -65,26 +69,21 @@ impl Linker for TextLinker<'_> {
         let mut out = String::with_capacity(text.len() + 64);
         let mut at = 0;
         for m in mentions {
-            out.push_str(&esc(&text[at..m.range.start]));
-            let shown = esc(&text[m.range.clone()]);
-            match m.kind {
-                MentionKind::Symbol(sym) => {
-                    let href = self.r.symbol_href(self.lang, &sym);
-                    out.push_str(&format!(
-                        "<a class=\"sym\" href=\"{}\">{shown}</a>",
-                        esc(&href)
-                    ));
-                }
-                MentionKind::State(id) => {
-                    out.push_str(&format!(
-                        "<a class=\"state\" href=\"{}\">{shown}</a>",
-                        esc(&self.r.urls.state(self.lang, &id))
-                    ));
-                }
-            }
+            esc_into(&mut out, &text[at..m.range.start]);
+            let (class, href) = match m.kind {
+                MentionKind::Symbol(sym) => ("sym", self.r.symbol_href(self.lang, &sym)),
+                MentionKind::State(id) => ("state", self.r.urls.state(self.lang, &id)),
+            };
+            out.push_str("<a class=\"");
+            out.push_str(class);
+            out.push_str("\" href=\"");
+            esc_into(&mut out, &href);
+            out.push_str("\">");
+            esc_into(&mut out, &text[m.range.clone()]);
+            out.push_str("</a>");
             at = m.range.end;
         }
-        out.push_str(&esc(&text[at..]));
+        esc_into(&mut out, &text[at..]);
         out
     }
 
@@ -139,12 +138,32 @@ impl<'a> Renderer<'a> {
             .enumerate()
             .map(|(i, d)| (d.slug.clone(), i))
             .collect();
-        let r = Renderer {
+        let mut r = Renderer {
             linked,
             urls,
             tera,
             doc_index,
+            shared: BTreeMap::new(),
+            strings_for: BTreeMap::new(),
         };
+        let keys = template_string_keys(&theme.templates);
+        for lang in Lang::ALL {
+            r.shared.insert(lang, r.shared_context(lang));
+            let strings = &theme.i18n[&lang].strings;
+            for (name, keys) in &keys {
+                let t: serde_json::Map<String, Value> = match keys {
+                    Some(keys) => keys
+                        .iter()
+                        .filter_map(|k| Some((k.clone(), Value::from(strings.get(k)?.as_str()))))
+                        .collect(),
+                    None => strings
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+                        .collect(),
+                };
+                r.strings_for.insert((lang, name.clone()), Value::Object(t));
+            }
+        }
         d.into_result(r)
     }
 
@@ -174,8 +193,8 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .flat_map(|spec| self.jobs_for(spec))
             .map(|j| {
-                let (path, bytes) = self.render_job(j)?;
-                sink.put(path.clone(), bytes).map_err(|e| {
+                let (path, html) = self.render_job(j)?;
+                sink.put_page(path.clone(), html).map_err(|e| {
                     Diagnostic::new(
                         std::path::Path::new(""),
                         0,
@@ -214,14 +233,14 @@ impl<'a> Renderer<'a> {
         d.into_result(paths)
     }
 
-    fn render_job(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn render_job(&self, job: Job) -> Result<(String, String), Diagnostic> {
         let lang = job.lang;
-        let mut ctx = self.base_context(lang, &job.rel, &job.title, job.alternate);
-        if let (Value::Object(base), Value::Object(extra)) = (&mut ctx, job.ctx) {
-            base.extend(extra);
+        let mut ctx = self.base_context(lang, job.template, &job.rel, &job.title, job.alternate);
+        if let Value::Object(extra) = job.ctx {
+            ctx.extend(extra);
         }
-        let html = self.render_template(job.template, ctx)?;
-        Ok((file_for(lang, &job.rel), html.into_bytes()))
+        let html = self.render_template(job.template, Value::Object(ctx))?;
+        Ok((file_for(lang, &job.rel), html))
     }
 
     fn render_template(&self, name: &str, ctx: Value) -> Result<String, Diagnostic> {
@@ -256,40 +275,92 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn base_context(&self, lang: Lang, rel: &str, title: &str, alternate: bool) -> Value {
-        let config = &self.linked.checked.corpus.config;
+    /// The context of a page: what every page of its language shares, the UI strings its
+    /// template uses, and its own URLs.
+    fn base_context(
+        &self,
+        lang: Lang,
+        template: &str,
+        rel: &str,
+        title: &str,
+        alternate: bool,
+    ) -> serde_json::Map<String, Value> {
         let other = lang.other();
-        let origin = config.base_url.trim_end_matches('/').to_string();
-        let origin = origin
+        let mut ctx = self.shared.get(&lang).cloned().unwrap_or_default();
+        let t = self
+            .strings_for
+            .get(&(lang, template.to_string()))
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Default::default()));
+        let page = self.urls.page(lang, rel);
+        let other_page = self.urls.page(other, rel);
+        let origin = self.origin();
+        let mut put = |k: &str, v: Value| {
+            ctx.insert(k.to_string(), v);
+        };
+        put("t", t);
+        put("title", title.into());
+        put("rel", rel.into());
+        put("canonical", format!("{origin}{page}").into());
+        put("canonical_other", format!("{origin}{other_page}").into());
+        put(
+            "other_url",
+            if alternate {
+                other_page
+            } else {
+                self.urls.home(other)
+            }
+            .into(),
+        );
+        put("self_url", page.into());
+        put("has_alternate", alternate.into());
+        ctx
+    }
+
+    /// Scheme and host of `base_url` (the base path is part of every URL from `Urls`).
+    fn origin(&self) -> &str {
+        let base_url = self
+            .linked
+            .checked
+            .corpus
+            .config
+            .base_url
+            .trim_end_matches('/');
+        base_url
             .strip_suffix(self.urls.base.trim_end_matches('/'))
-            .unwrap_or(&origin)
-            .to_string();
-        json!({
+            .unwrap_or(base_url)
+    }
+
+    /// The context entries that are the same on every page of a language.
+    fn shared_context(&self, lang: Lang) -> serde_json::Map<String, Value> {
+        let other = lang.other();
+        let label = |k: &str| self.strings(lang).get(k).cloned();
+        let nav: Vec<Value> = [
+            ("documents/", "nav_documents"),
+            ("states/", "nav_states"),
+            ("topics/", "nav_topics"),
+            ("explorer/", "nav_explorer"),
+            ("references/", "nav_references"),
+            ("timeline/", "nav_timeline"),
+            ("about/", "nav_about"),
+        ]
+        .iter()
+        .map(|(rel, key)| json!({"href": self.urls.page(lang, rel), "label": label(key)}))
+        .collect();
+        let v = json!({
             "lang": lang.code(),
             "other_lang": other.code(),
-            "t": self.strings(lang),
-            "t_other": self.strings(other),
+            "other_language_switch": self.strings(other).get("language_switch"),
             "base": self.urls.base,
-            "title": title,
-            "rel": rel,
-            "self_url": self.urls.page(lang, rel),
-            "other_url": if alternate { self.urls.page(other, rel) } else { self.urls.home(other) },
-            "canonical": format!("{origin}{}", self.urls.page(lang, rel)),
-            "canonical_other": format!("{origin}{}", self.urls.page(other, rel)),
-            "has_alternate": alternate,
             "css": self.urls.asset("style.css"),
             "feed": self.urls.page(lang, "atom.xml"),
             "home": self.urls.home(lang),
-            "nav": [
-                {"href": self.urls.page(lang, "documents/"), "label": self.strings(lang).get("nav_documents")},
-                {"href": self.urls.page(lang, "states/"), "label": self.strings(lang).get("nav_states")},
-                {"href": self.urls.page(lang, "topics/"), "label": self.strings(lang).get("nav_topics")},
-                {"href": self.urls.page(lang, "explorer/"), "label": self.strings(lang).get("nav_explorer")},
-                {"href": self.urls.page(lang, "references/"), "label": self.strings(lang).get("nav_references")},
-                {"href": self.urls.page(lang, "timeline/"), "label": self.strings(lang).get("nav_timeline")},
-                {"href": self.urls.page(lang, "about/"), "label": self.strings(lang).get("nav_about")},
-            ],
-        })
+            "nav": nav,
+        });
+        match v {
+            Value::Object(m) => m,
+            _ => Default::default(),
+        }
     }
 
     fn t(&self, lang: Lang, key: &str) -> String {
@@ -537,7 +608,7 @@ impl<'a> Renderer<'a> {
             "content_lang": ed.lang.code(),
             "cites": cites,
             "cited_by": cited_by,
-            "parallel_url": self.urls.page(lang, &format!("{}parallel/", doc_rel(slug))),
+            "parallel_url": self.urls.page(lang, &parallel_rel(slug)),
         });
         let mut jobs = Vec::new();
         // Parallel view: both editions aligned on their shared anchors.
@@ -549,7 +620,7 @@ impl<'a> Renderer<'a> {
             jobs.push(Job {
                 template: "parallel.html",
                 lang,
-                rel: format!("{}parallel/", doc_rel(slug)),
+                rel: parallel_rel(slug),
                 title: format!("{} — {}", ed.front.title, self.t(lang, "parallel_view")),
                 alternate: true,
                 ctx: json!({"doc": doc_ctx, "rows": rows, "title_fr": fr.front.title, "title_en": en.front.title}),
@@ -877,59 +948,57 @@ fn parallel_rows(fr: &str, en: &str) -> Vec<Value> {
             j = k + 1;
             h
         });
-        rows.push(json!({"id": id, "fr": prefix_ids(html, "fr-"), "en": en_html.map(|h| prefix_ids(&h, "en-"))}));
+        rows.push(json!({"id": id, "fr": prefix_ids(html, "fr-"), "en": en_html.map(|h| prefix_ids(&h, "en-")).unwrap_or_default()}));
     }
     rows
 }
 
 /// Top-level blocks of rendered HTML with the id of the block (empty for unanchored blocks).
 fn split_blocks(html: &str) -> Vec<(String, String)> {
+    const BLOCKS: [&[u8]; 13] = [
+        b"p",
+        b"ul",
+        b"ol",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"div",
+        b"section",
+        b"blockquote",
+        b"pre",
+    ];
     let mut out: Vec<(String, String)> = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
     let bytes = html.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'<' {
-            let rest = &html[i..];
-            let is_close = rest.starts_with("</");
-            let name_start = if is_close { 2 } else { 1 };
-            let name: String = rest[name_start..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect();
-            let block = matches!(
-                name.as_str(),
-                "p" | "ul"
-                    | "ol"
-                    | "h1"
-                    | "h2"
-                    | "h3"
-                    | "h4"
-                    | "h5"
-                    | "h6"
-                    | "div"
-                    | "section"
-                    | "blockquote"
-                    | "pre"
-            );
-            if block {
-                if is_close {
-                    depth -= 1;
-                    if depth == 0 {
-                        let end = rest.find('>').map_or(html.len(), |k| i + k + 1);
-                        let chunk = &html[start..end];
-                        let id = first_id(chunk);
-                        out.push((id, chunk.to_string()));
-                        i = end;
-                        continue;
-                    }
-                } else {
-                    if depth == 0 {
-                        start = i;
-                    }
-                    depth += 1;
+    while let Some(k) = memchr::memchr(b'<', &bytes[i..]) {
+        i += k;
+        let is_close = bytes.get(i + 1) == Some(&b'/');
+        let name_start = i + if is_close { 2 } else { 1 };
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let name = &bytes[name_start..name_start + name_len];
+        if BLOCKS.contains(&name) {
+            if is_close {
+                depth -= 1;
+                if depth == 0 {
+                    let end = memchr::memchr(b'>', &bytes[i..]).map_or(html.len(), |k| i + k + 1);
+                    let chunk = &html[start..end];
+                    out.push((first_id(chunk), chunk.to_string()));
+                    i = end;
+                    continue;
                 }
+            } else {
+                if depth == 0 {
+                    start = i;
+                }
+                depth += 1;
             }
         }
         i += 1;
@@ -992,8 +1061,70 @@ fn first_id(chunk: &str) -> String {
 /// In the parallel view both columns hold the same ids: prefix each column's ids (and the
 /// in-page links to them) so footnotes still work; the row carries the shared anchor.
 fn prefix_ids(html: &str, prefix: &str) -> String {
-    html.replace(" id=\"", &format!(" id=\"{prefix}"))
-        .replace("href=\"#", &format!("href=\"#{prefix}"))
+    static TARGETS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new([" id=\"", "href=\"#"]).expect("two fixed patterns")
+        });
+    TARGETS.replace_all(
+        html,
+        &[format!(" id=\"{prefix}"), format!("href=\"#{prefix}")],
+    )
+}
+
+/// For each template, the UI-string keys it can reach through `t.key` or `t["key"]`, itself or
+/// through what it extends or includes; `None` when it also looks keys up by a computed name
+/// (`t[name]`) and so needs them all.
+fn template_string_keys(
+    templates: &[(String, std::path::PathBuf, String)],
+) -> BTreeMap<String, Option<std::collections::BTreeSet<String>>> {
+    use std::sync::LazyLock;
+    static KEY: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"(?:^|[^\w.])t(?:\.(\w+)|\["([^"]+)"\]|(\[))"#).expect("valid regex")
+    });
+    static PARENT: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r#"\{%-?\s*(?:extends|include)\s+"([^"]+)""#).expect("valid regex")
+    });
+    let own: BTreeMap<&str, (Option<std::collections::BTreeSet<String>>, Vec<&str>)> = templates
+        .iter()
+        .map(|(name, _, text)| {
+            let mut keys = Some(std::collections::BTreeSet::new());
+            for c in KEY.captures_iter(text) {
+                match (c.get(1).or(c.get(2)), &mut keys) {
+                    (Some(k), Some(set)) => {
+                        set.insert(k.as_str().to_string());
+                    }
+                    (None, _) => keys = None,
+                    _ => {}
+                }
+            }
+            let parents = PARENT
+                .captures_iter(text)
+                .filter_map(|c| c.get(1).map(|m| m.as_str()))
+                .collect();
+            (name.as_str(), (keys, parents))
+        })
+        .collect();
+    own.keys()
+        .map(|name| {
+            let mut keys = Some(std::collections::BTreeSet::new());
+            let mut todo = vec![*name];
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some(n) = todo.pop() {
+                if !seen.insert(n) {
+                    continue;
+                }
+                let Some((k, parents)) = own.get(n) else {
+                    continue;
+                };
+                match (k, &mut keys) {
+                    (Some(k), Some(set)) => set.extend(k.iter().cloned()),
+                    _ => keys = None,
+                }
+                todo.extend(parents.iter().copied());
+            }
+            (name.to_string(), keys)
+        })
+        .collect()
 }
 
 const MONTHS_FR: [&str; 12] = [

@@ -2,22 +2,20 @@
 //! as soon as it is rendered into the build's temporary directory and keeps only what the link
 //! check needs, so a large site is never held in memory whole.
 
+use crate::linkcheck::{page_refs, PageRefs};
 use crate::render::Output;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// The ids a page defines and the URLs it points to (`href` and `src`), for the link check.
-#[derive(Debug, Clone, Default)]
-pub struct PageRefs {
-    pub path: String,
-    pub ids: Vec<String>,
-    pub links: Vec<String>,
-}
-
 pub trait Sink: Sync {
     /// Stores one output file, `path` relative to the output directory.
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), String>;
+
+    /// Stores one rendered HTML page (already known to be UTF-8).
+    fn put_page(&self, path: String, html: String) -> Result<(), String> {
+        self.put(path, html.into_bytes())
+    }
 }
 
 /// Keeps every file in memory.
@@ -66,9 +64,9 @@ impl Dir {
     }
 }
 
-impl Sink for Dir {
-    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), String> {
-        let full = self.root.join(&path);
+impl Dir {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+        let full = self.root.join(path);
         if let Some(dir) = full.parent() {
             let known = self
                 .made
@@ -84,11 +82,11 @@ impl Sink for Dir {
                     .insert(dir.to_path_buf());
             }
         }
-        std::fs::write(&full, &bytes)
-            .map_err(|e| format!("cannot write {}: {e}", full.display()))?;
-        if path.ends_with(".html") {
-            let refs =
-                crate::emit::page_refs(&path, std::str::from_utf8(&bytes).unwrap_or_default());
+        std::fs::write(&full, bytes).map_err(|e| format!("cannot write {}: {e}", full.display()))
+    }
+
+    fn record(&self, path: String, refs: Option<PageRefs>) {
+        if let Some(refs) = refs {
             self.refs
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -98,6 +96,23 @@ impl Sink for Dir {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(path);
+    }
+}
+
+impl Sink for Dir {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), String> {
+        self.write(&path, &bytes)?;
+        let refs = path
+            .ends_with(".html")
+            .then(|| page_refs(&path, std::str::from_utf8(&bytes).unwrap_or_default()));
+        self.record(path, refs);
+        Ok(())
+    }
+
+    fn put_page(&self, path: String, html: String) -> Result<(), String> {
+        self.write(&path, html.as_bytes())?;
+        let refs = page_refs(&path, &html);
+        self.record(path, Some(refs));
         Ok(())
     }
 }

@@ -53,7 +53,18 @@ pub fn doc_rel(slug: &Slug) -> String {
     format!("documents/{slug}/")
 }
 
-/// Output file for a page path relative to the language root.
+/// The bilingual view of a document: a file beside the document page rather than a directory
+/// of its own, which halves the directories a large corpus creates.
+pub fn parallel_rel(slug: &Slug) -> String {
+    format!("documents/{slug}/parallel.html")
+}
+
+/// Output file for a page path relative to the language root: `…/` pages are directories with
+/// an `index.html`, `….html` pages are files.
 pub fn file_for(lang: Lang, rel: &str) -> String {
-    format!("{}/{}index.html", lang.code(), rel)
+    if rel.ends_with(".html") {
+        format!("{}/{rel}", lang.code())
+    } else {
+        format!("{}/{rel}index.html", lang.code())
+    }
 }

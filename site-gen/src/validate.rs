@@ -77,6 +77,7 @@ pub struct Position {
 pub struct Checked {
     pub corpus: Corpus,
     pub meta: BTreeMap<Slug, DocMeta>,
+    /// Parsed blocks of each edition; the link stage takes them (empty afterwards).
     pub scans: BTreeMap<(Slug, Lang), Scan>,
     pub states: BTreeMap<StateId, State>,
     pub topics: Vec<Topic>,

@@ -16,7 +16,7 @@ const PAGES = [
   '/fr/',
   '/en/',
   ...['fr', 'en'].flatMap((l) => DOCUMENTS.map((d) => `/${l}/documents/${d}/`)),
-  '/fr/documents/a-78-76/parallel/',
+  '/fr/documents/a-78-76/parallel.html',
   '/fr/states/',
   ...STATES.map((s) => `/fr/states/${s}/`),
   '/fr/topics/',

@@ -169,7 +169,7 @@ function overflowReport() {
 const MOBILE_PAGES = [
   '/fr/documents/a-78-76/',
   '/en/documents/a-78-76/',
-  '/fr/documents/a-78-76/parallel/',
+  '/fr/documents/a-78-76/parallel.html',
   '/fr/documents/a-res-71-28/',
   '/fr/documents/oewg-2021-2025-session-4-programme/',
   '/fr/states/fra/',
@@ -182,7 +182,7 @@ const MOBILE_PAGES = [
 ];
 
 /** Pages checked at desktop width too (two text columns side by side). */
-const DESKTOP_PAGES = ['/fr/documents/a-78-76/parallel/', '/en/documents/a-78-76/parallel/', '/fr/documents/a-78-76/', '/fr/explorer/'];
+const DESKTOP_PAGES = ['/fr/documents/a-78-76/parallel.html', '/en/documents/a-78-76/parallel.html', '/fr/documents/a-78-76/', '/fr/explorer/'];
 
 test(
   'no page of the sample scrolls sideways (390 px mobile, 1280 px desktop)',

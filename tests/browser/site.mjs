@@ -24,7 +24,7 @@ export function pagesOf(lang) {
   return [
     `${l}/`,
     ...DOCUMENTS.map((d) => `${l}/documents/${d}/`),
-    `${l}/documents/a-78-76/parallel/`,
+    `${l}/documents/a-78-76/parallel.html`,
     `${l}/states/`,
     ...STATES.map((s) => `${l}/states/${s}/`),
     `${l}/topics/`,

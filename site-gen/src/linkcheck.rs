@@ -1,0 +1,219 @@
+//! The build's own internal-link check: every `href`/`src` that points into the site must name
+//! a file that was written and, when it has a fragment, an id defined in that file.
+//!
+//! Pages are checked as they are written, so a large site is never held in memory: each page is
+//! reduced to its ids (one sorted string table), its links to *other* pages (each once), and the
+//! problems of its own `#fragment` links, which can be settled on the spot.
+
+use crate::render::Output;
+use memchr::memmem;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the link check keeps of one page.
+#[derive(Debug, Clone, Default)]
+pub struct PageRefs {
+    pub path: String,
+    pub ids: IdSet,
+    /// Links that leave the page (internal or not), entities decoded, each once, sorted.
+    pub links: Vec<String>,
+    /// Broken `#fragment` links within the page itself.
+    pub problems: Vec<String>,
+}
+
+/// The ids of a page, sorted, in one string (a page has hundreds of short ids; one allocation
+/// instead of one each keeps a 20 000-page site's check small).
+#[derive(Debug, Clone, Default)]
+pub struct IdSet {
+    text: String,
+    /// End of each id in `text`; id `i` is `text[ends[i - 1]..ends[i]]`.
+    ends: Vec<u32>,
+}
+
+impl IdSet {
+    fn new(mut ids: Vec<&str>) -> IdSet {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut set = IdSet {
+            text: String::with_capacity(ids.iter().map(|s| s.len()).sum()),
+            ends: Vec::with_capacity(ids.len()),
+        };
+        for id in ids {
+            set.text.push_str(id);
+            set.ends.push(set.text.len() as u32);
+        }
+        set
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid).cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
+}
+
+/// Every `name="value"` attribute of a page as this generator writes it (double quotes, values
+/// escaped, so `="` only occurs where an attribute starts), in order.
+fn attributes(html: &str) -> impl Iterator<Item = (&str, &str)> {
+    let bytes = html.as_bytes();
+    memmem::find_iter(bytes, b"=\"").filter_map(move |eq| {
+        let name_start = bytes[..eq]
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':'))
+            .map_or(0, |p| p + 1);
+        // A whole attribute name follows whitespace (this skips text such as `a="b"` in prose,
+        // which the escaper would have written as `a=&quot;b&quot;` anyway).
+        if name_start == 0 || !bytes[name_start - 1].is_ascii_whitespace() {
+            return None;
+        }
+        let value_start = eq + 2;
+        let len = memchr::memchr(b'"', &bytes[value_start..])?;
+        Some((&html[name_start..eq], &html[value_start..value_start + len]))
+    })
+}
+
+/// Reduces a page to what the link check needs.
+pub fn page_refs(path: &str, html: &str) -> PageRefs {
+    let mut ids = Vec::new();
+    let mut fragments = Vec::new();
+    let mut links = Vec::new();
+    for (name, value) in attributes(html) {
+        match name {
+            "id" => ids.push(value),
+            "href" | "src" => {
+                let url = if value.contains('&') {
+                    html_escape::decode_html_entities(value).into_owned()
+                } else {
+                    value.to_string()
+                };
+                match url.strip_prefix('#') {
+                    Some(f) => fragments.push(f.to_string()),
+                    None => links.push(url),
+                }
+            }
+            _ => {}
+        }
+    }
+    let ids = IdSet::new(ids);
+    fragments.sort_unstable();
+    fragments.dedup();
+    let problems = fragments
+        .iter()
+        .filter(|f| !f.is_empty() && !ids.contains(f))
+        .map(|f| format!("{path}: link to #{f}: no element with id \"{f}\""))
+        .collect();
+    links.sort_unstable();
+    links.dedup();
+    PageRefs {
+        path: path.to_string(),
+        ids,
+        links,
+        problems,
+    }
+}
+
+/// Checks every page of an in-memory site.
+pub fn check_links(out: &Output, base: &str) -> Vec<String> {
+    let refs: Vec<PageRefs> = out
+        .par_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| page_refs(p, std::str::from_utf8(b).unwrap_or_default()))
+        .collect();
+    let files: BTreeSet<String> = out.keys().cloned().collect();
+    check_refs(&refs, &files, base)
+}
+
+/// Checks every page's links against the files written and the ids they define. Problems come
+/// in page order, whatever order the pages were written in.
+pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> Vec<String> {
+    let ids: BTreeMap<&str, &IdSet> = pages.iter().map(|p| (p.path.as_str(), &p.ids)).collect();
+    let mut per_page: Vec<(&str, Vec<String>)> = pages
+        .par_iter()
+        .map(|page| {
+            let path = &page.path;
+            let mut problems = page.problems.clone();
+            for url in &page.links {
+                let (target, fragment) = match url.split_once('#') {
+                    Some((t, f)) => (t, Some(f)),
+                    None => (url.as_str(), None),
+                };
+                let Some(rel) = target.strip_prefix(base) else {
+                    continue; // external, or not under the site
+                };
+                let rel = rel.split('?').next().unwrap_or("");
+                let file = if rel.is_empty() || rel.ends_with('/') {
+                    format!("{rel}index.html")
+                } else {
+                    rel.to_string()
+                };
+                if !files.contains(&file) {
+                    problems.push(format!("{path}: link to {url}: no such page"));
+                    continue;
+                }
+                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                    if !ids.get(file.as_str()).is_some_and(|s| s.contains(f)) {
+                        problems.push(format!("{path}: link to {url}: no element with id \"{f}\""));
+                    }
+                }
+            }
+            problems.sort();
+            (path.as_str(), problems)
+        })
+        .collect();
+    per_page.sort_by(|a, b| a.0.cmp(b.0));
+    per_page.into_iter().flat_map(|(_, p)| p).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_missing_pages_and_anchors() {
+        let mut out = Output::new();
+        out.insert("fr/index.html".into(), b"<a href=\"/fr/a/\">a</a><a href=\"/fr/a/#p1\">p1</a><a href=\"/fr/a/#p9\">p9</a><a href=\"/fr/b/\">b</a><a href=\"https://undocs.org/fr/A/78/76\">x</a><a href=\"#top\">t</a><a href=\"#nowhere\">n</a><p id=\"top\"></p>".to_vec());
+        out.insert("fr/a/index.html".into(), b"<p id=\"p1\">x</p>".to_vec());
+        let p = check_links(&out, "/");
+        assert_eq!(
+            p,
+            [
+                "fr/index.html: link to #nowhere: no element with id \"nowhere\"",
+                "fr/index.html: link to /fr/a/#p9: no element with id \"p9\"",
+                "fr/index.html: link to /fr/b/: no such page",
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_only_whole_attributes() {
+        let html =
+            "<p data-id=\"no\" id=\"yes\" title=\"x\">a=\"b\" <a\nhref=\"/x/?q=1&amp;r=2#f\">";
+        let r = page_refs("p.html", html);
+        assert!(r.ids.contains("yes"));
+        assert!(!r.ids.contains("no"));
+        assert_eq!(r.links, ["/x/?q=1&r=2#f"]);
+    }
+
+    #[test]
+    fn id_set_membership() {
+        let set = IdSet::new(vec!["p2", "fn-1", "p10", "p2", "a"]);
+        for id in ["a", "fn-1", "p10", "p2"] {
+            assert!(set.contains(id), "{id}");
+        }
+        for id in ["", "p", "p1", "p3", "z", "fn-"] {
+            assert!(!set.contains(id), "{id}");
+        }
+    }
+}
