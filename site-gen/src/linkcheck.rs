@@ -65,34 +65,35 @@ impl IdSet {
 }
 
 /// Every `name="value"` attribute of a page as this generator writes it (double quotes, values
-/// escaped, so `="` only occurs where an attribute starts), in order.
-fn attributes(html: &str) -> impl Iterator<Item = (&str, &str)> {
-    let bytes = html.as_bytes();
-    memmem::find_iter(bytes, b"=\"").filter_map(move |eq| {
-        let name_start = bytes[..eq]
+/// escaped, so `="` only occurs where an attribute starts), in order. Works on bytes: pages are
+/// UTF-8 (tera writes `&str` pieces), and only the values found need to be read as text.
+fn attributes(html: &[u8]) -> impl Iterator<Item = (&[u8], &str)> {
+    memmem::find_iter(html, b"=\"").filter_map(move |eq| {
+        let name_start = html[..eq]
             .iter()
             .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':'))
             .map_or(0, |p| p + 1);
         // A whole attribute name follows whitespace (this skips text such as `a="b"` in prose,
         // which the escaper would have written as `a=&quot;b&quot;` anyway).
-        if name_start == 0 || !bytes[name_start - 1].is_ascii_whitespace() {
+        if name_start == 0 || !html[name_start - 1].is_ascii_whitespace() {
             return None;
         }
         let value_start = eq + 2;
-        let len = memchr::memchr(b'"', &bytes[value_start..])?;
-        Some((&html[name_start..eq], &html[value_start..value_start + len]))
+        let len = memchr::memchr(b'"', &html[value_start..])?;
+        let value = std::str::from_utf8(&html[value_start..value_start + len]).ok()?;
+        Some((&html[name_start..eq], value))
     })
 }
 
 /// Reduces a page to what the link check needs.
-pub fn page_refs(path: &str, html: &str) -> PageRefs {
+pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
     let mut ids = Vec::new();
     let mut fragments = Vec::new();
     let mut links = Vec::new();
     for (name, value) in attributes(html) {
         match name {
-            "id" => ids.push(value),
-            "href" | "src" => {
+            b"id" => ids.push(value),
+            b"href" | b"src" => {
                 let url = if value.contains('&') {
                     html_escape::decode_html_entities(value).into_owned()
                 } else {
@@ -129,7 +130,7 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
     let refs: Vec<PageRefs> = out
         .par_iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| page_refs(p, std::str::from_utf8(b).unwrap_or_default()))
+        .map(|(p, b)| page_refs(p, b))
         .collect();
     let files: BTreeSet<String> = out.keys().cloned().collect();
     check_refs(&refs, &files, base)
@@ -200,7 +201,7 @@ mod tests {
     fn reads_only_whole_attributes() {
         let html =
             "<p data-id=\"no\" id=\"yes\" title=\"x\">a=\"b\" <a\nhref=\"/x/?q=1&amp;r=2#f\">";
-        let r = page_refs("p.html", html);
+        let r = page_refs("p.html", html.as_bytes());
         assert!(r.ids.contains("yes"));
         assert!(!r.ids.contains("no"));
         assert_eq!(r.links, ["/x/?q=1&r=2#f"]);

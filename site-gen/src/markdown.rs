@@ -93,31 +93,38 @@ pub fn parse_marker(text: &str) -> Option<(Option<String>, Vec<String>, usize)> 
 
 pub fn collapse_ws(s: &str) -> String {
     // Same result as `split_whitespace().join(" ")` (Unicode spaces, such as the no-break
-    // spaces of French typography, count), copying runs of text instead of word by word.
+    // spaces of French typography, count), but byte by byte and copying whole runs of text: it
+    // runs over every block of the corpus. Every non-ASCII space starts with one of four lead
+    // bytes, and UTF-8 continuation bytes are never lead bytes, so only those need decoding.
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut run_start = None; // start of the current run of non-space text
-    let mut pending_space = false;
-    for (i, c) in s.char_indices() {
-        let space = if c.is_ascii() {
-            c.is_ascii_whitespace() || c == '\u{b}'
-        } else {
-            c.is_whitespace()
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space_len = match b {
+            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => 1,
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => match s[i..].chars().next() {
+                Some(c) if c.is_whitespace() => c.len_utf8(),
+                _ => 0,
+            },
+            _ => 0,
         };
-        match (space, run_start) {
-            (true, Some(start)) => {
-                if pending_space {
-                    out.push(' ');
-                }
-                out.push_str(&s[start..i]);
-                run_start = None;
-                pending_space = true;
-            }
-            (false, None) => run_start = Some(i),
-            _ => {}
+        if space_len == 0 {
+            run_start.get_or_insert(i);
+            i += 1;
+            continue;
         }
+        if let Some(start) = run_start.take() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[start..i]);
+        }
+        i += space_len;
     }
     if let Some(start) = run_start {
-        if pending_space {
+        if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(&s[start..]);

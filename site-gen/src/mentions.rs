@@ -18,12 +18,16 @@ pub struct Mention {
     pub kind: MentionKind,
 }
 
+// Word boundaries are ASCII (`(?-u:\b)`): a Unicode `\b` keeps the regex engine off its fast
+// DFA on any text with an accent, which is every French paragraph, and the two only differ next
+// to an accented letter glued to a symbol, a number or the word "résolution".
+
 /// Full symbols: `A/78/76`, `A/RES/77/37`, `A/C.1/78/L.60/Rev.1`, `A/AC.292/2021/1`, `A/CONF.…`.
 fn symbol_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"\b(?:A|S|E)/(?:(?:RES|C\.\d|AC\.\d+|CONF\.\d+|INF|HRC|S-\d+)/)*\d+(?:/(?:L\.|INF/)?\d+)*(?:/(?:Rev|Corr|Add)\.\d+)*",
+            r"(?-u:\b)(?:A|S|E)/(?:(?:RES|C\.\d|AC\.\d+|CONF\.\d+|INF|HRC|S-\d+)/)*\d+(?:/(?:L\.|INF/)?\d+)*(?:/(?:Rev|Corr|Add)\.\d+)*",
         )
         .expect("static regex")
     })
@@ -38,12 +42,12 @@ fn suffix_re() -> &'static Regex {
 /// Bare resolution numbers `77/37` (session/number), only recognised near the word "résolution".
 fn bare_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"\b[1-9]\d?/\d{1,3}\b").expect("static regex"))
+    RE.get_or_init(|| Regex::new(r"(?-u:\b)[1-9]\d?/\d{1,3}(?-u:\b)").expect("static regex"))
 }
 
 fn resolution_word_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)\br[ée]solutions?\b").expect("static regex"))
+    RE.get_or_init(|| Regex::new(r"(?i)(?-u:\b)r[ée]solutions?(?-u:\b)").expect("static regex"))
 }
 
 /// Whether a text speaks of resolutions: bare numbers such as `77/37` are only resolution

@@ -233,7 +233,7 @@ impl<'a> Renderer<'a> {
         d.into_result(paths)
     }
 
-    fn render_job(&self, job: Job) -> Result<(String, String), Diagnostic> {
+    fn render_job(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
         let lang = job.lang;
         let mut ctx = self.base_context(lang, job.template, &job.rel, &job.title, job.alternate);
         if let Value::Object(extra) = job.ctx {
@@ -243,7 +243,9 @@ impl<'a> Renderer<'a> {
         Ok((file_for(lang, &job.rel), html))
     }
 
-    fn render_template(&self, name: &str, ctx: Value) -> Result<String, Diagnostic> {
+    /// Renders a template into bytes (tera writes UTF-8; turning it into a `String` would only
+    /// validate it again).
+    fn render_template(&self, name: &str, ctx: Value) -> Result<Vec<u8>, Diagnostic> {
         let context = tera::Context::from_value(ctx).map_err(|e| {
             Diagnostic::new(
                 &self.linked.checked.corpus.theme.dir,
@@ -252,27 +254,31 @@ impl<'a> Renderer<'a> {
                 "",
             )
         })?;
-        self.tera.render(name, &context).map_err(|e| {
-            let msg = error_chain(&e);
-            let hint = if msg.contains("t.") && msg.contains("not found") {
-                "a UI string is missing: add the key to themes/default/i18n/fr.toml and en.toml"
-            } else {
-                "fix the template or the data it uses"
-            };
-            Diagnostic::new(
-                &self
-                    .linked
-                    .checked
-                    .corpus
-                    .theme
-                    .dir
-                    .join("templates")
-                    .join(name),
-                0,
-                format!("cannot render: {msg}"),
-                hint,
-            )
-        })
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.tera
+            .render_to(name, &context, &mut html)
+            .map_err(|e| {
+                let msg = error_chain(&e);
+                let hint = if msg.contains("t.") && msg.contains("not found") {
+                    "a UI string is missing: add the key to themes/default/i18n/fr.toml and en.toml"
+                } else {
+                    "fix the template or the data it uses"
+                };
+                Diagnostic::new(
+                    &self
+                        .linked
+                        .checked
+                        .corpus
+                        .theme
+                        .dir
+                        .join("templates")
+                        .join(name),
+                    0,
+                    format!("cannot render: {msg}"),
+                    hint,
+                )
+            })?;
+        Ok(html)
     }
 
     /// The context of a page: what every page of its language shares, the UI strings its
@@ -925,7 +931,7 @@ impl<'a> Renderer<'a> {
             });
             match self.render_template(tpl, ctx) {
                 Ok(html) => {
-                    out.insert(file.to_string(), html.into_bytes());
+                    out.insert(file.to_string(), html);
                 }
                 Err(e) => d.push(e),
             }
@@ -1061,14 +1067,22 @@ fn first_id(chunk: &str) -> String {
 /// In the parallel view both columns hold the same ids: prefix each column's ids (and the
 /// in-page links to them) so footnotes still work; the row carries the shared anchor.
 fn prefix_ids(html: &str, prefix: &str) -> String {
-    static TARGETS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-        std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::new([" id=\"", "href=\"#"]).expect("two fixed patterns")
-        });
-    TARGETS.replace_all(
-        html,
-        &[format!(" id=\"{prefix}"), format!("href=\"#{prefix}")],
-    )
+    let bytes = html.as_bytes();
+    // Where to insert the prefix: after every ` id="` and every `href="#`, in order.
+    let mut at: Vec<usize> = memchr::memmem::find_iter(bytes, b" id=\"")
+        .map(|k| k + 5)
+        .chain(memchr::memmem::find_iter(bytes, b"href=\"#").map(|k| k + 7))
+        .collect();
+    at.sort_unstable();
+    let mut out = String::with_capacity(html.len() + at.len() * prefix.len());
+    let mut last = 0;
+    for k in at {
+        out.push_str(&html[last..k]);
+        out.push_str(prefix);
+        last = k;
+    }
+    out.push_str(&html[last..]);
+    out
 }
 
 /// For each template, the UI-string keys it can reach through `t.key` or `t["key"]`, itself or

@@ -12,9 +12,9 @@ pub trait Sink: Sync {
     /// Stores one output file, `path` relative to the output directory.
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), String>;
 
-    /// Stores one rendered HTML page (already known to be UTF-8).
-    fn put_page(&self, path: String, html: String) -> Result<(), String> {
-        self.put(path, html.into_bytes())
+    /// Stores one rendered HTML page.
+    fn put_page(&self, path: String, html: Vec<u8>) -> Result<(), String> {
+        self.put(path, html)
     }
 }
 
@@ -102,15 +102,13 @@ impl Dir {
 impl Sink for Dir {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), String> {
         self.write(&path, &bytes)?;
-        let refs = path
-            .ends_with(".html")
-            .then(|| page_refs(&path, std::str::from_utf8(&bytes).unwrap_or_default()));
+        let refs = path.ends_with(".html").then(|| page_refs(&path, &bytes));
         self.record(path, refs);
         Ok(())
     }
 
-    fn put_page(&self, path: String, html: String) -> Result<(), String> {
-        self.write(&path, html.as_bytes())?;
+    fn put_page(&self, path: String, html: Vec<u8>) -> Result<(), String> {
+        self.write(&path, &html)?;
         let refs = page_refs(&path, &html);
         self.record(path, Some(refs));
         Ok(())
