@@ -8,7 +8,9 @@
 //!    and records the peak resident memory and CPU time of every run (`/usr/bin/time -f "%e %M %U
 //!    %S"`). The real site (`site-gen build --root <workspace>`) is timed the same way. The runs
 //!    are interleaved (site-gen, Hugo, real site, site-gen, …) so that load from other work on the
-//!    machine is shared between the tools.
+//!    machine is shared between the tools. Every run writes into a new directory and nothing is
+//!    deleted while timing, since ext4 slows inode allocation down for a while after a mass
+//!    deletion (see `SETTLE`).
 //! 3. Prints the machine, the tool versions and a Markdown results table (paste it into
 //!    `docs/benchmarks.md`). The temporary directory (`$TMPDIR/site-gen-bench-<N>`) is removed at
 //!    the end (unless `--keep`, for profiling); set `TMPDIR=/dev/shm` to take the filesystem out of the measurement.
@@ -23,6 +25,10 @@ use std::process::Command;
 use std::time::Instant;
 
 const RUNS: usize = 3;
+/// Stands for the run's output directory in a job's arguments.
+const OUT: &str = "{out}";
+/// How long ext4 keeps slowing inode allocation down after a mass deletion (see `run`).
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(60);
 const SEED: u64 = 0x5EED_2023_0A78_0076;
 
 pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Result<()> {
@@ -35,8 +41,15 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
     let hugo = if skip_hugo { None } else { Some(find_hugo()?) };
 
     let tmp = std::env::temp_dir().join(format!("site-gen-bench-{pages}"));
+    // After deleting tens of thousands of files, ext4 skips their inodes for a while when it
+    // allocates new ones (`recently_deleted` in the kernel): a build that runs right after a
+    // deletion pays several seconds of system time for the deletion, not for its own work. So
+    // nothing is deleted between the timed runs (each writes into a fresh directory, all are
+    // removed at the end), and timing starts at least SETTLE after the last deletion.
+    let mut deleted_at = None;
     if tmp.exists() {
         fs::remove_dir_all(&tmp).with_context(|| format!("removing {}", tmp.display()))?;
+        deleted_at = Some(Instant::now());
     }
     fs::create_dir_all(&tmp)?;
 
@@ -90,6 +103,16 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
     // Timings. Other work on the machine skews them: the load average is part of the report, and
     // the runs of the tools are interleaved (site-gen, Hugo, real site, site-gen, …) so that a
     // busy or a quiet moment is shared between them instead of favouring one tool.
+    if let Some(t) = deleted_at {
+        let _ = Command::new("sync").status();
+        if let Some(wait) = SETTLE.checked_sub(t.elapsed()) {
+            eprintln!(
+                "bench: waiting {:.0} s for the file system to settle after deleting the previous run",
+                wait.as_secs_f64()
+            );
+            std::thread::sleep(wait);
+        }
+    }
     let load_before = loadavg();
     let os = |p: &Path| p.as_os_str().to_owned();
     let mut jobs = vec![Job {
@@ -104,7 +127,7 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
             "--root".into(),
             os(&sg_root),
             "--output".into(),
-            os(&tmp.join("out-site-gen")),
+            OUT.into(),
         ],
         optional: false,
         runs: Vec::new(),
@@ -121,7 +144,7 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
                 "--source".into(),
                 os(&hugo_root),
                 "--destination".into(),
-                os(&tmp.join("out-hugo")),
+                OUT.into(),
                 "--cacheDir".into(),
                 os(&tmp.join("hugo-cache")),
                 "--quiet".into(),
@@ -145,7 +168,7 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
             "--root".into(),
             os(workspace),
             "--output".into(),
-            os(&tmp.join("out-real")),
+            OUT.into(),
         ],
         optional: true,
         runs: Vec::new(),
@@ -169,7 +192,7 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
     let mut rows = Vec::new();
     for (job, failed) in jobs.into_iter().zip(failed) {
         if !failed {
-            let html_files = count_ext(&job.out, "html")?;
+            let html_files = count_ext(&job.out_dir(RUNS - 1), "html")?;
             rows.push(Row {
                 tool: job.tool,
                 corpus: job.corpus,
@@ -294,13 +317,19 @@ struct Job {
     runs: Vec<Run>,
 }
 
-/// Runs a job once under `/usr/bin/time`, into an empty output directory.
-fn run_once(job: &Job, time_bin: &Path, round: usize) -> Result<Run> {
-    let out = &job.out;
-    let rusage = out.with_extension("time");
-    if out.exists() {
-        fs::remove_dir_all(out)?;
+impl Job {
+    /// The output directory of one run: every run writes into a directory of its own.
+    fn out_dir(&self, round: usize) -> PathBuf {
+        let mut name = self.out.as_os_str().to_owned();
+        name.push(format!("-{}", round + 1));
+        PathBuf::from(name)
     }
+}
+
+/// Runs a job once under `/usr/bin/time`, into a new output directory.
+fn run_once(job: &Job, time_bin: &Path, round: usize) -> Result<Run> {
+    let out = job.out_dir(round);
+    let rusage = out.with_extension("time");
     // Start every run with no pending writeback from the previous one.
     let _ = Command::new("sync").status();
     let mut cmd = Command::new(time_bin);
@@ -309,7 +338,13 @@ fn run_once(job: &Job, time_bin: &Path, round: usize) -> Result<Run> {
         .arg("-o")
         .arg(&rusage)
         .arg(&job.program)
-        .args(&job.args);
+        .args(job.args.iter().map(|a| {
+            if a == OUT {
+                out.as_os_str()
+            } else {
+                a.as_os_str()
+            }
+        }));
     let start = Instant::now();
     let output = cmd
         .output()
