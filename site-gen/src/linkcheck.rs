@@ -8,6 +8,7 @@
 use crate::render::Output;
 use memchr::memmem;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the link check keeps of one page.
@@ -85,23 +86,25 @@ fn attributes(html: &[u8]) -> impl Iterator<Item = (&[u8], &str)> {
     })
 }
 
-/// Reduces a page to what the link check needs.
+/// Reduces a page to what the link check needs. Everything stays borrowed from the page until
+/// the ids and the distinct links are known: a page has hundreds of attributes and only a few
+/// dozen distinct links.
 pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
     let mut ids = Vec::new();
     let mut fragments = Vec::new();
-    let mut links = Vec::new();
+    let mut links: Vec<Cow<str>> = Vec::new();
     for (name, value) in attributes(html) {
         match name {
             b"id" => ids.push(value),
             b"href" | b"src" => {
-                let url = if value.contains('&') {
-                    html_escape::decode_html_entities(value).into_owned()
-                } else {
-                    value.to_string()
+                // Entities are decoded only where there are any (`&amp;` in a query string).
+                let decoded = |v| match v {
+                    v if str::contains(v, '&') => html_escape::decode_html_entities(v),
+                    v => Cow::Borrowed(v),
                 };
-                match url.strip_prefix('#') {
-                    Some(f) => fragments.push(f.to_string()),
-                    None => links.push(url),
+                match value.strip_prefix('#') {
+                    Some(f) => fragments.push(decoded(f)),
+                    None => links.push(decoded(value)),
                 }
             }
             _ => {}
@@ -120,7 +123,7 @@ pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
     PageRefs {
         path: path.to_string(),
         ids,
-        links,
+        links: links.into_iter().map(Cow::into_owned).collect(),
         problems,
     }
 }
