@@ -365,7 +365,7 @@ fn explorer_index_matches_the_dataset() {
         let bytes = out
             .get(&format!("data/explorer-{}.bin", lang.code()))
             .expect("index");
-        let index = explorer_wasm::model::Index::from_bytes(bytes).expect("decodes");
+        let index = explorer_wasm::model::Index::from_bytes(bytes.clone()).expect("decodes");
         let coded = index.rows.iter().filter(|r| r.topic.is_some()).count();
         assert_eq!(coded, 37 * 19, "every respondent × topic");
         let respondents = index
@@ -381,6 +381,22 @@ fn explorer_index_matches_the_dataset() {
         for r in index.rows.iter().filter(|r| r.stance.is_some()) {
             let stance = &index.stances[r.stance.unwrap_or(0) as usize].id;
             assert_eq!(stance == "not-addressed", r.quote.is_empty(), "row {r:?}");
+        }
+        // The text read back from the index's raw tail is the text of the JSON download, row for
+        // row (both come from the same rows, in the same order).
+        let json: serde_json::Value = serde_json::from_slice(
+            out.get(&format!("data/positions-{}.json", lang.code()))
+                .expect("JSON download"),
+        )
+        .expect("JSON");
+        let json_rows = json["rows"].as_array().expect("rows");
+        assert_eq!(json_rows.len(), index.rows.len());
+        for (r, j) in index.rows.iter().zip(json_rows) {
+            assert_eq!(r.quote, j["quote"], "quote of {j}");
+            assert_eq!(r.note, j["note"], "note of {j}");
+            let url = j["url"].as_str().unwrap_or_default();
+            assert_eq!(r.anchor.is_empty(), !url.contains('#'), "anchor of {j}");
+            assert!(url.ends_with(&format!("#{}", r.anchor)) || r.anchor.is_empty());
         }
     }
     assert!(

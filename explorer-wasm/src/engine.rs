@@ -6,8 +6,10 @@
 //! selection were replaced by that value alone, so a user sees what each click would give.
 //!
 //! Everything a query touches is precomputed into small arrays when the engine is built, so a
-//! query is one pass over `rows × 8 bytes`, plus, for free text, the postings of the words
-//! that start with each query word.
+//! query is one pass over `rows × 8 bytes`, plus, for free text, the rows of the words that
+//! start with each query word. That word index is the one costly part to build (every quote
+//! is split and folded), so it is built after the first view, in slices, or by the first text
+//! query if that comes sooner.
 
 use std::cell::RefCell;
 
@@ -119,84 +121,96 @@ pub struct Engine {
     /// Per row: State, document, topic, stance; a missing topic or stance is the value one past
     /// the last, so failure tables can be indexed without a branch.
     rows: Vec<[u16; 4]>,
-    /// Sorted, deduplicated folded words of every quote and note: a prefix is a contiguous range.
-    vocab: Vec<Box<str>>,
-    /// Rows containing word `w` (an index into `vocab`):
-    /// `postings[post_start[w]..post_start[w + 1]]`, each row once, in order.
-    post_start: Vec<u32>,
-    postings: Vec<u32>,
+    /// The free-text word index, built after the first view (see [`Engine::index_words`]).
+    words: RefCell<Words>,
     /// Text filter of the last query, reused while only facets change.
     text_cache: RefCell<Option<(Vec<String>, Vec<bool>)>>,
 }
 
+/// The word index, being built or ready.
+enum Words {
+    Building(WordsBuilder),
+    Ready(WordIndex),
+}
+
+/// Words seen so far, each with the rows that contain it, and the next row to read.
+#[derive(Default)]
+struct WordsBuilder {
+    next_row: usize,
+    ids: Interner,
+    /// Per word id (first-seen order): the rows containing it, ascending, each once.
+    postings: Vec<Vec<u32>>,
+}
+
+/// Sorted, deduplicated folded words of every quote and note, each with its rows: the words
+/// that start with a given prefix are one contiguous range.
+struct WordIndex {
+    vocab: Vec<(Box<str>, Vec<u32>)>,
+}
+
+impl WordsBuilder {
+    /// Reads the quotes and notes of up to `n` more rows.
+    fn read(&mut self, index: &Index, n: usize) {
+        let end = self.next_row.saturating_add(n).min(index.rows.len());
+        let mut buf = String::new();
+        for row in self.next_row..end {
+            for text in [index.rows.quote(row), index.rows.note(row)] {
+                fold::for_each_word(text, &mut buf, |w| {
+                    let id = self.ids.id(w) as usize;
+                    if id == self.postings.len() {
+                        self.postings.push(Vec::new());
+                    }
+                    let rows = &mut self.postings[id];
+                    // Rows are read in order, so a repeated word in the row is the last entry.
+                    if rows.last() != Some(&(row as u32)) {
+                        rows.push(row as u32);
+                    }
+                });
+            }
+        }
+        self.next_row = end;
+    }
+
+    fn finish(self) -> WordIndex {
+        let mut vocab: Vec<(Box<str>, Vec<u32>)> =
+            self.ids.words.into_iter().zip(self.postings).collect();
+        heap_sort_by(&mut vocab, |a, b| a.0 < b.0);
+        WordIndex { vocab }
+    }
+}
+
 impl Engine {
+    /// Ready to filter by facets at once; the word index for free text is built on demand or in
+    /// slices through [`Engine::index_words`], so it never delays the first view.
     pub fn new(index: Index) -> Engine {
         let topic_none = index.topics.len() as u16;
         let stance_none = index.stances.len() as u16;
         let rows = index
             .rows
-            .iter()
-            .map(|r| {
-                [
-                    r.state,
-                    r.doc,
-                    r.topic.unwrap_or(topic_none),
-                    r.stance.unwrap_or(stance_none),
-                ]
-            })
+            .facet_values()
+            .map(|(s, d, t, st)| [s, d, t.unwrap_or(topic_none), st.unwrap_or(stance_none)])
             .collect();
-
-        // Intern words in first-seen order, then renumber them in sorted order.
-        let mut ids = Interner::default();
-        let mut word_start = Vec::with_capacity(index.rows.len() + 1);
-        let mut words = Vec::new();
-        let mut buf = String::new();
-        for r in &index.rows {
-            let start = words.len();
-            word_start.push(start as u32);
-            for text in [&r.quote, &r.note] {
-                fold::for_each_word(text, &mut buf, |w| {
-                    let id = ids.id(w);
-                    if !words[start..].contains(&id) {
-                        words.push(id);
-                    }
-                });
-            }
-        }
-        word_start.push(words.len() as u32);
-        let mut vocab: Vec<(Box<str>, u32)> = ids.words.into_iter().zip(0..).collect();
-        heap_sort_by(&mut vocab, |a, b| a.0 < b.0);
-        let mut renumber = vec![0u32; vocab.len()];
-        for (new, (_, old)) in vocab.iter().enumerate() {
-            renumber[*old as usize] = new as u32;
-        }
-        // Postings: the rows of each word, grouped by word (a counting sort, rows stay in
-        // order). A prefix's rows are then one contiguous slice.
-        let mut post_start = vec![0u32; vocab.len() + 1];
-        for w in &words {
-            post_start[renumber[*w as usize] as usize + 1] += 1;
-        }
-        for i in 1..post_start.len() {
-            post_start[i] += post_start[i - 1];
-        }
-        let mut fill = post_start.clone();
-        let mut postings = vec![0u32; words.len()];
-        for (row, w) in word_start.windows(2).enumerate() {
-            for id in &words[w[0] as usize..w[1] as usize] {
-                let slot = &mut fill[renumber[*id as usize] as usize];
-                postings[*slot as usize] = row as u32;
-                *slot += 1;
-            }
-        }
-
         Engine {
             index,
             rows,
-            vocab: vocab.into_iter().map(|(w, _)| w).collect(),
-            post_start,
-            postings,
+            words: RefCell::new(Words::Building(WordsBuilder::default())),
             text_cache: RefCell::new(None),
         }
+    }
+
+    /// Adds up to `rows` more rows to the word index; true once it is complete.
+    pub fn index_words(&self, rows: usize) -> bool {
+        let mut words = self.words.borrow_mut();
+        let Words::Building(builder) = &mut *words else {
+            return true;
+        };
+        builder.read(&self.index, rows);
+        if builder.next_row < self.index.rows.len() {
+            return false;
+        }
+        let builder = std::mem::take(builder);
+        *words = Words::Ready(builder.finish());
+        true
     }
 
     pub fn index(&self) -> &Index {
@@ -362,30 +376,31 @@ impl Engine {
         cache.as_ref().map(|(_, ok)| ok.as_slice())
     }
 
-    /// Rows in which every term starts some word of the quote or note.
+    /// Rows in which every term starts some word of the quote or note. The first text query
+    /// completes the word index if the background slices have not yet.
     fn match_words(&self, terms: &[String]) -> Vec<bool> {
-        // Each term's matches form one range of the sorted vocabulary.
-        let ranges: Vec<(u32, u32)> = terms
-            .iter()
-            .map(|t| {
-                let lo = self.vocab.partition_point(|w| **w < **t);
-                let len = self.vocab[lo..].partition_point(|w| w.starts_with(t.as_str()));
-                (lo as u32, (lo + len) as u32)
-            })
-            .collect();
+        self.index_words(usize::MAX);
+        let words = self.words.borrow();
+        let Words::Ready(WordIndex { vocab }) = &*words else {
+            return vec![false; self.rows.len()];
+        };
         // hits[row] = how many of the terms so far the row matched; a row reaches k + 1 only
         // from k, so several words under one prefix count once.
         let mut hits = vec![0u16; self.rows.len()];
-        for (k, &(lo, hi)) in ranges.iter().enumerate() {
-            let (from, to) = (self.post_start[lo as usize], self.post_start[hi as usize]);
-            for &row in &self.postings[from as usize..to as usize] {
-                let h = &mut hits[row as usize];
-                if *h as usize == k {
-                    *h += 1;
+        for (k, term) in terms.iter().enumerate() {
+            // The words starting with `term` form one range of the sorted vocabulary.
+            let lo = vocab.partition_point(|(w, _)| **w < **term);
+            let len = vocab[lo..].partition_point(|(w, _)| w.starts_with(term.as_str()));
+            for (_, rows) in &vocab[lo..lo + len] {
+                for &row in rows {
+                    let h = &mut hits[row as usize];
+                    if *h as usize == k {
+                        *h += 1;
+                    }
                 }
             }
         }
-        hits.iter().map(|h| *h as usize == ranges.len()).collect()
+        hits.iter().map(|h| *h as usize == terms.len()).collect()
     }
 }
 

@@ -20,7 +20,7 @@ fn fields(index: &Index, row: &Row) -> [String; 10] {
     let mut url = doc.map(|d| d.url.clone()).unwrap_or_default();
     if !row.anchor.is_empty() {
         url.push('#');
-        url.push_str(&row.anchor);
+        url.push_str(row.anchor);
     }
     [
         state.map(|s| s.id.clone()).unwrap_or_default(),
@@ -30,13 +30,13 @@ fn fields(index: &Index, row: &Row) -> [String; 10] {
         doc.map(|d| d.label.clone()).unwrap_or_default(),
         label(&index.topics, row.topic),
         label(&index.stances, row.stance),
-        row.quote.clone(),
-        row.note.clone(),
+        row.quote.to_string(),
+        row.note.to_string(),
         url,
     ]
 }
 
-fn rows<'a>(index: &'a Index, ids: &'a [u32]) -> impl Iterator<Item = &'a Row> {
+fn rows<'a>(index: &'a Index, ids: &'a [u32]) -> impl Iterator<Item = Row<'a>> {
     ids.iter().filter_map(|i| index.rows.get(*i as usize))
 }
 
@@ -65,7 +65,7 @@ pub fn to_csv(index: &Index, ids: &[u32]) -> String {
     };
     line(&mut out, &COLUMNS);
     for row in rows(index, ids) {
-        let f = fields(index, row);
+        let f = fields(index, &row);
         line(&mut out, &f.each_ref().map(String::as_str));
     }
     out
@@ -76,7 +76,7 @@ pub fn to_json(index: &Index, ids: &[u32]) -> String {
     let mut out = String::from("[");
     for (n, row) in rows(index, ids).enumerate() {
         out.push_str(if n == 0 { "\n{" } else { ",\n{" });
-        for (i, (k, v)) in COLUMNS.iter().zip(fields(index, row)).enumerate() {
+        for (i, (k, v)) in COLUMNS.iter().zip(fields(index, &row)).enumerate() {
             if i > 0 {
                 out.push(',');
             }

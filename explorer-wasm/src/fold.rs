@@ -59,7 +59,18 @@ fn push_folded(c: char, out: &mut String) -> bool {
 pub fn for_each_word(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     buf.clear();
     for c in text.chars() {
-        if !push_folded(c, buf) && !buf.is_empty() {
+        // ASCII, nearly every character of French and English text, is handled inline: this
+        // loop is most of the time it takes to build the word index.
+        let in_word = if c.is_ascii() {
+            let keep = c.is_ascii_alphanumeric();
+            if keep {
+                buf.push(c.to_ascii_lowercase());
+            }
+            keep
+        } else {
+            push_folded(c, buf)
+        };
+        if !in_word && !buf.is_empty() {
             f(buf);
             buf.clear();
         }

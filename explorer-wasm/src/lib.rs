@@ -1,12 +1,14 @@
 //! The State-positions explorer.
 //!
 //! `model` (the index format), `engine` (filtering, facet counts) and its helpers — `fold` (text
-//! matching), `url` (query strings), `export` (CSV/JSON), `matrix` (States × topics) — are plain
-//! Rust, tested natively; `web` is the thin wasm-bindgen layer that binds them to the page.
+//! matching), `url` (query strings), `export` (CSV/JSON), `matrix` (States × topics), `html`
+//! (escaped view markup) — are plain Rust, tested natively; `web` is the thin wasm-bindgen layer
+//! that binds them to the page.
 
 pub mod engine;
 pub mod export;
 pub mod fold;
+pub mod html;
 pub mod matrix;
 pub mod model;
 pub mod url;
@@ -14,4 +16,4 @@ pub mod url;
 #[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(target_arch = "wasm32")]
-pub use web::start_with_bytes;
+pub use web::{start_explorer, start_with_bytes};

@@ -1,23 +1,26 @@
 //! The thin browser skin: reads the page's contract (see `#explorer` in the explorer template),
-//! loads the index, and binds the engine to the form, the URL and the result views.
+//! takes the index bytes `init.js` fetched, and binds the engine to the form, the URL and the
+//! result views.
 //!
-//! Size first: a handful of delegated listeners instead of one per control, no string
-//! formatting machinery in the hot path, and every piece of data text set as a text node.
+//! Size and time first: a handful of delegated listeners instead of one per control, no string
+//! formatting machinery in the hot path, and each view written as one escaped HTML string
+//! (`crate::html`) rather than node by node.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Number, Promise, Uint8Array};
+use js_sys::{Array, Number};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{
     Blob, BlobPropertyBag, Document, Element, Event, HtmlAnchorElement, HtmlElement,
-    HtmlInputElement, Node, Response, Url, Window,
+    HtmlInputElement, Url, Window,
 };
 
 use crate::engine::{Engine, Facet, Query, Results};
 use crate::export::{to_csv, to_json};
 use crate::fold;
+use crate::html::Html;
 use crate::matrix::Matrix;
 use crate::model::Index;
 use crate::url::push_pair;
@@ -28,6 +31,11 @@ type Res<T = ()> = Result<T, JsValue>;
 const PAGE: usize = 50;
 /// Delay before the live region speaks, so typing is not announced letter by letter.
 const STATUS_DELAY_MS: i32 = 400;
+/// The word index is built after the first view in slices of about this long, so clicks and
+/// painting are never held up for more than a frame.
+const WORDS_SLICE_MS: f64 = 8.0;
+/// Rows read between two looks at the clock.
+const WORDS_STEP_ROWS: usize = 256;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum View {
@@ -115,6 +123,8 @@ struct Checkbox {
     value: u16,
     input: HtmlInputElement,
     count: Option<Element>,
+    /// The count last written, so unchanged spans are not touched again.
+    shown: Cell<Option<u32>>,
 }
 
 struct App {
@@ -127,6 +137,7 @@ struct App {
     q: Option<HtmlInputElement>,
     active: Option<Element>,
     views: Option<Element>,
+    /// Where the views go: a container the module adds to `#explorer-results`.
     results_el: Option<Element>,
     status: Option<Element>,
     query: RefCell<Query>,
@@ -136,78 +147,25 @@ struct App {
     shown: Cell<usize>,
     status_timer: Cell<Option<i32>>,
     status_cb: RefCell<Option<Closure<dyn FnMut()>>>,
+    words_cb: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
+/// Entry point, called by `init.js` with the index it fetched while the module compiled.
+/// `fetch_start` is the `performance.now()` at which that fetch began: `data-load-ms` is the
+/// time from there to the first view rendered.
 #[wasm_bindgen]
-extern "C" {
-    /// `promise.then(ok, err)` with plain functions: two callbacks sequence the load more
-    /// cheaply than an async executor (which costs kilobytes of WebAssembly and glue).
-    type Thenable;
-    #[wasm_bindgen(method)]
-    fn then(this: &Thenable, ok: &JsValue, err: &JsValue);
-}
-
-fn then(promise: &Promise, ok: &JsValue, err: &JsValue) {
-    promise.unchecked_ref::<Thenable>().then(ok, err);
-}
-
-/// Entry point: takes over `#explorer` when the page has one.
-#[wasm_bindgen(start)]
-pub fn start() {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("explorer"))
-    else {
-        return;
-    };
-    if load(&root).is_err() {
-        show_error(&root);
+pub fn start_explorer(root: &Element, bytes: Vec<u8>, fetch_start: f64) -> Result<(), JsValue> {
+    start_with_bytes(root, bytes).map_err(|_| JsValue::from_str("explorer: unreadable index"))?;
+    if let Some(window) = web_sys::window() {
+        set_ms(root, "data-load-ms", now(&window) - fetch_start);
     }
-}
-
-/// Fetches `data-index`, then starts the explorer on it.
-fn load(root: &Element) -> Res {
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let t0 = now(&window);
-    set_status(root, &attr(root, "data-t-loading"));
-    let fetch = window.fetch_with_str(&attr(root, "data-index"));
-    let on_error = |root: &Element| {
-        let root = root.clone();
-        Closure::once_into_js(move |_: JsValue| show_error(&root))
-    };
-    let on_bytes = {
-        let root = root.clone();
-        Closure::once_into_js(move |buf: JsValue| {
-            if start_with_bytes(&root, &Uint8Array::new(&buf).to_vec()).is_ok() {
-                set_ms(&root, "data-load-ms", now(&window) - t0);
-            }
-        })
-    };
-    let on_response = {
-        let root = root.clone();
-        let on_error = on_error(&root);
-        Closure::once_into_js(move |resp: JsValue| {
-            let body = resp
-                .dyn_into::<Response>()
-                .ok()
-                .filter(Response::ok)
-                .and_then(|r| r.array_buffer().ok());
-            match body {
-                Some(body) => {
-                    then(&body, &on_bytes, &on_error);
-                }
-                None => show_error(&root),
-            }
-        })
-    };
-    then(&fetch, &on_response, &on_error(root));
     Ok(())
 }
 
 /// Decodes an index and binds it to `root` (the `#explorer` element). Public for the browser
 /// tests, which build the page contract themselves.
 /// On failure the error text is shown and the static table stays.
-pub fn start_with_bytes(root: &Element, bytes: &[u8]) -> Res {
+pub fn start_with_bytes(root: &Element, bytes: Vec<u8>) -> Res {
     let started = bind_index(root, bytes);
     if started.is_err() {
         show_error(root);
@@ -215,13 +173,19 @@ pub fn start_with_bytes(root: &Element, bytes: &[u8]) -> Res {
     started
 }
 
-fn bind_index(root: &Element, bytes: &[u8]) -> Res {
+fn bind_index(root: &Element, bytes: Vec<u8>) -> Res {
     let index = Index::from_bytes(bytes).map_err(|_| JsValue::NULL)?;
-    let app = App::new(root, Engine::new(index))?;
+    let engine = Engine::new(index);
+    mark("explorer-decoded");
+    let app = App::new(root, engine)?;
     app.bind()?;
     let search = app.window.location().search()?;
     app.apply_url(&search);
+    mark("explorer-bound");
     app.update(Record::None)?;
+    app.hide_static()?;
+    mark("explorer-rendered");
+    app.schedule_words();
     // Started: the app now lives as long as the page, on purpose.
     std::mem::forget(app);
     Ok(())
@@ -255,32 +219,46 @@ impl App {
             let Some(value) = engine.find(facet, &input.value()) else {
                 continue;
             };
-            let count = match input.parent_element() {
-                Some(label) => match label.query_selector(".count")? {
-                    Some(span) => Some(span),
-                    None => {
+            // The template puts the count span right after the label's text.
+            let count = match input.next_element_sibling() {
+                Some(span) if span.class_list().contains("count") => Some(span),
+                _ => match input.parent_element() {
+                    Some(label) => {
                         let span = doc.create_element("span")?;
                         span.set_class_name("count");
                         label.append_child(&doc.create_text_node(" "))?;
                         label.append_child(&span)?;
                         Some(span)
                     }
+                    None => None,
                 },
-                None => None,
             };
             boxes.push(Checkbox {
                 facet,
                 value,
                 input,
                 count,
+                shown: Cell::new(None),
             });
         }
+        // The views get a container of their own next to the static table, which is hidden once
+        // the first view is up rather than removed: removing the ~10 000 nodes of the real
+        // table took 10 ms of the first view.
+        let results_el = match child(root, "#explorer-results") {
+            Some(results) => {
+                let live = doc.create_element("div")?;
+                live.set_class_name("explorer-live");
+                results.append_child(&live)?;
+                Some(live)
+            }
+            None => None,
+        };
         Ok(Rc::new(App {
             t: Texts::read(root),
             q: child(root, "#explorer-q").and_then(|e| e.dyn_into().ok()),
             active: child(root, "#explorer-active"),
             views: child(root, "#explorer-views"),
-            results_el: child(root, "#explorer-results"),
+            results_el,
             status: child(root, "#explorer-status"),
             window,
             doc,
@@ -293,6 +271,7 @@ impl App {
             shown: Cell::new(PAGE),
             status_timer: Cell::new(None),
             status_cb: RefCell::new(None),
+            words_cb: RefCell::new(None),
         }))
     }
 
@@ -342,7 +321,52 @@ impl App {
                 app.announce();
             }
         }));
+        let weak = Rc::downgrade(self);
+        *self.words_cb.borrow_mut() = Some(Closure::new(move || {
+            if let Some(app) = weak.upgrade() {
+                app.index_words();
+            }
+        }));
         Ok(())
+    }
+
+    /// Hides what `#explorer-results` held before the module (the static table).
+    fn hide_static(&self) -> Res {
+        let held = self
+            .root
+            .query_selector_all("#explorer-results > :not(.explorer-live)")?;
+        for i in 0..held.length() {
+            if let Some(e) = held.get(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                e.set_attribute("hidden", "")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues the next slice of the word index (a zero timeout lets input and painting go
+    /// first).
+    fn schedule_words(&self) {
+        if let Some(cb) = self.words_cb.borrow().as_ref() {
+            let _ = self
+                .window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    cb.as_ref().unchecked_ref(),
+                    0,
+                );
+        }
+    }
+
+    /// Builds the word index for about [`WORDS_SLICE_MS`], then yields. A text query that
+    /// comes first finishes it at once (see `Engine::index_words`).
+    fn index_words(&self) {
+        let t0 = now(&self.window);
+        while now(&self.window) - t0 < WORDS_SLICE_MS {
+            if self.engine.index_words(WORDS_STEP_ROWS) {
+                mark("explorer-words");
+                return;
+            }
+        }
+        self.schedule_words();
     }
 
     /// Sets the query and view from a query string, and the form controls to match.
@@ -389,10 +413,11 @@ impl App {
         let t0 = now(&self.window);
         let results = self.engine.run(&self.query.borrow());
         for b in &self.boxes {
-            if let Some(span) = &b.count {
-                let n = results.count(b.facet, b.value);
+            let n = results.count(b.facet, b.value);
+            if let (Some(span), false) = (&b.count, b.shown.get() == Some(n)) {
                 span.set_text_content(Some(&["(", &itoa(n as usize), ")"].concat()));
-                span.class_list().toggle_with_force("zero", n == 0)?;
+                span.set_class_name(if n == 0 { "count zero" } else { "count" });
+                b.shown.set(Some(n));
             }
         }
         *self.results.borrow_mut() = results;
@@ -514,44 +539,8 @@ impl App {
 
     // ---- Rendering ----
 
-    fn el(&self, tag: &str, class: &str) -> Res<Element> {
-        let e = self.doc.create_element(tag)?;
-        if !class.is_empty() {
-            e.set_class_name(class);
-        }
-        Ok(e)
-    }
-
-    /// Appends an element holding `text` as a text node (never parsed as HTML).
-    fn text_el(&self, parent: &Node, tag: &str, class: &str, text: &str) -> Res<Element> {
-        let e = self.el(tag, class)?;
-        e.set_text_content(Some(text));
-        parent.append_child(&e)?;
-        Ok(e)
-    }
-
-    /// Appends `(tag, class, text)` items separated by " · ", so they read apart unstyled too.
-    fn parts(&self, parent: &Element, items: &[(&str, &str, &str)]) -> Res {
-        for (i, (tag, class, text)) in items.iter().enumerate() {
-            if i > 0 {
-                parent.append_child(&self.doc.create_text_node(" · "))?;
-            }
-            self.text_el(parent, tag, class, text)?;
-        }
-        Ok(())
-    }
-
-    fn button(&self, parent: &Node, act: &str, text: &str) -> Res<Element> {
-        let b = self.text_el(parent, "button", "", text)?;
-        b.set_attribute("type", "button")?;
-        b.set_attribute("data-act", act)?;
-        Ok(b)
-    }
-
-    fn link(&self, parent: &Node, href: &str, text: &str) -> Res<Element> {
-        let a = self.text_el(parent, "a", "", text)?;
-        a.set_attribute("href", href)?;
-        Ok(a)
+    fn button(h: &mut Html, act: &str, text: &str) {
+        h.el("button", &[("type", "button"), ("data-act", act)], text);
     }
 
     /// View switcher and export buttons, built once.
@@ -559,17 +548,19 @@ impl App {
         let Some(views) = &self.views else {
             return Ok(());
         };
-        views.set_text_content(None);
-        let group = self.el("div", "explorer-view-switch")?;
-        group.set_attribute("role", "group")?;
+        let mut h = Html::new();
+        h.open(
+            "div",
+            &[("class", "explorer-view-switch"), ("role", "group")],
+        );
         for (v, label) in View::ALL.iter().zip(&self.t.views) {
-            self.button(&group, &["view:", v.key()].concat(), label)?;
+            App::button(&mut h, &["view:", v.key()].concat(), label);
         }
-        views.append_child(&group)?;
-        let export = self.el("div", "explorer-export")?;
-        self.button(&export, "csv", &self.t.export_csv)?;
-        self.button(&export, "json", &self.t.export_json)?;
-        views.append_child(&export)?;
+        h.close("div").open("div", &[("class", "explorer-export")]);
+        App::button(&mut h, "csv", &self.t.export_csv);
+        App::button(&mut h, "json", &self.t.export_json);
+        h.close("div");
+        views.set_inner_html(h.as_str());
         Ok(())
     }
 
@@ -578,31 +569,46 @@ impl App {
         let Some(active) = &self.active else {
             return Ok(());
         };
-        active.set_text_content(None);
         let q = self.query.borrow();
+        let mut h = Html::new();
         let mut any = false;
-        let mut chip = |act: String, facet: &str, label: &str| -> Res {
+        let mut chip = |act: &str, facet: &str, label: &str| {
             any = true;
-            let span = self.el("span", "chip")?;
-            self.text_el(&span, "span", "", &[facet, self.t.colon, label].concat())?;
-            let b = self.button(&span, &act, "×")?;
-            b.set_attribute("aria-label", &fill(&self.t.remove, label))?;
-            active.append_child(&span)?;
-            Ok(())
+            h.open("span", &[("class", "chip")]).el(
+                "span",
+                &[],
+                &[facet, self.t.colon, label].concat(),
+            );
+            let remove = fill(&self.t.remove, label);
+            h.el(
+                "button",
+                &[
+                    ("type", "button"),
+                    ("data-act", act),
+                    ("aria-label", &remove),
+                ],
+                "×",
+            )
+            .close("span");
         };
         for (i, f) in Facet::ALL.into_iter().enumerate() {
             for v in q.selected(f) {
                 let act = ["rm:", &itoa(i), "-", &itoa(*v as usize)].concat();
-                chip(act, &self.t.facets[i], self.engine.label(f, *v))?;
+                chip(&act, &self.t.facets[i], self.engine.label(f, *v));
             }
         }
         if !fold::words(&q.text).is_empty() {
-            chip("rm:q".into(), &self.t.quote, q.text.trim())?;
+            chip("rm:q", &self.t.quote, q.text.trim());
         }
         if any {
-            self.button(active, "clear", &self.t.clear)?
-                .set_class_name("chip-clear");
+            let attrs = [
+                ("type", "button"),
+                ("data-act", "clear"),
+                ("class", "chip-clear"),
+            ];
+            h.el("button", &attrs, &self.t.clear);
         }
+        active.set_inner_html(h.as_str());
         Ok(())
     }
 
@@ -621,95 +627,109 @@ impl App {
         let Some(out) = &self.results_el else {
             return Ok(());
         };
-        out.set_text_content(None);
         let results = self.results.borrow();
         let n = results.rows.len();
-        self.text_el(out, "p", "explorer-count", &fill(&self.t.results, &itoa(n)))?;
-        if n == 0 {
-            self.text_el(out, "p", "explorer-empty", &self.t.no_results)?;
-            return Ok(());
-        }
+        let mut h = Html::new();
+        h.el(
+            "p",
+            &[("class", "explorer-count")],
+            &fill(&self.t.results, &itoa(n)),
+        );
+        let empty = [("class", "explorer-empty")];
         match self.view.get() {
+            _ if n == 0 => {
+                h.el("p", &empty, &self.t.no_results);
+            }
             View::Cards => {
-                let list = self.el("ul", "explorer-cards")?;
-                out.append_child(&list)?;
-                self.append_cards(&list, &results.rows[..n.min(PAGE)])?;
+                h.open("ul", &[("class", "explorer-cards")]);
+                self.write_cards(&mut h, &results.rows[..n.min(PAGE)], false);
+                h.close("ul");
                 if n > PAGE {
-                    self.button(out, "more", &self.t.more)?;
+                    App::button(&mut h, "more", &self.t.more);
                 }
             }
             View::Matrix => {
                 let m = Matrix::build(self.engine.index(), &results.rows);
                 if m.states.is_empty() {
                     // Only facts match: there is no stance to tabulate.
-                    self.text_el(out, "p", "explorer-empty", &self.t.no_results)?;
+                    h.el("p", &empty, &self.t.no_results);
                 } else {
-                    self.render_grid(out, &m, false)?;
+                    self.write_grid(&mut h, &m, false);
                 }
             }
             View::Compare => {
                 let states = self.query.borrow().selected(Facet::State).to_vec();
                 if (2..=4).contains(&states.len()) {
                     let m = Matrix::compare(self.engine.index(), &results.rows, &states);
-                    self.render_grid(out, &m, true)?;
+                    self.write_grid(&mut h, &m, true);
                 } else {
-                    self.text_el(out, "p", "explorer-hint", &self.t.compare_hint)?;
+                    h.el("p", &[("class", "explorer-hint")], &self.t.compare_hint);
                 }
             }
         }
+        out.set_inner_html(h.as_str());
         Ok(())
     }
 
-    fn append_cards(&self, list: &Element, rows: &[u32]) -> Res<Option<Element>> {
+    /// One `<li class="card">` per row; `focus_first` makes the first one focusable (the
+    /// target of "show more").
+    fn write_cards(&self, h: &mut Html, rows: &[u32], focus_first: bool) {
         let ix = self.engine.index();
-        let mut first = None;
-        for &id in rows {
+        let label = |f: Facet, v: u16| self.engine.label(f, v);
+        for (k, &id) in rows.iter().enumerate() {
             let Some(r) = ix.rows.get(id as usize) else {
                 continue;
             };
-            let li = self.el("li", "card")?;
-            let label = |f: Facet, v: u16| self.engine.label(f, v);
+            let tabindex = if focus_first && k == 0 { "-1" } else { "" };
+            h.open("li", &[("class", "card"), ("tabindex", tabindex)]);
             let group = ix
                 .states
                 .get(r.state as usize)
                 .map(|s| label(Facet::Group, s.group));
-            let head = self.el("p", "card-head")?;
-            self.parts(
-                &head,
-                &[
-                    ("strong", "", label(Facet::State, r.state)),
-                    ("span", "card-group", group.unwrap_or_default()),
-                ],
-            )?;
-            li.append_child(&head)?;
-            let meta = self.el("p", "card-meta")?;
-            let stance_class: String;
-            let mut items = Vec::with_capacity(3);
+            h.open("p", &[("class", "card-head")])
+                .el("strong", &[], label(Facet::State, r.state))
+                .text(" · ")
+                .el(
+                    "span",
+                    &[("class", "card-group")],
+                    group.unwrap_or_default(),
+                )
+                .close("p");
+            // Parts separated by " · ", so they read apart unstyled too.
+            h.open("p", &[("class", "card-meta")]);
             if let (Some(t), Some(s)) = (r.topic, r.stance) {
-                stance_class = ["stance stance-", self.engine.id(Facet::Stance, s)].concat();
-                items.push(("span", "card-topic", label(Facet::Topic, t)));
-                items.push(("span", stance_class.as_str(), label(Facet::Stance, s)));
+                let stance_class = ["stance stance-", self.engine.id(Facet::Stance, s)].concat();
+                h.el("span", &[("class", "card-topic")], label(Facet::Topic, t))
+                    .text(" · ")
+                    .el("span", &[("class", &stance_class)], label(Facet::Stance, s))
+                    .text(" · ");
             } else if let Some(rel) = r.relation {
-                items.push(("span", "card-relation", label(Facet::Relation, rel)));
+                h.el(
+                    "span",
+                    &[("class", "card-relation")],
+                    label(Facet::Relation, rel),
+                )
+                .text(" · ");
             }
-            items.push(("span", "card-doc", label(Facet::Document, r.doc)));
-            self.parts(&meta, &items)?;
-            li.append_child(&meta)?;
+            h.el(
+                "span",
+                &[("class", "card-doc")],
+                label(Facet::Document, r.doc),
+            )
+            .close("p");
             if !r.quote.is_empty() {
-                self.text_el(&li, "blockquote", "", &r.quote)?;
+                h.el("blockquote", &[], r.quote);
             }
             if !r.note.is_empty() {
-                self.text_el(&li, "p", "card-note", &r.note)?;
+                h.el("p", &[("class", "card-note")], r.note);
             }
             if !r.anchor.is_empty() {
-                let p = self.el("p", "card-link")?;
-                self.link(&p, &self.evidence_url(id), &self.t.evidence)?;
-                li.append_child(&p)?;
+                h.open("p", &[("class", "card-link")])
+                    .el("a", &[("href", &self.evidence_url(id))], &self.t.evidence)
+                    .close("p");
             }
-            list.append_child(&li)?;
-            first.get_or_insert(li);
+            h.close("li");
         }
-        Ok(first)
     }
 
     /// Adds the next page of cards and moves focus to the first new one.
@@ -721,14 +741,15 @@ impl App {
         let from = self.shown.get().min(results.rows.len());
         let to = (from + PAGE).min(results.rows.len());
         self.shown.set(to);
-        let first = self.append_cards(&list, &results.rows[from..to])?;
+        let mut h = Html::new();
+        self.write_cards(&mut h, &results.rows[from..to], true);
+        list.insert_adjacent_html("beforeend", h.as_str())?;
         if to == results.rows.len() {
             if let Some(b) = child(&self.root, "#explorer-results button[data-act=more]") {
                 b.remove();
             }
         }
-        if let Some(li) = first {
-            li.set_attribute("tabindex", "-1")?;
+        if let Some(li) = list.query_selector_all("li.card")?.get(from as u32) {
             li.dyn_into::<HtmlElement>()?.focus()?;
         }
         Ok(())
@@ -743,78 +764,69 @@ impl App {
         let mut url = doc.unwrap_or_default().to_string();
         if !r.anchor.is_empty() {
             url.push('#');
-            url.push_str(&r.anchor);
+            url.push_str(r.anchor);
         }
         url
     }
 
     /// A States × topics table (matrix), or topics × States (comparison, with quotes).
-    fn render_grid(&self, out: &Element, m: &Matrix, compare: bool) -> Res {
-        let wrap = self.el("div", "table-scroll")?;
-        let table = self.el("table", "explorer-matrix sticky-header")?;
-        self.text_el(
-            &table,
-            "caption",
-            "",
-            &self.t.views[if compare { 2 } else { 1 }],
-        )?;
+    fn write_grid(&self, h: &mut Html, m: &Matrix, compare: bool) {
         let (cols, rows, col_facet, row_facet) = if compare {
             (&m.states, &m.topics, Facet::State, Facet::Topic)
         } else {
             (&m.topics, &m.states, Facet::Topic, Facet::State)
         };
-        let head = self.el("thead", "")?;
-        let tr = self.el("tr", "")?;
-        let corner = &self.t.facets[row_facet as usize];
-        self.text_el(&tr, "th", "", corner)?
-            .set_attribute("scope", "col")?;
+        let caption = &self.t.views[if compare { 2 } else { 1 }];
+        h.open("div", &[("class", "table-scroll")])
+            .open("table", &[("class", "explorer-matrix sticky-header")])
+            .el("caption", &[], caption)
+            .open("thead", &[])
+            .open("tr", &[])
+            .el(
+                "th",
+                &[("scope", "col")],
+                &self.t.facets[row_facet as usize],
+            );
         for c in cols {
-            let th = self.text_el(&tr, "th", "", self.engine.label(col_facet, *c))?;
-            th.set_attribute("scope", "col")?;
+            h.el("th", &[("scope", "col")], self.engine.label(col_facet, *c));
         }
-        head.append_child(&tr)?;
-        table.append_child(&head)?;
-        let body = self.el("tbody", "")?;
+        h.close("tr").close("thead").open("tbody", &[]);
         for (ri, r) in rows.iter().enumerate() {
-            let tr = self.el("tr", "")?;
-            let th = self.text_el(&tr, "th", "", self.engine.label(row_facet, *r))?;
-            th.set_attribute("scope", "row")?;
+            h.open("tr", &[])
+                .el("th", &[("scope", "row")], self.engine.label(row_facet, *r));
             for ci in 0..cols.len() {
                 let (s, t) = if compare { (ci, ri) } else { (ri, ci) };
-                let td = self.el("td", "")?;
-                if let Some(row) = m.cell(s, t) {
-                    self.fill_cell(&td, row, compare)?;
+                match m.cell(s, t) {
+                    Some(row) => self.write_cell(h, row, compare),
+                    None => {
+                        h.el("td", &[], "");
+                    }
                 }
-                tr.append_child(&td)?;
             }
-            body.append_child(&tr)?;
+            h.close("tr");
         }
-        table.append_child(&body)?;
-        wrap.append_child(&table)?;
-        out.append_child(&wrap)?;
-        Ok(())
+        h.close("tbody").close("table").close("div");
     }
 
     /// Stance label (linked to its evidence when there is some) and, when comparing, the quote.
-    fn fill_cell(&self, td: &Element, row: u32, with_quote: bool) -> Res {
-        let ix = self.engine.index();
-        let Some(r) = ix.rows.get(row as usize) else {
-            return Ok(());
+    fn write_cell(&self, h: &mut Html, row: u32, with_quote: bool) {
+        let r = self.engine.index().rows.get(row as usize);
+        let Some((r, stance)) = r.and_then(|r| Some((r, r.stance?))) else {
+            h.el("td", &[], "");
+            return;
         };
-        let Some(stance) = r.stance else {
-            return Ok(());
-        };
-        td.set_class_name(&["stance-", self.engine.id(Facet::Stance, stance)].concat());
+        let class = ["stance-", self.engine.id(Facet::Stance, stance)].concat();
         let label = self.engine.label(Facet::Stance, stance);
+        h.open("td", &[("class", &class)]);
         if r.anchor.is_empty() {
-            self.text_el(td, "span", "", label)?;
+            h.el("span", &[], label);
         } else {
-            self.link(td, &self.evidence_url(row), label)?;
+            h.el("a", &[("href", &self.evidence_url(row))], label);
         }
         if with_quote && !r.quote.is_empty() {
-            self.text_el(td, "blockquote", "", &r.quote)?;
+            h.el("blockquote", &[], r.quote);
         }
-        Ok(())
+        h.close("td");
     }
 
     // ---- Status, export ----
@@ -956,4 +968,12 @@ fn listen(
     // The listener must outlive this call; it is released with the page.
     cb.forget();
     Ok(())
+}
+
+/// A User Timing mark, so the phases of the load can be read in the browser's tools and by the
+/// browser tests.
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
 }

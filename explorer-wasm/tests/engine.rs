@@ -10,7 +10,9 @@ use explorer_wasm::engine::{Engine, Facet, Query};
 use explorer_wasm::export::{to_csv, to_json};
 use explorer_wasm::fold;
 use explorer_wasm::matrix::Matrix;
-use explorer_wasm::model::{DocEntry, Index, Label, Row, StateEntry, INDEX_VERSION};
+use explorer_wasm::model::{
+    DocEntry, Index, IndexError, Label, Row, Rows, StateEntry, INDEX_VERSION,
+};
 use proptest::prelude::*;
 
 fn engine() -> Engine {
@@ -219,7 +221,239 @@ fn json_is_an_array_of_objects() {
 #[test]
 fn index_round_trips_through_postcard() {
     let ix = fixture();
-    assert_eq!(Index::from_bytes(&ix.to_bytes()), Ok(ix));
+    assert_eq!(Index::from_bytes(ix.to_bytes()), Ok(ix));
+}
+
+#[test]
+fn rows_read_back_column_by_column() {
+    let ix = fixture();
+    assert_eq!(ix.rows.len(), 12);
+    let cuba = ix.rows.get(11).expect("row 11");
+    assert_eq!(
+        (cuba.state, cuba.doc, cuba.relation, cuba.topic, cuba.stance),
+        (4, 0, None, Some(1), Some(0))
+    );
+    assert_eq!(cuba.anchor, "p50");
+    assert_eq!(
+        cuba.quote,
+        "Cuba appuie un instrument juridiquement contraignant."
+    );
+    assert_eq!(cuba.note, "Voir aussi §51");
+    let fact = ix.rows.get(2).expect("row 2");
+    assert_eq!(
+        (
+            fact.relation,
+            fact.topic,
+            fact.anchor,
+            fact.quote,
+            fact.note
+        ),
+        (Some(1), None, "", "", "Note 8")
+    );
+    assert_eq!(ix.rows.get(12), None);
+    let again: Rows = ix.rows.iter().collect();
+    assert_eq!(again, ix.rows);
+}
+
+// ---- Malformed indexes: each is refused with its reason, never a panic ----
+
+/// Postcard writes a byte string and a `Vec<u8>` alike (length, then the bytes), and a struct
+/// as its fields in order, so these mirror the index's layout with every field open to abuse;
+/// the text follows the postcard part, raw.
+#[derive(serde::Serialize, Clone)]
+struct RawRows {
+    state: Vec<u8>,
+    doc: Vec<u8>,
+    relation: Vec<u8>,
+    topic: Vec<u8>,
+    stance: Vec<u8>,
+    text_end: Vec<u8>,
+    #[serde(skip)]
+    text: Vec<u8>,
+}
+
+#[derive(serde::Serialize, Clone)]
+struct RawIndex {
+    version: u16,
+    lang: String,
+    groups: Vec<Label>,
+    relations: Vec<Label>,
+    documents: Vec<DocEntry>,
+    topics: Vec<Label>,
+    stances: Vec<Label>,
+    states: Vec<StateEntry>,
+    rows: RawRows,
+}
+
+fn le16(values: &[u16]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn le32(values: &[u32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// The fixture's labels with two rows: a fact (deu, relation 0) and a coded stance with text.
+fn raw() -> RawIndex {
+    let ix = fixture();
+    RawIndex {
+        version: INDEX_VERSION,
+        lang: ix.lang,
+        groups: ix.groups,
+        relations: ix.relations,
+        documents: ix.documents,
+        topics: ix.topics,
+        stances: ix.stances,
+        states: ix.states,
+        rows: RawRows {
+            state: le16(&[0, 1]),
+            doc: le16(&[1, 0]),
+            relation: le16(&[0, u16::MAX]),
+            topic: le16(&[u16::MAX, 2]),
+            stance: le16(&[u16::MAX, 1]),
+            // Row 0: no text; row 1: anchor "p1", quote "Été", note "n".
+            text_end: le32(&[0, 0, 0, 2, 7, 8]),
+            text: "p1Étén".into(),
+        },
+    }
+}
+
+fn encode(raw: &RawIndex) -> Vec<u8> {
+    let mut bytes = postcard::to_allocvec(raw).expect("serialises");
+    bytes.extend_from_slice(&raw.rows.text);
+    bytes
+}
+
+fn read(raw: &RawIndex) -> Result<Index, IndexError> {
+    Index::from_bytes(encode(raw))
+}
+
+#[test]
+fn the_raw_mirror_matches_the_real_layout() {
+    let ix = read(&raw()).expect("a well-formed index");
+    let row = ix.rows.get(1).expect("row 1");
+    assert_eq!((row.anchor, row.quote, row.note), ("p1", "Été", "n"));
+    assert_eq!(
+        (row.topic, row.stance, row.relation),
+        (Some(2), Some(1), None)
+    );
+}
+
+#[test]
+fn malformed_indexes_are_refused_with_their_reason() {
+    let malformed = |what: &'static str| Err(IndexError::Malformed(what));
+    let dangling = |row: usize, what: &'static str| Err(IndexError::Dangling { row, what });
+    let case = |f: &dyn Fn(&mut RawIndex)| {
+        let mut r = raw();
+        f(&mut r);
+        read(&r)
+    };
+    assert_eq!(
+        case(&|r| r.version = 1),
+        Err(IndexError::Version { found: 1 })
+    );
+    assert_eq!(
+        case(&|r| r.rows.doc.pop().map(drop).unwrap_or_default()),
+        malformed("row columns of different lengths")
+    );
+    assert_eq!(
+        case(&|r| r.rows.text_end.truncate(20)),
+        malformed("row columns of different lengths")
+    );
+    // Past the end of the text, and backwards.
+    for ends in [[0, 0, 0, 2, 7, 9], [0, 0, 0, 2, 1, 8], [9, 0, 0, 2, 7, 8]] {
+        assert_eq!(
+            case(&|r| r.rows.text_end = le32(&ends)),
+            malformed("text offsets")
+        );
+    }
+    assert_eq!(
+        case(&|r| r.rows.state = le16(&[0, 5])),
+        dangling(1, "State")
+    );
+    assert_eq!(
+        case(&|r| r.rows.state = le16(&[u16::MAX, 0])),
+        dangling(0, "State"),
+        "a row always has a State"
+    );
+    assert_eq!(
+        case(&|r| r.rows.doc = le16(&[2, 0])),
+        dangling(0, "document")
+    );
+    assert_eq!(
+        case(&|r| r.rows.relation = le16(&[3, u16::MAX])),
+        dangling(0, "relation")
+    );
+    assert_eq!(
+        case(&|r| r.rows.topic = le16(&[u16::MAX, 3])),
+        dangling(1, "topic")
+    );
+    assert_eq!(
+        case(&|r| r.rows.stance = le16(&[7, 1])),
+        dangling(0, "stance")
+    );
+    assert_eq!(
+        case(&|r| r.states[0].group = 3),
+        dangling(0, "group or relation (in a State)")
+    );
+    // Cut inside the postcard part, then inside the text.
+    let bytes = encode(&raw());
+    let text = raw().rows.text.len();
+    for cut in [0, 1, 2, (bytes.len() - text) / 2, bytes.len() - text - 1] {
+        let cut = Index::from_bytes(bytes[..cut].to_vec());
+        assert!(matches!(cut, Err(IndexError::Decode(_))), "{cut:?}");
+    }
+    for cut in [bytes.len() - text, bytes.len() - 1] {
+        assert_eq!(
+            Index::from_bytes(bytes[..cut].to_vec()),
+            malformed("text offsets")
+        );
+    }
+}
+
+#[test]
+fn text_that_is_not_utf8_reads_as_a_replacement_character() {
+    // Text is checked piece by piece when used: a bad piece cannot spoil its neighbours.
+    let inside_e = case_text(|t| t[3] = 0xFF); // the second byte of "É" in the quote
+    let row = inside_e.rows.get(1).expect("row 1");
+    assert_eq!((row.anchor, row.quote, row.note), ("p1", "\u{FFFD}", "n"));
+    // Offsets inside a character split it: both halves are invalid on their own.
+    let mut r = raw();
+    r.rows.text_end = le32(&[0, 0, 0, 3, 7, 8]);
+    let split = read(&r).expect("structure is fine");
+    let row = split.rows.get(1).expect("row 1");
+    assert_eq!(
+        (row.anchor, row.quote, row.note),
+        ("\u{FFFD}", "\u{FFFD}", "n")
+    );
+    let e = Engine::new(split);
+    assert!(e.run(&query(&[], "ete")).rows.is_empty());
+}
+
+fn case_text(f: impl Fn(&mut Vec<u8>)) -> Index {
+    let mut r = raw();
+    f(&mut r.rows.text);
+    read(&r).expect("structure is fine")
+}
+
+#[test]
+fn the_word_index_built_in_slices_or_at_once_gives_the_same_rows() {
+    let q = query(&[], "juridiquement contr");
+    let e = engine();
+    // Twelve rows, five at a time: incomplete twice, then complete (and stays so).
+    assert!(!e.index_words(5));
+    assert!(!e.index_words(5));
+    assert!(e.index_words(5));
+    assert!(e.index_words(5));
+    assert_eq!(e.run(&q).rows, [4, 11]);
+    // A text query before any slice completes the index itself.
+    let lazy = engine();
+    assert_eq!(lazy.run(&q).rows, [4, 11]);
+    assert!(lazy.index_words(1), "the query completed the word index");
+    // Half-built, then queried: the rows not yet read are read first.
+    let half = engine();
+    assert!(!half.index_words(6));
+    assert_eq!(half.run(&query(&[], "cuba")).rows, [11]);
 }
 
 // ---- Properties against a naive reference ----
@@ -249,23 +483,21 @@ fn build_index(dims: [u8; 5], states: &[(u8, u8)], rows: &[(u8, u8, u8, u8, u8, 
         })
         .collect();
     let n_states = states.len() as u8;
-    let rows = rows
-        .iter()
-        .map(|&(st, doc, topic, stance, w1, w2)| {
-            let coded = topic % 4 != 0;
-            let word = |w: u8| WORDS.get(w as usize % 8).copied().unwrap_or("");
-            Row {
-                state: (st % n_states) as u16,
-                doc: (doc % d) as u16,
-                relation: (!coded).then_some((topic % r) as u16),
-                topic: coded.then_some((topic % t) as u16),
-                stance: coded.then_some((stance % s) as u16),
-                anchor: String::new(),
-                quote: format!("{} {}", word(w1), word(w2)),
-                note: word(w1 / 8).into(),
-            }
-        })
-        .collect();
+    let word = |w: u8| WORDS.get(w as usize % 8).copied().unwrap_or("");
+    let mut columns = Rows::default();
+    for &(st, doc, topic, stance, w1, w2) in rows {
+        let coded = topic % 4 != 0;
+        columns.push(&Row {
+            state: (st % n_states) as u16,
+            doc: (doc % d) as u16,
+            relation: (!coded).then_some((topic % r) as u16),
+            topic: coded.then_some((topic % t) as u16),
+            stance: coded.then_some((stance % s) as u16),
+            anchor: "",
+            quote: &format!("{} {}", word(w1), word(w2)),
+            note: word(w1 / 8),
+        });
+    }
     Index {
         version: INDEX_VERSION,
         lang: "fr".into(),
@@ -281,7 +513,7 @@ fn build_index(dims: [u8; 5], states: &[(u8, u8)], rows: &[(u8, u8, u8, u8, u8, 
         topics: labels("t", t),
         stances: labels("x", s),
         states,
-        rows,
+        rows: columns,
     }
 }
 
@@ -302,7 +534,7 @@ fn build_query(e: &Engine, sel: &[Vec<u8>], text: u8) -> Query {
     q
 }
 
-fn naive_matches(ix: &Index, q: &Query, row: &Row) -> bool {
+fn naive_matches(ix: &Index, q: &Query, row: Row) -> bool {
     let ok = |f: Facet, v: u16| q.selected(f).is_empty() || q.is_selected(f, v);
     let ok_opt = |f: Facet, v: Option<u16>| q.selected(f).is_empty() || v.is_some_and(|v| ok(f, v));
     let st = &ix.states[row.state as usize];
@@ -329,7 +561,11 @@ fn naive_matches(ix: &Index, q: &Query, row: &Row) -> bool {
 
 fn naive_rows(ix: &Index, q: &Query) -> Vec<u32> {
     (0..ix.rows.len() as u32)
-        .filter(|i| naive_matches(ix, q, &ix.rows[*i as usize]))
+        .filter(|i| {
+            ix.rows
+                .get(*i as usize)
+                .is_some_and(|r| naive_matches(ix, q, r))
+        })
         .collect()
 }
 
@@ -354,8 +590,10 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn rows_and_counts_match_the_naive_reference((ix, sel, text) in arb_case()) {
+    fn rows_and_counts_match_the_naive_reference((ix, sel, text) in arb_case(), slice in 0..50usize) {
         let e = Engine::new(ix.clone());
+        // Part of the word index built in the background, the rest by the query if it needs it.
+        e.index_words(slice);
         let q = build_query(&e, &sel, text);
         let r = e.run(&q);
         prop_assert_eq!(&r.rows, &naive_rows(&ix, &q));
@@ -378,7 +616,7 @@ proptest! {
             let r = e.run(&q);
             let sum: u32 = r.counts[f as usize].iter().sum();
             // Every row has exactly one State, group and document; only coded rows a topic.
-            let expected = r.rows.iter().filter(|i| f != Facet::Topic || ix.rows[**i as usize].topic.is_some()).count();
+            let expected = r.rows.iter().filter(|i| f != Facet::Topic || ix.rows.get(**i as usize).is_some_and(|r| r.topic.is_some())).count();
             prop_assert_eq!(sum as usize, expected, "{:?}", f);
         }
     }

@@ -7,121 +7,36 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+#[path = "common/page.rs"]
+mod page;
 
 use common::{fixture, XSS};
-use explorer_wasm::model::Index;
-use explorer_wasm::start_with_bytes;
+use explorer_wasm::model::{Index, Row, Rows};
+use explorer_wasm::{start_explorer, start_with_bytes};
+use page::{document, page, window};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Document, Element, HtmlElement, HtmlInputElement, Window};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn window() -> Window {
-    web_sys::window().expect("window")
+fn now() -> f64 {
+    window().performance().expect("performance").now()
 }
 
-fn document() -> Document {
-    window().document().expect("document")
-}
-
-/// The markup `site-gen` renders for the explorer page, for `index`.
-fn contract(index: &Index) -> String {
-    let mut html = String::from(
-        r#"<div id="explorer" data-index="/none.bin" data-lang="fr"
-  data-t-results="{n} positions" data-t-clear="Tout effacer" data-t-remove="Retirer le filtre : {label}"
-  data-t-cards="Citations" data-t-matrix="Matrice" data-t-compare="Comparer" data-t-export-csv="Exporter CSV"
-  data-t-export-json="Exporter JSON" data-t-more="Afficher plus" data-t-no-results="Aucun résultat"
-  data-t-topic="Sujet" data-t-stance="Position" data-t-state="État" data-t-group="Groupe"
-  data-t-relation="Relation" data-t-document="Document" data-t-quote="Citation" data-t-evidence="Voir le paragraphe"
-  data-t-compare-hint="Choisissez de 2 à 4 États" data-t-loading="Chargement…"
-  data-t-error="Le module n'a pas pu être chargé ; le tableau statique reste disponible.">
-<form id="explorer-form" method="get">"#,
-    );
-    let mut fieldset = |key: &str, values: Vec<(&str, &str)>| {
-        html.push_str(&format!(
-            r#"<fieldset data-facet="{key}"><legend>{key}</legend>"#
-        ));
-        if key == "state" {
-            html.push_str(
-                r#"<input type="search" id="explorer-state-filter" aria-label="Filtrer">"#,
-            );
-        }
-        for (id, label) in values {
-            html.push_str(&format!(
-                r#"<label><input type="checkbox" name="{key}" value="{id}"> {label} <span class="count">(0)</span></label>"#
-            ));
-        }
-        html.push_str("</fieldset>");
-    };
-    let labels = |ls: &[explorer_wasm::model::Label]| -> Vec<(String, String)> {
-        ls.iter().map(|l| (l.id.clone(), l.label.clone())).collect()
-    };
-    let as_refs = |v: &[(String, String)]| -> Vec<(String, String)> { v.to_vec() };
-    let states: Vec<(String, String)> = index
-        .states
-        .iter()
-        .map(|s| (s.id.clone(), s.name.clone()))
-        .collect();
-    let docs: Vec<(String, String)> = index
-        .documents
-        .iter()
-        .map(|d| (d.id.clone(), d.label.clone()))
-        .collect();
-    for (key, values) in [
-        ("state", as_refs(&states)),
-        ("group", labels(&index.groups)),
-        ("relation", labels(&index.relations)),
-        ("doc", as_refs(&docs)),
-        ("topic", labels(&index.topics)),
-        ("stance", labels(&index.stances)),
-    ] {
-        fieldset(
-            key,
-            values
-                .iter()
-                .map(|(a, b)| (a.as_str(), b.as_str()))
-                .collect(),
-        );
-    }
-    html.push_str(
-        r#"<label for="explorer-q">Rechercher dans les citations</label> <input id="explorer-q" name="q" type="search">
-<button type="submit" id="explorer-submit">Filtrer</button></form>
-<div id="explorer-status" role="status" aria-live="polite" class="visually-hidden"></div>
-<div id="explorer-active"></div><div id="explorer-views"></div>
-<div id="explorer-results"><table id="static-table"><tr><td>static</td></tr></table></div></div>"#,
-    );
-    html
-}
-
-/// Puts the contract in the test page (in place of the previous test's) and resets the URL.
-/// The runner reports through elements of its own in the body, so the body itself stays.
-fn page(index: &Index, search: &str) -> Element {
-    if let Some(old) = document().get_element_by_id("fixture") {
-        old.remove();
-    }
-    let holder = document().create_element("div").unwrap();
-    holder.set_id("fixture");
-    holder.set_inner_html(&contract(index));
-    document()
-        .body()
-        .expect("body")
-        .append_child(&holder)
-        .unwrap();
-    let url = if search.is_empty() { "?" } else { search };
-    window()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url))
-        .unwrap();
-    document().get_element_by_id("explorer").expect("#explorer")
-}
-
+/// Starts the explorer as `init.js` does, with the bytes and the time their fetch began.
 fn start(index: &Index, search: &str) -> Element {
     let root = page(index, search);
-    start_with_bytes(&root, &index.to_bytes()).expect("explorer starts");
+    start_explorer(&root, index.to_bytes(), now()).expect("explorer starts");
     root
+}
+
+/// Whether a User Timing mark of this name was set.
+fn marked(name: &str) -> bool {
+    window()
+        .performance()
+        .is_some_and(|p| p.get_entries_by_name(name).length() > 0)
 }
 
 fn q(root: &Element, selector: &str) -> Element {
@@ -158,12 +73,44 @@ async fn sleep(ms: i32) {
 #[wasm_bindgen_test]
 fn takes_over_the_static_table_and_shows_counts() {
     let root = start(&fixture(), "");
-    assert!(root.query_selector("#static-table").unwrap().is_none());
+    assert!(q(&root, "#static-table").has_attribute("hidden"));
+    assert_eq!(
+        count_of(&root, "#explorer-results .explorer-live .explorer-count"),
+        1
+    );
     assert!(q(&root, "#explorer-submit").has_attribute("hidden"));
     assert_eq!(count_of(&root, "li.card"), 12);
     assert_eq!(text(&root, "input[value=deu] + .count"), "(3)");
     assert_eq!(text(&root, "input[value=submitted] + .count"), "(10)");
     assert!(root.get_attribute("data-filter-ms").is_some());
+    let load_ms: f64 = root
+        .get_attribute("data-load-ms")
+        .and_then(|v| v.parse().ok())
+        .expect("data-load-ms is a number");
+    assert!(load_ms >= 0.0);
+    assert!(marked("explorer-rendered"));
+}
+
+#[wasm_bindgen_test]
+async fn the_word_index_is_built_after_the_first_view() {
+    // Earlier tests' explorers finish their own (one-slice) word indexes first.
+    sleep(50).await;
+    let performance = window().performance().expect("performance");
+    performance.clear_marks_with_mark_name("explorer-words");
+    let root = start(&fixture(), "");
+    assert!(!marked("explorer-words"), "not before the first view");
+    sleep(100).await;
+    assert!(
+        marked("explorer-words"),
+        "built in the background once the view is up"
+    );
+    let input: HtmlInputElement = q(&root, "#explorer-q").dyn_into().unwrap();
+    input.set_value("cuba");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
+    input.dispatch_event(&event).unwrap();
+    assert_eq!(count_of(&root, "li.card"), 1);
 }
 
 #[wasm_bindgen_test]
@@ -235,8 +182,8 @@ fn url_state_is_applied_and_views_render_tables() {
         Some("true")
     );
     // Comparison: one column per State (plus the row header), one row per topic.
-    assert_eq!(count_of(&root, "table thead th[scope=col]"), 3);
-    assert_eq!(count_of(&root, "table tbody th[scope=row]"), 2);
+    assert_eq!(count_of(&root, ".explorer-live thead th[scope=col]"), 3);
+    assert_eq!(count_of(&root, ".explorer-live tbody th[scope=row]"), 2);
     assert_eq!(
         count_of(&root, "td.stance-supports a[href='/fr/docs/a-78-76/#p12']"),
         1
@@ -244,8 +191,10 @@ fn url_state_is_applied_and_views_render_tables() {
 
     click(&root, "button[data-act='view:matrix']");
     assert_eq!(search(), "?state=deu&state=bra&view=matrix");
-    assert!(q(&root, "table").class_list().contains("sticky-header"));
-    assert_eq!(count_of(&root, "table tbody tr"), 2);
+    assert!(q(&root, ".explorer-live table")
+        .class_list()
+        .contains("sticky-header"));
+    assert_eq!(count_of(&root, ".explorer-live tbody tr"), 2);
     assert_eq!(text(&root, "td.stance-opposes a"), "S’oppose");
 
     // A single State cannot be compared: the hint replaces the table.
@@ -255,14 +204,21 @@ fn url_state_is_applied_and_views_render_tables() {
 }
 
 #[wasm_bindgen_test]
-fn show_more_adds_fifty_cards() {
+fn show_more_adds_fifty_cards_and_focuses_the_first_new_one() {
     let mut index = fixture();
-    let row = index.rows[3].clone();
-    index.rows.extend(std::iter::repeat_n(row, 108));
+    let fixture_rows = fixture().rows;
+    let copies = std::iter::repeat_n(fixture_rows.get(3), 108).flatten();
+    index.rows = fixture_rows.iter().chain(copies).collect::<Rows>();
     let root = start(&index, "");
     assert_eq!(count_of(&root, "li.card"), 50);
     click(&root, "button[data-act=more]");
     assert_eq!(count_of(&root, "li.card"), 100);
+    let cards = root.query_selector_all("li.card").unwrap();
+    let focused = document().active_element();
+    assert_eq!(
+        focused.as_ref(),
+        cards.get(50).and_then(|n| n.dyn_into().ok()).as_ref()
+    );
     click(&root, "button[data-act=more]");
     assert_eq!(count_of(&root, "li.card"), 120);
     assert_eq!(count_of(&root, "button[data-act=more]"), 0);
@@ -285,10 +241,40 @@ fn state_list_filter_matches_name_prefixes() {
 
 #[wasm_bindgen_test]
 fn a_bad_index_leaves_the_static_table_and_says_so() {
-    let root = page(&fixture(), "");
-    assert!(start_with_bytes(&root, b"not an index").is_err());
-    assert!(root.query_selector("#static-table").unwrap().is_some());
-    assert!(text(&root, "#explorer-status").starts_with("Le module n'a pas pu"));
+    let good = fixture().to_bytes();
+    let mut old = fixture();
+    old.version = 1;
+    let mut dangling = fixture();
+    dangling.rows = fixture()
+        .rows
+        .iter()
+        .map(|r| Row { state: 9, ..r })
+        .collect();
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("garbage", b"not an index".to_vec()),
+        ("truncated", good[..good.len() / 2].to_vec()),
+        ("another version", old.to_bytes()),
+        ("a row pointing to a missing State", dangling.to_bytes()),
+    ];
+    for (what, bytes) in cases {
+        let root = page(&fixture(), "");
+        assert!(
+            start_explorer(&root, bytes.clone(), now()).is_err(),
+            "{what}"
+        );
+        assert!(start_with_bytes(&root, bytes).is_err(), "{what}");
+        assert!(!q(&root, "#static-table").has_attribute("hidden"), "{what}");
+        assert!(
+            text(&root, "#explorer-status").starts_with("Le module n'a pas pu"),
+            "{what}"
+        );
+        let status = q(&root, "#explorer-status");
+        assert!(
+            !status.class_list().contains("visually-hidden"),
+            "{what}: shown"
+        );
+        assert!(!root.has_attribute("data-load-ms"), "{what}");
+    }
 }
 
 #[wasm_bindgen_test]

@@ -111,11 +111,8 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
             state: state_ix(&f.state),
             doc: doc_ix(&f.doc),
             relation: Some(pos(&relations, f.relation.key())),
-            topic: None,
-            stance: None,
-            anchor: f.anchor.clone(),
-            quote: String::new(),
-            note: String::new(),
+            anchor: &f.anchor,
+            ..Row::default()
         });
     }
     if let Some(doc) = &c.replies_doc {
@@ -126,9 +123,9 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
                 relation: None,
                 topic: Some(pos(&topics, p.topic.as_str())),
                 stance: Some(pos(&stances, p.stance.as_str())),
-                anchor: p.anchor.as_ref().map(|a| a.0.clone()).unwrap_or_default(),
-                quote: p.quote.get(&lang).cloned().unwrap_or_default(),
-                note: p.note.get(&lang).cloned().unwrap_or_default(),
+                anchor: p.anchor.as_ref().map_or("", |a| a.0.as_str()),
+                quote: p.quote.get(&lang).map_or("", String::as_str),
+                note: p.note.get(&lang).map_or("", String::as_str),
             });
         }
     }
@@ -151,7 +148,7 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
         topics,
         stances,
         states,
-        rows,
+        rows: rows.into_iter().collect(),
     }
 }
 

@@ -3,8 +3,11 @@
 //! - bytes: `.wasm` + JS glue and the real-data indexes, gzipped (`gzip -9`), and Pagefind 1.6's
 //!   browser runtime produced by indexing this very site (npm package `pagefind`);
 //! - the engine on the synthetic 200 States × 50 topics × 20 documents index, natively (example
-//!   `bench_engine`) and in headless Chromium (test `web_bench`);
-//! - the real explorer pages in headless Chromium (load event → interactive), via the browser suite.
+//!   `bench_engine`) and in headless Chromium (test `web_bench`, built with the `wasm-release`
+//!   profile the site ships, less the final `wasm-opt` pass);
+//! - the real explorer pages in headless Chromium, each loaded several times
+//!   (`tests/browser/bench-explorer.mjs`): `data-load-ms` and its phases, navigation start →
+//!   interactive, load event → interactive, a filter change.
 
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -26,8 +29,16 @@ fn kb(n: u64) -> String {
     format!("{:.1} KB", n as f64 / 1000.0)
 }
 
+/// The 1, 5 and 15 minute load averages, so a noisy run shows as such.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
 pub fn run(root: &Path, pkg: &Path) -> Result<()> {
     let public = root.join("public");
+    println!("Load average at the start: {}\n", load_average());
     let wasm = gz(&pkg.join("explorer_bg.wasm"))?;
     let glue = gz(&pkg.join("explorer.js"))?;
     let init = gz(&public.join("static/explorer/init.js"))?;
@@ -80,7 +91,7 @@ pub fn run(root: &Path, pkg: &Path) -> Result<()> {
         .output()
         .context("bench_engine")?;
     print!("{}", String::from_utf8_lossy(&out.stdout));
-    println!("```\n\n## Engine, synthetic index, headless Chromium (release)\n\n```");
+    println!("```\n\n## Engine, synthetic index, headless Chromium (wasm-release profile)\n\n```");
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
         .args([
@@ -89,7 +100,8 @@ pub fn run(root: &Path, pkg: &Path) -> Result<()> {
             "explorer-wasm",
             "--target",
             "wasm32-unknown-unknown",
-            "--release",
+            "--profile",
+            "wasm-release",
             "--test",
             "web_bench",
             "--",
@@ -108,7 +120,25 @@ pub fn run(root: &Path, pkg: &Path) -> Result<()> {
             println!("{line}");
         }
     }
-    println!("```");
+    println!("```\n\n## Real explorer pages, headless Chromium\n\n```");
+    let browser = root.join("tests").join("browser");
+    if !browser.join("node_modules").is_dir() {
+        let npm = Command::new("npm")
+            .current_dir(&browser)
+            .args(["ci", "--no-audit", "--no-fund"])
+            .status()
+            .context("npm")?;
+        anyhow::ensure!(npm.success(), "npm ci in tests/browser failed");
+    }
+    let out = Command::new("node")
+        .current_dir(&browser)
+        .arg("bench-explorer.mjs")
+        .env("SITE_PUBLIC", &public)
+        .output()
+        .context("bench-explorer.mjs")?;
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    println!("```\n\nLoad average at the end: {}", load_average());
     Ok(())
 }
 

@@ -25,35 +25,40 @@ fn state(id: &str, name: &str, group: u16, relations: &[u16]) -> StateEntry {
     }
 }
 
-fn fact(state: u16, doc: u16, relation: u16, note: &str) -> Row {
+fn fact(state: u16, doc: u16, relation: u16, note: &str) -> Row<'_> {
     Row {
         state,
         doc,
         relation: Some(relation),
-        topic: None,
-        stance: None,
-        anchor: String::new(),
-        quote: String::new(),
-        note: note.into(),
+        note,
+        ..Row::default()
     }
 }
 
-fn coded(state: u16, topic: u16, stance: u16, anchor: &str, quote: &str, note: &str) -> Row {
+fn coded<'a>(
+    state: u16,
+    topic: u16,
+    stance: u16,
+    anchor: &'a str,
+    quote: &'a str,
+    note: &'a str,
+) -> Row<'a> {
     Row {
         state,
         doc: 0,
         relation: None,
         topic: Some(topic),
         stance: Some(stance),
-        anchor: anchor.into(),
-        quote: quote.into(),
-        note: note.into(),
+        anchor,
+        quote,
+        note,
     }
 }
 
 pub const XSS: &str = "<img src=x onerror=alert(1)>";
 
 pub fn fixture() -> Index {
+    let xss_quote = format!("Un fonds d'affectation spéciale {XSS}");
     Index {
         version: INDEX_VERSION,
         lang: "fr".into(),
@@ -141,14 +146,7 @@ pub fn fixture() -> Index {
                 "Un traité élaboré par consensus est préférable.",
                 "",
             ),
-            coded(
-                3,
-                2,
-                0,
-                "p40",
-                &format!("Un fonds d'affectation spéciale {XSS}"),
-                "",
-            ),
+            coded(3, 2, 0, "p40", &xss_quote, ""),
             fact(4, 1, 1, ""),
             coded(
                 4,
@@ -158,6 +156,8 @@ pub fn fixture() -> Index {
                 "Cuba appuie un instrument juridiquement contraignant.",
                 "Voir aussi §51",
             ),
-        ],
+        ]
+        .into_iter()
+        .collect(),
     }
 }

@@ -3,7 +3,7 @@
 //! `tests/web_bench.rs` (in the browser).
 
 use explorer_wasm::engine::{Engine, Facet, Query};
-use explorer_wasm::model::{DocEntry, Index, Label, Row, StateEntry, INDEX_VERSION};
+use explorer_wasm::model::{DocEntry, Index, Label, Row, Rows, StateEntry, INDEX_VERSION};
 
 /// xorshift64*: deterministic and dependency-free.
 pub struct Rng(pub u64);
@@ -52,19 +52,15 @@ pub fn synthetic() -> Index {
             url: format!("/fr/etats/s{i:03}/"),
         })
         .collect();
-    let mut rows = Vec::new();
+    let mut rows = Rows::default();
     for s in 0..200u16 {
         for d in 0..20u16 {
             if rng.below(4) == 0 {
-                rows.push(Row {
+                rows.push(&Row {
                     state: s,
                     doc: d,
                     relation: Some(rng.below(4) as u16),
-                    topic: None,
-                    stance: None,
-                    anchor: String::new(),
-                    quote: String::new(),
-                    note: String::new(),
+                    ..Row::default()
                 });
             }
             for t in 0..50u16 {
@@ -79,15 +75,15 @@ pub fn synthetic() -> Index {
                         .collect();
                     words.join(" ")
                 };
-                rows.push(Row {
+                rows.push(&Row {
                     state: s,
                     doc: d,
                     relation: None,
                     topic: Some(t),
                     stance: Some(stance),
-                    anchor: format!("p{}", rng.below(200)),
-                    quote,
-                    note: String::new(),
+                    anchor: &format!("p{}", rng.below(200)),
+                    quote: &quote,
+                    note: "",
                 });
             }
         }
