@@ -94,7 +94,8 @@ fn pipeline(
         .collect();
     let linked = link::link(checked);
     lap("link");
-    let renderer = render::Renderer::new(&linked)?;
+    let mut renderer = render::Renderer::new(&linked)?;
+    renderer.explorer_runtime = explorer_pkg.is_some();
     lap("templates");
     let pages = renderer.render_all(sink)?;
     lap("render and write pages");

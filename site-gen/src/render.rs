@@ -54,6 +54,8 @@ pub struct Renderer<'a> {
     shared: BTreeMap<Lang, serde_json::Map<String, Value>>,
     /// Per language and template: the UI strings that template can reach, as its `t`.
     strings_for: BTreeMap<(Lang, String), Value>,
+    /// Whether the compiled explorer is part of the output (its files may then be preloaded).
+    pub explorer_runtime: bool,
 }
 
 /// Turns mentions into links for one page language.
@@ -145,6 +147,7 @@ impl<'a> Renderer<'a> {
             doc_index,
             shared: BTreeMap::new(),
             strings_for: BTreeMap::new(),
+            explorer_runtime: false,
         };
         let keys = template_string_keys(&theme.templates);
         for lang in Lang::ALL {
@@ -887,7 +890,10 @@ impl<'a> Renderer<'a> {
             title: self.t(lang, "nav_explorer"),
             alternate: true,
             ctx: json!({"facets": facets, "rows": rows, "index_url": self.urls.data(&format!("explorer-{}.bin", lang.code())),
-                        "script": self.urls.asset("explorer/init.js"), "n_rows": index.rows.len()}),
+                        "script": self.urls.asset("explorer/init.js"), "n_rows": index.rows.len(),
+                        "runtime": self.explorer_runtime.then(|| json!({
+                            "glue": self.urls.asset("explorer/explorer.js"),
+                            "wasm": self.urls.asset("explorer/explorer_bg.wasm")}))}),
         }
     }
 

@@ -255,7 +255,7 @@ for (const lang of ['fr', 'en']) {
         for (const act of ['csv', 'json']) {
           assert.equal(await page.locator(`#explorer-views button[data-act="${act}"]`).count(), 1, `#explorer-views has the ${act} export button`);
         }
-        assert.ok(await page.locator('#explorer-results table.static-rows').isHidden(), 'the static table is hidden behind the live results');
+        assert.equal(await page.locator('#explorer-results table.static-rows').count(), 0, 'the every-row table stays unbuilt in its <noscript> while the explorer runs');
         const { v } = await checkView(page, rows, 'no filter');
         assert.equal(v.count, rows.length, `without a filter every one of the ${rows.length} JSON rows is a result`);
         assert.equal(v.search, '', 'no query string before any click');
@@ -385,3 +385,48 @@ for (const lang of ['fr', 'en']) {
     });
   });
 }
+
+// Without the explorer, every row is still there: for readers without JavaScript (the <noscript>
+// table), and when the explorer cannot start (init.js builds the same table and says why).
+describe('the every-row table when the explorer does not run', () => {
+  let rows;
+  before(async () => {
+    rows = await positions('fr');
+  });
+
+  const staticRows = (page) => page.locator('#explorer-results table.static-rows tbody tr');
+
+  test('without JavaScript', async () => {
+    const context = await site.context.browser().newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.base}/fr/explorer/`, { waitUntil: 'load' });
+      await staticRows(page).first().waitFor();
+      assert.equal(await staticRows(page).count(), rows.length, 'one table row per row of positions-fr.json');
+      assert.ok(await page.locator('#explorer-submit').isVisible(), 'the plain form is usable');
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const [what, pattern] of [
+    ['the index cannot be fetched', '**/data/explorer-fr.bin'],
+    ['the WebAssembly glue cannot be loaded', '**/static/explorer/explorer.js'],
+  ]) {
+    test(`when ${what}`, async () => {
+      const page = await site.newPage();
+      try {
+        await page.route(pattern, (route) => route.fulfill({ status: 404, body: 'missing' }));
+        await page.goto(`${site.base}/fr/explorer/`, { waitUntil: 'load' });
+        await staticRows(page).first().waitFor();
+        assert.equal(await staticRows(page).count(), rows.length, 'one table row per row of positions-fr.json');
+        const status = page.locator('#explorer-status');
+        assert.ok(await status.isVisible(), 'the error is visible');
+        const expected = await page.locator('#explorer').getAttribute('data-t-error');
+        assert.equal((await status.textContent()).trim(), expected.trim(), 'the page says the explorer could not start');
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});

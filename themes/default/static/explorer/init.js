@@ -1,12 +1,17 @@
 // Starts the explorer. Loaded as an async module from <head>: the WebAssembly module needs
 // nothing from the page, so it is fetched and compiled as soon as this runs, without waiting for
 // the page to be parsed; once it is, the index is fetched and handed to the module. Without
-// either, the static table stays in place and the error text is shown.
-import init, { start_explorer } from './explorer.js';
+// either, the error text is shown with the every-row table.
 
-const wasm = init({ module_or_path: new URL('explorer_bg.wasm', import.meta.url) }).then(() =>
-  performance.mark('explorer-wasm-ready'),
-);
+// A dynamic import, so that a missing or broken module still reaches `fail` below.
+const wasm = import('./explorer.js').then(async (explorer) => {
+  await explorer.default({ module_or_path: new URL('explorer_bg.wasm', import.meta.url) });
+  performance.mark('explorer-wasm-ready');
+  return explorer;
+});
+// Handled once the page is parsed (Promise.all below); this only keeps an early failure from
+// being reported as unhandled in the meantime.
+wasm.catch(() => {});
 
 function start() {
   const root = document.getElementById('explorer');
@@ -18,6 +23,7 @@ function start() {
       status.textContent = root.dataset.tError || '';
       status.classList.remove('visually-hidden');
     }
+    showStaticTable();
   };
   if (status) status.textContent = root.dataset.tLoading || '';
   // data-load-ms counts from here to the first view rendered.
@@ -33,8 +39,19 @@ function start() {
       return bytes;
     });
   Promise.all([index, wasm])
-    .then(([bytes]) => start_explorer(root, new Uint8Array(bytes), fetchStart))
+    .then(([bytes, explorer]) => explorer.start_explorer(root, new Uint8Array(bytes), fetchStart))
     .catch(fail);
+}
+
+// The every-row table sits in <noscript> (see explorer.html); with scripting on, its content is
+// text. When the explorer cannot start, that text (the generator's own markup) becomes the table.
+function showStaticTable() {
+  const held = document.getElementById('explorer-static');
+  if (!held) return;
+  const table = document.createElement('div');
+  table.id = 'explorer-static';
+  table.innerHTML = held.textContent;
+  held.replaceWith(table);
 }
 
 if (document.readyState === 'loading') {
