@@ -1,91 +1,108 @@
-//! A minimal HTML writer for the result views.
+//! A small builder for the result views: elements, attributes and text nodes assembled in a
+//! detached `DocumentFragment`, then put into the page in one call.
 //!
-//! A view is written as one string and handed to the page in one call: building fifty cards
-//! node by node costs about forty calls across the WebAssembly boundary per card, which was most
-//! of the time to the first view. Every text and attribute value goes through [`escape`], so
-//! index data can never become markup; tag and attribute names are literals of the web layer.
+//! Index data only ever becomes text nodes and attribute values, never markup: no `innerHTML`.
+//! Assembling off the page keeps the page's layout work to one insertion per view. Tag and
+//! attribute names are literals of the web layer.
 
-/// An HTML fragment being written.
-#[derive(Default)]
-pub struct Html(String);
+use wasm_bindgen::JsValue;
+use web_sys::{Document, DocumentFragment, Element, Node};
+
+/// A view being assembled. Calls chain; the first failure of the DOM is kept and reported by
+/// [`Html::finish`], and everything after it is skipped.
+pub struct Html {
+    doc: Document,
+    root: DocumentFragment,
+    /// Open elements, innermost last; empty means "append to the fragment".
+    open: Vec<Element>,
+    failed: Option<JsValue>,
+}
 
 impl Html {
-    pub fn new() -> Html {
-        Html::default()
-    }
-
-    /// `<tag name="value"…>`; attributes with an empty value are left out.
-    pub fn open(&mut self, tag: &str, attrs: &[(&str, &str)]) -> &mut Html {
-        self.0.push('<');
-        self.0.push_str(tag);
-        for (name, value) in attrs.iter().filter(|(_, v)| !v.is_empty()) {
-            self.0.push(' ');
-            self.0.push_str(name);
-            self.0.push_str("=\"");
-            escape(value, &mut self.0);
-            self.0.push('"');
+    pub fn new(doc: &Document) -> Html {
+        Html {
+            doc: doc.clone(),
+            root: doc.create_document_fragment(),
+            open: Vec::new(),
+            failed: None,
         }
-        self.0.push('>');
+    }
+
+    fn parent(&self) -> &Node {
+        match self.open.last() {
+            Some(e) => e,
+            None => &self.root,
+        }
+    }
+
+    /// Creates `<tag>` with its attributes (empty values are left out) under the current
+    /// element, without opening it.
+    fn element(&mut self, tag: &str, attrs: &[(&str, &str)]) -> Option<Element> {
+        if self.failed.is_some() {
+            return None;
+        }
+        let made = (|| {
+            let e = self.doc.create_element(tag)?;
+            for (name, value) in attrs.iter().filter(|(_, v)| !v.is_empty()) {
+                e.set_attribute(name, value)?;
+            }
+            self.parent().append_child(&e)?;
+            Ok::<_, JsValue>(e)
+        })();
+        match made {
+            Ok(e) => Some(e),
+            Err(e) => {
+                self.failed = Some(e);
+                None
+            }
+        }
+    }
+
+    /// Opens `<tag …>`: what follows goes inside it until [`Html::close`].
+    pub fn open(&mut self, tag: &str, attrs: &[(&str, &str)]) -> &mut Html {
+        if let Some(e) = self.element(tag, attrs) {
+            self.open.push(e);
+        }
         self
     }
 
-    pub fn close(&mut self, tag: &str) -> &mut Html {
-        self.0.push_str("</");
-        self.0.push_str(tag);
-        self.0.push('>');
+    pub fn close(&mut self, _tag: &str) -> &mut Html {
+        self.open.pop();
         self
     }
 
-    /// Text content, escaped.
+    /// A text node.
     pub fn text(&mut self, text: &str) -> &mut Html {
-        escape(text, &mut self.0);
+        if self.failed.is_none() {
+            let node = self.doc.create_text_node(text);
+            if let Err(e) = self.parent().append_child(&node) {
+                self.failed = Some(e);
+            }
+        }
         self
     }
 
     /// An element holding only `text`.
     pub fn el(&mut self, tag: &str, attrs: &[(&str, &str)], text: &str) -> &mut Html {
-        self.open(tag, attrs).text(text).close(tag)
+        if let Some(e) = self.element(tag, attrs) {
+            e.set_text_content(Some(text));
+        }
+        self
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Appends `s` with the five characters that can end a text or an attribute value escaped.
-pub fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    /// The assembled nodes, or the first failure.
+    pub fn finish(self) -> Result<DocumentFragment, JsValue> {
+        match self.failed {
+            Some(e) => Err(e),
+            None => Ok(self.root),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_text_and_attribute_values() {
-        let mut h = Html::new();
-        h.open("a", &[("href", "/x?a=1&b=\"2\""), ("class", "")])
-            .text("<img src=x onerror='alert(1)'> & co")
-            .close("a");
-        assert_eq!(
-            h.as_str(),
-            "<a href=\"/x?a=1&amp;b=&quot;2&quot;\">&lt;img src=x onerror=&#39;alert(1)&#39;&gt; &amp; co</a>"
-        );
-    }
-
-    #[test]
-    fn el_wraps_text_and_keeps_unicode() {
-        let mut h = Html::new();
-        h.el("p", &[("class", "card-note")], "L’État « a » — ok");
-        assert_eq!(h.as_str(), "<p class=\"card-note\">L’État « a » — ok</p>");
-    }
+/// Replaces the children of `target` with the assembled view.
+pub fn replace_children(target: &Element, h: Html) -> Result<(), JsValue> {
+    let nodes = h.finish()?;
+    target.set_text_content(None);
+    target.append_child(&nodes)?;
+    Ok(())
 }

@@ -1,18 +1,19 @@
 //! The State-positions explorer.
 //!
 //! `model` (the index format), `engine` (filtering, facet counts) and its helpers — `fold` (text
-//! matching), `url` (query strings), `export` (CSV/JSON), `matrix` (States × topics), `html`
-//! (escaped view markup) — are plain Rust, tested natively; `web` is the thin wasm-bindgen layer
-//! that binds them to the page.
+//! matching), `url` (query strings), `export` (CSV/JSON), `matrix` (States × topics) — are plain
+//! Rust, tested natively; `web` is the thin wasm-bindgen layer that binds them to the page, and
+//! `html` the builder it assembles views with (DOM nodes, text nodes for all data).
 
 pub mod engine;
 pub mod export;
 pub mod fold;
-pub mod html;
 pub mod matrix;
 pub mod model;
 pub mod url;
 
+#[cfg(target_arch = "wasm32")]
+mod html;
 #[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(target_arch = "wasm32")]

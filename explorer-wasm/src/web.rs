@@ -3,8 +3,8 @@
 //! result views.
 //!
 //! Size and time first: a handful of delegated listeners instead of one per control, no string
-//! formatting machinery in the hot path, and each view written as one escaped HTML string
-//! (`crate::html`) rather than node by node.
+//! formatting machinery in the hot path, and each view assembled off the page in a fragment
+//! (`crate::html`), data as text nodes only, then inserted in one call.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -20,7 +20,7 @@ use web_sys::{
 use crate::engine::{Engine, Facet, Query, Results};
 use crate::export::{to_csv, to_json};
 use crate::fold;
-use crate::html::Html;
+use crate::html::{replace_children, Html};
 use crate::matrix::Matrix;
 use crate::model::Index;
 use crate::url::push_pair;
@@ -548,7 +548,7 @@ impl App {
         let Some(views) = &self.views else {
             return Ok(());
         };
-        let mut h = Html::new();
+        let mut h = Html::new(&self.doc);
         h.open(
             "div",
             &[("class", "explorer-view-switch"), ("role", "group")],
@@ -560,7 +560,7 @@ impl App {
         App::button(&mut h, "csv", &self.t.export_csv);
         App::button(&mut h, "json", &self.t.export_json);
         h.close("div");
-        views.set_inner_html(h.as_str());
+        replace_children(views, h)?;
         Ok(())
     }
 
@@ -570,7 +570,7 @@ impl App {
             return Ok(());
         };
         let q = self.query.borrow();
-        let mut h = Html::new();
+        let mut h = Html::new(&self.doc);
         let mut any = false;
         let mut chip = |act: &str, facet: &str, label: &str| {
             any = true;
@@ -608,7 +608,7 @@ impl App {
             ];
             h.el("button", &attrs, &self.t.clear);
         }
-        active.set_inner_html(h.as_str());
+        replace_children(active, h)?;
         Ok(())
     }
 
@@ -629,7 +629,7 @@ impl App {
         };
         let results = self.results.borrow();
         let n = results.rows.len();
-        let mut h = Html::new();
+        let mut h = Html::new(&self.doc);
         h.el(
             "p",
             &[("class", "explorer-count")],
@@ -667,7 +667,7 @@ impl App {
                 }
             }
         }
-        out.set_inner_html(h.as_str());
+        replace_children(out, h)?;
         Ok(())
     }
 
@@ -741,9 +741,10 @@ impl App {
         let from = self.shown.get().min(results.rows.len());
         let to = (from + PAGE).min(results.rows.len());
         self.shown.set(to);
-        let mut h = Html::new();
+        let mut h = Html::new(&self.doc);
         self.write_cards(&mut h, &results.rows[from..to], true);
-        list.insert_adjacent_html("beforeend", h.as_str())?;
+        let cards = h.finish()?;
+        list.append_child(&cards)?;
         if to == results.rows.len() {
             if let Some(b) = child(&self.root, "#explorer-results button[data-act=more]") {
                 b.remove();
