@@ -40,9 +40,13 @@ impl SiteConfig {
         p
     }
 
-    /// `base_url` without its trailing slash, for absolute URLs (sitemap, canonical, feeds).
-    pub fn origin_and_path(&self) -> &str {
-        self.base_url.trim_end_matches('/')
+    /// Scheme and host of `base_url` (`https://host`): absolute URLs (sitemap, canonical,
+    /// feeds) are this followed by a site path, which already starts with `base_path`.
+    pub fn origin(&self) -> &str {
+        let trimmed = self.base_url.trim_end_matches('/');
+        trimmed
+            .strip_suffix(self.base_path().trim_end_matches('/'))
+            .unwrap_or(trimmed)
     }
 }
 
@@ -63,5 +67,12 @@ mod tests {
         assert_eq!(cfg("https://example.org").base_path(), "/");
         assert_eq!(cfg("https://host/sub/path/").base_path(), "/sub/path/");
         assert_eq!(cfg("https://host/sub/path").base_path(), "/sub/path/");
+    }
+
+    #[test]
+    fn origin_leaves_out_the_path() {
+        assert_eq!(cfg("https://example.org/").origin(), "https://example.org");
+        assert_eq!(cfg("https://host/sub/path/").origin(), "https://host");
+        assert_eq!(cfg("https://host/sub/path").origin(), "https://host");
     }
 }

@@ -18,7 +18,7 @@ pub fn complete(
 ) -> Result<(), Diagnostics> {
     let c = &r.linked.checked;
     let cfg = &c.corpus.config;
-    let origin = origin(&cfg.base_url, &r.urls.base);
+    let origin = cfg.origin();
     let mut d = Diagnostics::default();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (rel, bytes) in &c.corpus.theme.assets {
@@ -44,19 +44,16 @@ pub fn complete(
         files.push((format!("data/explorer-{code}.bin"), index.to_bytes()));
         files.push((
             format!("data/positions-{code}.csv"),
-            crate::explorer::to_csv(&rows, &origin).into_bytes(),
+            crate::explorer::to_csv(&rows, origin).into_bytes(),
         ));
-        let json = crate::explorer::to_json(&rows, &origin, &cfg.data_version, &cfg.licence, lang);
+        let json = crate::explorer::to_json(&rows, origin, &cfg.data_version, &cfg.licence, lang);
         files.push((format!("data/positions-{code}.json"), json.into_bytes()));
         files.push((
             format!("{code}/atom.xml"),
-            feed(r, lang, &origin).into_bytes(),
+            feed(r, lang, origin).into_bytes(),
         ));
     }
-    files.push((
-        "sitemap.xml".into(),
-        sitemap(r, pages, &origin).into_bytes(),
-    ));
+    files.push(("sitemap.xml".into(), sitemap(r, pages, origin).into_bytes()));
     // The Content-Security-Policy is sent as a header: the HTML validator does not yet accept
     // 'wasm-unsafe-eval' in a <meta> policy. `_headers` is read by Netlify and Cloudflare Pages;
     // docs/architecture.md gives the same header for other servers.
@@ -86,15 +83,6 @@ pub fn complete(
 /// The policy every page is written to satisfy: no inline script, WebAssembly allowed.
 pub const CSP: &str =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:";
-
-/// Scheme and host of the base URL (the base path is added by `Urls`).
-fn origin(base_url: &str, base_path: &str) -> String {
-    let trimmed = base_url.trim_end_matches('/');
-    trimmed
-        .strip_suffix(base_path.trim_end_matches('/'))
-        .unwrap_or(trimmed)
-        .to_string()
-}
 
 fn xml_esc(s: &str) -> String {
     crate::markdown::esc(s)

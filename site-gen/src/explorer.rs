@@ -38,10 +38,7 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
         .map(|(slug, m)| DocEntry {
             id: slug.0.clone(),
             label: m.symbol.as_ref().map(|s| s.0.clone()).unwrap_or_else(|| {
-                c.corpus
-                    .documents
-                    .iter()
-                    .find(|d| &d.slug == slug)
+                r.doc(slug)
                     .and_then(|d| d.editions.get(&lang).or_else(|| d.editions.values().next()))
                     .map(|e| e.front.title.clone())
                     .unwrap_or_default()

@@ -53,7 +53,7 @@ pub struct Renderer<'a> {
     /// Per language: the context entries every page shares (built once, cloned per page).
     shared: BTreeMap<Lang, serde_json::Map<String, Value>>,
     /// Per language and template: the UI strings that template can reach, as its `t`.
-    strings_for: BTreeMap<(Lang, String), Value>,
+    strings_for: BTreeMap<Lang, BTreeMap<String, Value>>,
     /// Whether the compiled explorer is part of the output (its files may then be preloaded).
     pub explorer_runtime: bool,
 }
@@ -164,7 +164,10 @@ impl<'a> Renderer<'a> {
                         .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
                         .collect(),
                 };
-                r.strings_for.insert((lang, name.clone()), Value::Object(t));
+                r.strings_for
+                    .entry(lang)
+                    .or_default()
+                    .insert(name.clone(), Value::Object(t));
             }
         }
         d.into_result(r)
@@ -298,12 +301,13 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.shared.get(&lang).cloned().unwrap_or_default();
         let t = self
             .strings_for
-            .get(&(lang, template.to_string()))
+            .get(&lang)
+            .and_then(|by_template| by_template.get(template))
             .cloned()
             .unwrap_or_else(|| Value::Object(Default::default()));
         let page = self.urls.page(lang, rel);
         let other_page = self.urls.page(other, rel);
-        let origin = self.origin();
+        let origin = self.linked.checked.corpus.config.origin();
         let mut put = |k: &str, v: Value| {
             ctx.insert(k.to_string(), v);
         };
@@ -324,20 +328,6 @@ impl<'a> Renderer<'a> {
         put("self_url", page.into());
         put("has_alternate", alternate.into());
         ctx
-    }
-
-    /// Scheme and host of `base_url` (the base path is part of every URL from `Urls`).
-    fn origin(&self) -> &str {
-        let base_url = self
-            .linked
-            .checked
-            .corpus
-            .config
-            .base_url
-            .trim_end_matches('/');
-        base_url
-            .strip_suffix(self.urls.base.trim_end_matches('/'))
-            .unwrap_or(base_url)
     }
 
     /// The context entries that are the same on every page of a language.
