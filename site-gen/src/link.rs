@@ -2,7 +2,7 @@
 //! the references page, the timeline of recalled resolutions, each State's relations).
 
 use crate::markdown::Scan;
-use crate::mentions::{find_all, speaks_of_resolutions, MentionKind, StateMatcher};
+use crate::mentions::{find_symbols, speaks_of_resolutions, MentionKind, StateMatcher};
 use crate::types::{Lang, Slug, StateId, Symbol};
 use crate::validate::{Checked, DocMeta};
 use rayon::prelude::*;
@@ -92,28 +92,48 @@ pub fn link(mut checked: Checked) -> Linked {
         .filter_map(|(slug, m)| m.symbol.clone().map(|s| (s, slug.clone())))
         .collect();
 
+    // One pass over every edition's blocks finds its symbol mentions (in parallel); the source
+    // edition's give the document's citations, every edition's give the dated recalls.
+    let editions: Vec<(&Slug, Lang, &Scan)> = scans
+        .iter()
+        .filter(|((slug, _), _)| checked.meta.contains_key(slug))
+        .map(|((slug, lang), scan)| (slug, *lang, scan))
+        .collect();
+    let found: Vec<(Slug, Lang, Vec<Symbol>, Vec<Recall>)> = editions
+        .par_iter()
+        .map(|(slug, lang, scan)| {
+            let (symbols, recalls) = symbols_and_recalls(scan, *lang, slug);
+            ((*slug).clone(), *lang, symbols, recalls)
+        })
+        .collect();
     let mut cites = BTreeMap::new();
     let mut cited_by: BTreeMap<Symbol, BTreeSet<Slug>> = BTreeMap::new();
-    // Each document's mentions are found independently (in parallel); merged in slug order.
-    let metas: Vec<(&Slug, &DocMeta)> = checked.meta.iter().collect();
-    let per_doc: Vec<(Slug, Vec<Symbol>)> = metas
-        .par_iter()
-        .filter_map(|(slug, meta)| {
-            let scan = scans.get(&((*slug).clone(), meta.source_lang))?;
+    let mut timeline: BTreeMap<Lang, Vec<Recall>> =
+        Lang::ALL.iter().map(|l| (*l, Vec::new())).collect();
+    // `scans` is a sorted map, so `found` is in slug order whatever the threads did.
+    for (slug, lang, symbols, recalls) in found {
+        let meta = &checked.meta[&slug];
+        if lang == meta.source_lang {
             let mut list: Vec<Symbol> = Vec::new();
-            for sym in symbols_in(scan, &matchers[&meta.source_lang]) {
+            for sym in symbols {
                 if Some(&sym) != meta.symbol.as_ref() && !list.contains(&sym) {
                     list.push(sym);
                 }
             }
-            Some(((*slug).clone(), list))
-        })
-        .collect();
-    for (slug, list) in per_doc {
-        for s in &list {
-            cited_by.entry(s.clone()).or_default().insert(slug.clone());
+            for s in &list {
+                cited_by.entry(s.clone()).or_default().insert(slug.clone());
+            }
+            cites.insert(slug, list);
         }
-        cites.insert(slug.clone(), list);
+        timeline.entry(lang).or_default().extend(recalls);
+    }
+    for recalls in timeline.values_mut() {
+        // Stable: recalls of one symbol in one document keep their order in the text.
+        recalls.sort_by(|a, b| {
+            symbol_order(&a.symbol)
+                .cmp(&symbol_order(&b.symbol))
+                .then(a.doc.cmp(&b.doc))
+        });
     }
 
     let mut facts = Vec::new();
@@ -138,27 +158,6 @@ pub fn link(mut checked: Checked) -> Linked {
         }));
     }
 
-    let mut timeline = BTreeMap::new();
-    for lang in Lang::ALL {
-        let mut recalls = Vec::new();
-        let slugs: Vec<&Slug> = checked.meta.keys().collect();
-        let found: Vec<Vec<Recall>> = slugs
-            .par_iter()
-            .filter_map(|slug| {
-                scans
-                    .get(&((*slug).clone(), lang))
-                    .map(|scan| recalls_in(scan, lang, slug))
-            })
-            .collect();
-        recalls.extend(found.into_iter().flatten());
-        recalls.sort_by(|a, b| {
-            symbol_order(&a.symbol)
-                .cmp(&symbol_order(&b.symbol))
-                .then(a.doc.cmp(&b.doc))
-        });
-        timeline.insert(lang, recalls);
-    }
-
     Linked {
         checked,
         matchers,
@@ -168,18 +167,6 @@ pub fn link(mut checked: Checked) -> Linked {
         facts,
         timeline,
     }
-}
-
-fn symbols_in(scan: &Scan, matcher: &StateMatcher) -> Vec<Symbol> {
-    let mut out = Vec::new();
-    for b in &scan.blocks {
-        for m in find_all(&b.text, speaks_of_resolutions(&b.text), matcher) {
-            if let MentionKind::Symbol(s) = m.kind {
-                out.push(s);
-            }
-        }
-    }
-    out
 }
 
 /// Sort key for resolution symbols: session, then number (so 9/… precedes 43/…).
@@ -205,29 +192,30 @@ fn date_re(lang: Lang) -> &'static Regex {
     }
 }
 
-/// Resolution mentions followed by "du 7 décembre 1988" / "of 7 December 1988".
-fn recalls_in(scan: &Scan, lang: Lang, slug: &Slug) -> Vec<Recall> {
-    let mut out = Vec::new();
-    let empty = StateMatcher::new(&[]);
+/// Every symbol mentioned in an edition, in order, and the resolutions it recalls with a date
+/// ("résolution 43/78 du 7 décembre 1988" / "resolution 53/70 of 4 December 1998").
+fn symbols_and_recalls(scan: &Scan, lang: Lang, slug: &Slug) -> (Vec<Symbol>, Vec<Recall>) {
+    let mut symbols = Vec::new();
+    let mut recalls = Vec::new();
     for b in &scan.blocks {
-        for m in find_all(&b.text, speaks_of_resolutions(&b.text), &empty) {
+        for m in find_symbols(&b.text, speaks_of_resolutions(&b.text)) {
             let MentionKind::Symbol(sym) = m.kind else {
                 continue;
             };
-            if !sym.0.starts_with("A/RES/") {
-                continue;
+            if sym.0.starts_with("A/RES/") {
+                if let Some(c) = date_re(lang).captures(&b.text[m.range.end..]) {
+                    recalls.push(Recall {
+                        symbol: sym.clone(),
+                        date_text: c[1].to_string(),
+                        year: c[2].parse().ok(),
+                        doc: slug.clone(),
+                    });
+                }
             }
-            if let Some(c) = date_re(lang).captures(&b.text[m.range.end..]) {
-                out.push(Recall {
-                    symbol: sym,
-                    date_text: c[1].to_string(),
-                    year: c[2].parse().ok(),
-                    doc: slug.clone(),
-                });
-            }
+            symbols.push(sym);
         }
     }
-    out
+    (symbols, recalls)
 }
 
 #[cfg(test)]
@@ -238,7 +226,7 @@ mod tests {
     #[test]
     fn recalls_with_shared_dates() {
         let s = scan("{#pp1} Rappelant ses résolutions 43/78 H du 7 décembre 1988, 74/28 et 74/29 du 12 décembre 2019 et 77/37 du 7 décembre 2022,\n");
-        let r = recalls_in(&s, Lang::Fr, &Slug::from("x"));
+        let (_, r) = symbols_and_recalls(&s, Lang::Fr, &Slug::from("x"));
         let got: Vec<(String, String)> = r
             .iter()
             .map(|r| (r.symbol.0.clone(), r.date_text.clone()))
@@ -257,7 +245,7 @@ mod tests {
     #[test]
     fn english_recalls() {
         let s = scan("{#pp1} Recalling its resolutions 53/70 of 4 December 1998 and 54/49 of 1 December 1999,\n");
-        let r = recalls_in(&s, Lang::En, &Slug::from("x"));
+        let (_, r) = symbols_and_recalls(&s, Lang::En, &Slug::from("x"));
         assert_eq!(r.len(), 2);
         assert_eq!(r[1].date_text, "1 December 1999");
         assert_eq!(r[1].year, Some(1999));

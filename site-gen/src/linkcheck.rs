@@ -6,10 +6,11 @@
 //! problems of its own `#fragment` links, which can be settled on the spot.
 
 use crate::render::Output;
-use memchr::memmem;
+use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 /// What the link check keeps of one page.
 #[derive(Debug, Clone, Default)]
@@ -65,24 +66,42 @@ impl IdSet {
     }
 }
 
-/// Every `name="value"` attribute of a page as this generator writes it (double quotes, values
-/// escaped, so `="` only occurs where an attribute starts), in order. Works on bytes: pages are
-/// UTF-8 (tera writes `&str` pieces), and only the values found need to be read as text.
-fn attributes(html: &[u8]) -> impl Iterator<Item = (&[u8], &str)> {
-    memmem::find_iter(html, b"=\"").filter_map(move |eq| {
-        let name_start = html[..eq]
+/// The attributes the check reads, each as it follows whitespace in a tag.
+const NAMES: [&[u8]; 3] = [b"id", b"href", b"src"];
+const SPACES: [u8; 5] = [b' ', b'\t', b'\n', 0x0c, b'\r'];
+
+/// One automaton for every `<space>name="` the check reads (15 short patterns: aho-corasick
+/// runs them as one SIMD search, so the other attributes of a page cost nothing).
+fn attribute_starts() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        let patterns: Vec<Vec<u8>> = SPACES
             .iter()
-            .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':'))
-            .map_or(0, |p| p + 1);
-        // A whole attribute name follows whitespace (this skips text such as `a="b"` in prose,
-        // which the escaper would have written as `a=&quot;b&quot;` anyway).
-        if name_start == 0 || !html[name_start - 1].is_ascii_whitespace() {
-            return None;
-        }
-        let value_start = eq + 2;
+            .flat_map(|s| {
+                NAMES.iter().map(move |n| {
+                    let mut p = vec![*s];
+                    p.extend_from_slice(n);
+                    p.extend_from_slice(b"=\"");
+                    p
+                })
+            })
+            .collect();
+        AhoCorasick::new(patterns).expect("static patterns")
+    })
+}
+
+/// Every `id`, `href` and `src` attribute of a page as this generator writes it (double quotes,
+/// values escaped, so `name="` after whitespace only occurs where an attribute starts), in
+/// order. A whole attribute name follows whitespace, so `data-id="…"` is not an id, and text
+/// such as `a="b"` in prose never matches (the escaper writes it `a=&quot;b&quot;`). Works on
+/// bytes: only the values found are read as text.
+fn attributes(html: &[u8]) -> impl Iterator<Item = (&[u8], &str)> {
+    attribute_starts().find_iter(html).filter_map(move |m| {
+        let name = &html[m.start() + 1..m.end() - 2];
+        let value_start = m.end();
         let len = memchr::memchr(b'"', &html[value_start..])?;
         let value = std::str::from_utf8(&html[value_start..value_start + len]).ok()?;
-        Some((&html[name_start..eq], value))
+        Some((name, value))
     })
 }
 

@@ -60,6 +60,11 @@ pub fn speaks_of_resolutions(text: &str) -> bool {
 /// spoken of a resolution (see [`speaks_of_resolutions`]) up to and including `text`.
 pub fn find_symbols(text: &str, near_resolution: bool) -> Vec<Mention> {
     let mut out = Vec::new();
+    // Every symbol and every bare number has a slash: most runs of text have none, and one
+    // memchr settles them without running the regexes.
+    if memchr::memchr(b'/', text.as_bytes()).is_none() {
+        return out;
+    }
     for m in symbol_re().find_iter(text) {
         // A trailing "." closes the sentence, not the symbol (the regex never ends on ".").
         let sym = m.as_str();
