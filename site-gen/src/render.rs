@@ -536,7 +536,7 @@ impl<'a> Renderer<'a> {
         lang: Lang,
         doc: &crate::load::Document,
         bodies: &BTreeMap<Lang, markdown::Rendered>,
-        rows: Option<&Vec<Value>>,
+        rows: Option<&String>,
     ) -> Vec<Job> {
         let c = &self.linked.checked;
         let slug = &doc.slug;
@@ -551,7 +551,8 @@ impl<'a> Renderer<'a> {
             },
         };
         // A fallback page shows the other language's text, so it links in that language's words.
-        let rendered = bodies.get(&ed.lang).cloned().unwrap_or_default();
+        let none = markdown::Rendered::default();
+        let rendered = bodies.get(&ed.lang).unwrap_or(&none);
         let cites: Vec<Value> = self.linked.cites.get(slug).into_iter().flatten()
             .map(|s| json!({"symbol": s.as_str(), "url": self.symbol_href(lang, s), "internal": self.linked.by_symbol.contains_key(s)}))
             .collect();
@@ -625,7 +626,7 @@ impl<'a> Renderer<'a> {
                 ctx: json!({"doc": doc_ctx, "rows": rows, "title_fr": fr.front.title, "title_en": en.front.title}),
             });
         }
-        doc_ctx["body"] = json!(rendered.html);
+        doc_ctx["body"] = Value::String(rendered.html.clone());
         doc_ctx["toc"] = json!(rendered.toc);
         jobs.push(Job {
             template: "document.html",
@@ -936,21 +937,31 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Splits two rendered editions into rows aligned on top-level anchored blocks.
-fn parallel_rows(fr: &str, en: &str) -> Vec<Value> {
+/// The parallel view's rows: two rendered editions aligned on their top-level anchored blocks,
+/// as one piece of HTML that both languages' pages share (it is the same text under either
+/// language's page furniture, so it is assembled once, not by the template row by row).
+fn parallel_rows(fr: &str, en: &str) -> String {
     let a = split_blocks(fr);
     let b = split_blocks(en);
-    let mut rows = Vec::new();
+    let mut rows = String::with_capacity(fr.len() + en.len() + a.len() * 120);
     let mut j = 0;
     for (id, html) in &a {
         // Anchors are validated identical in order, so a linear merge suffices.
         let other = b[j..].iter().position(|(bid, _)| bid == id).map(|k| j + k);
-        let en_html = other.map(|k| {
-            let h = b[k].1.clone();
+        rows.push_str("<div class=\"par-row\"");
+        if !id.is_empty() {
+            rows.push_str(" id=\"");
+            esc_into(&mut rows, id);
+            rows.push('"');
+        }
+        rows.push_str("><div class=\"par-fr\" lang=\"fr\">");
+        prefix_ids_into(&mut rows, html, "fr-");
+        rows.push_str("</div><div class=\"par-en\" lang=\"en\">");
+        if let Some(k) = other {
+            prefix_ids_into(&mut rows, &b[k].1, "en-");
             j = k + 1;
-            h
-        });
-        rows.push(json!({"id": id, "fr": prefix_ids(html, "fr-"), "en": en_html.map(|h| prefix_ids(&h, "en-")).unwrap_or_default()}));
+        }
+        rows.push_str("</div></div>\n  ");
     }
     rows
 }
@@ -1062,7 +1073,7 @@ fn first_id(chunk: &str) -> String {
 
 /// In the parallel view both columns hold the same ids: prefix each column's ids (and the
 /// in-page links to them) so footnotes still work; the row carries the shared anchor.
-fn prefix_ids(html: &str, prefix: &str) -> String {
+fn prefix_ids_into(out: &mut String, html: &str, prefix: &str) {
     let bytes = html.as_bytes();
     // Where to insert the prefix: after every ` id="` and every `href="#`, in order.
     let mut at: Vec<usize> = memchr::memmem::find_iter(bytes, b" id=\"")
@@ -1070,7 +1081,6 @@ fn prefix_ids(html: &str, prefix: &str) -> String {
         .chain(memchr::memmem::find_iter(bytes, b"href=\"#").map(|k| k + 7))
         .collect();
     at.sort_unstable();
-    let mut out = String::with_capacity(html.len() + at.len() * prefix.len());
     let mut last = 0;
     for k in at {
         out.push_str(&html[last..k]);
@@ -1078,7 +1088,6 @@ fn prefix_ids(html: &str, prefix: &str) -> String {
         last = k;
     }
     out.push_str(&html[last..]);
-    out
 }
 
 /// For each template, the UI-string keys it can reach through `t.key` or `t["key"]`, itself or
@@ -1242,12 +1251,25 @@ mod tests {
         let en =
             "<p id=\"p1\">One</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Two</p>\n";
         let rows = parallel_rows(fr, en);
-        let ids: Vec<&str> = rows
-            .iter()
-            .map(|r| r["id"].as_str().unwrap_or(""))
-            .collect();
-        assert_eq!(ids, ["p1", "p1-a", "p2"]);
-        assert_eq!(rows[2]["en"], "<p id=\"en-p2\">Two</p>");
+        let expected = concat!(
+            "<div class=\"par-row\" id=\"p1\"><div class=\"par-fr\" lang=\"fr\"><p id=\"fr-p1\">Un</p></div>",
+            "<div class=\"par-en\" lang=\"en\"><p id=\"en-p1\">One</p></div></div>\n  ",
+            "<div class=\"par-row\" id=\"p1-a\"><div class=\"par-fr\" lang=\"fr\"><ul class=\"par-list\"><li id=\"fr-p1-a\">a</li></ul></div>",
+            "<div class=\"par-en\" lang=\"en\"><ul class=\"par-list\"><li id=\"en-p1-a\">a</li></ul></div></div>\n  ",
+            "<div class=\"par-row\" id=\"p2\"><div class=\"par-fr\" lang=\"fr\"><p id=\"fr-p2\">Deux</p></div>",
+            "<div class=\"par-en\" lang=\"en\"><p id=\"en-p2\">Two</p></div></div>\n  ",
+        );
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn parallel_rows_keep_unmatched_blocks_with_an_empty_column() {
+        let rows = parallel_rows(
+            "<p class=\"masthead\">A</p>\n<p id=\"p1\">Un</p>\n",
+            "<p id=\"p1\">One</p>\n",
+        );
+        assert!(rows.starts_with("<div class=\"par-row\"><div class=\"par-fr\" lang=\"fr\"><p class=\"masthead\">A</p></div><div class=\"par-en\" lang=\"en\"></div></div>"), "{rows}");
+        assert!(rows.contains("<p id=\"en-p1\">One</p>"), "{rows}");
     }
 
     #[test]
