@@ -93,42 +93,52 @@ pub fn parse_marker(text: &str) -> Option<(Option<String>, Vec<String>, usize)> 
 
 pub fn collapse_ws(s: &str) -> String {
     // Same result as `split_whitespace().join(" ")` (Unicode spaces, such as the no-break
-    // spaces of French typography, count), but byte by byte and copying whole runs of text: it
-    // runs over every block of the corpus. Every non-ASCII space starts with one of four lead
-    // bytes, and UTF-8 continuation bytes are never lead bytes, so only those need decoding.
+    // spaces of French typography, count), but it runs over every block of the corpus, so it
+    // copies whole stretches of text at once: a lone ASCII space between two words is already
+    // what the result needs, and only other whitespace (runs, line breaks, no-break spaces, the
+    // ends) starts a new stretch. Every non-ASCII space starts with one of four lead bytes, and
+    // UTF-8 continuation bytes are never lead bytes, so only those need decoding.
     let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut run_start = None; // start of the current run of non-space text
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let space_len = match b {
+    let n = bytes.len();
+    let space_len = |i: usize| -> usize {
+        match bytes[i] {
             b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => 1,
             0xc2 | 0xe1 | 0xe2 | 0xe3 => match s[i..].chars().next() {
                 Some(c) if c.is_whitespace() => c.len_utf8(),
                 _ => 0,
             },
             _ => 0,
-        };
-        if space_len == 0 {
-            run_start.get_or_insert(i);
-            i += 1;
+        }
+    };
+    let skip_spaces = |mut i: usize| {
+        while i < n {
+            match space_len(i) {
+                0 => break,
+                k => i += k,
+            }
+        }
+        i
+    };
+    let mut out = String::with_capacity(n);
+    let mut i = skip_spaces(0);
+    let mut stretch = i; // start of the text not yet copied
+    while i < n {
+        if space_len(i) == 0 {
+            i += 1; // a continuation byte is never a space either
             continue;
         }
-        if let Some(start) = run_start.take() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&s[start..i]);
+        if bytes[i] == b' ' && i + 1 < n && space_len(i + 1) == 0 {
+            i += 2;
+            continue;
         }
-        i += space_len;
-    }
-    if let Some(start) = run_start {
-        if !out.is_empty() {
+        out.push_str(&s[stretch..i]);
+        i = skip_spaces(i);
+        if i < n {
             out.push(' ');
         }
-        out.push_str(&s[start..]);
+        stretch = i;
     }
+    out.push_str(&s[stretch..]);
     out
 }
 
@@ -149,7 +159,7 @@ pub fn scan(body: &str) -> Scan {
             // pulldown-cmark only makes a reference of `[^label]` when the note is defined;
             // otherwise the marker stays in the text, which is how we catch it.
             let mut rest = buf.as_str();
-            while let Some(k) = rest.find("[^") {
+            while let Some(k) = memchr::memmem::find(rest.as_bytes(), b"[^") {
                 let after = &rest[k + 2..];
                 match after.find(']') {
                     Some(j) if j > 0 && !after[..j].contains(char::is_whitespace) => {
@@ -340,9 +350,10 @@ pub fn esc_into(out: &mut String, s: &str) {
 
 /// What the renderer needs from the outside world.
 pub trait Linker {
-    /// Turns a run of plain text into HTML, adding links to mentions. `near_resolution`: the
-    /// block has spoken of a resolution so far (a bare `77/37` is only a link near "résolution").
-    fn link_text(&self, text: &str, near_resolution: bool) -> String;
+    /// Appends a run of plain text to `out` as HTML, adding links to mentions. `near_resolution`:
+    /// the block has spoken of a resolution so far (a bare `77/37` is only a link near
+    /// "résolution").
+    fn link_text(&self, out: &mut String, text: &str, near_resolution: bool);
     /// Accessible label of the paragraph permalink.
     fn permalink_label(&self) -> &str;
     /// Heading of the footnotes section.
@@ -413,11 +424,25 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
     let mut used_ids: BTreeMap<String, usize> = BTreeMap::new();
     let mut i = 0;
 
+    // The output target: the body, or the footnote being collected.
+    macro_rules! target {
+        () => {
+            match note_buf.as_mut() {
+                Some((_, b)) => b,
+                None => &mut out,
+            }
+        };
+    }
     macro_rules! w {
         ($($arg:tt)*) => {{
-            let target = match note_buf.as_mut() { Some((_, b)) => b, None => &mut out };
-            let _ = write!(target, $($arg)*);
+            let _ = write!(target!(), $($arg)*);
         }};
+    }
+    // Literal pieces skip the formatting machinery.
+    macro_rules! put {
+        ($s:expr) => {
+            target!().push_str($s)
+        };
     }
 
     while i < events.len() {
@@ -449,8 +474,10 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 }
             }
             Event::End(TagEnd::Paragraph) => {
-                let link = closers.pop().flatten().unwrap_or_default();
-                w!("{link}</p>");
+                if let Some(link) = closers.pop().flatten() {
+                    put!(&link);
+                }
+                put!("</p>");
             }
             Event::Start(Tag::Item) => {
                 item_depth += 1;
@@ -471,8 +498,10 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             }
             Event::End(TagEnd::Item) => {
                 item_depth -= 1;
-                let link = closers.pop().flatten().unwrap_or_default();
-                w!("{link}</li>\n");
+                if let Some(link) = closers.pop().flatten() {
+                    put!(&link);
+                }
+                put!("</li>\n");
             }
             Event::Start(Tag::List(Some(n))) => {
                 if *n == 1 {
@@ -546,7 +575,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 w!("<tr id=\"t{table_index}-r{row_index}\">");
                 row_index += 1;
             }
-            Event::End(TagEnd::TableRow) => w!("</tr>\n"),
+            Event::End(TagEnd::TableRow) => put!("</tr>\n"),
             Event::Start(Tag::TableCell) => {
                 let tag = if in_head { "th scope=\"col\"" } else { "td" };
                 let align = match aligns.get(cell) {
@@ -564,10 +593,10 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     w!("</td>")
                 }
             }
-            Event::Start(Tag::Emphasis) => w!("<em>"),
-            Event::End(TagEnd::Emphasis) => w!("</em>"),
-            Event::Start(Tag::Strong) => w!("<strong>"),
-            Event::End(TagEnd::Strong) => w!("</strong>"),
+            Event::Start(Tag::Emphasis) => put!("<em>"),
+            Event::End(TagEnd::Emphasis) => put!("</em>"),
+            Event::Start(Tag::Strong) => put!("<strong>"),
+            Event::End(TagEnd::Strong) => put!("</strong>"),
             Event::Start(Tag::Strikethrough) => w!("<s>"),
             Event::End(TagEnd::Strikethrough) => w!("</s>"),
             Event::Start(Tag::Superscript) => w!("<sup>"),
@@ -601,7 +630,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             }
             Event::End(TagEnd::Link) => {
                 in_link -= 1;
-                w!("</a>");
+                put!("</a>");
             }
             Event::Start(Tag::Image { .. }) => {
                 // Images are not part of the content model: keep their alt text only.
@@ -635,11 +664,12 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     text.push_str(t);
                 }
                 block_text.push_str(t);
+                let target = target!();
                 if in_link > 0 {
-                    w!("{}", esc(t));
+                    esc_into(target, t);
                 } else {
                     near_resolution |= crate::mentions::speaks_of_resolutions(t);
-                    w!("{}", linker.link_text(t, near_resolution));
+                    linker.link_text(target, t, near_resolution);
                 }
             }
             Event::Code(t) => {
@@ -655,7 +685,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             }
             Event::SoftBreak => {
                 block_text.push(' ');
-                w!("\n");
+                put!("\n");
             }
             Event::HardBreak => {
                 block_text.push(' ');
@@ -734,7 +764,10 @@ fn open_anchored_block(
         Some((_, b)) => b,
         None => &mut *out,
     };
-    let _ = write!(target, "<{tag}{}>", attrs(id.as_deref(), &classes));
+    target.push('<');
+    target.push_str(tag);
+    write_attrs(target, id.as_deref(), &classes);
+    target.push('>');
     if let Some(id) = &id {
         pending_permalink(used_ids, id);
     }
@@ -788,9 +821,7 @@ fn emit_marker_rest(
             Event::Text(t) => {
                 let rest = &t[skip.min(t.len())..];
                 block_text.push_str(rest);
-                target.push_str(
-                    &linker.link_text(rest, crate::mentions::speaks_of_resolutions(rest)),
-                );
+                linker.link_text(target, rest, crate::mentions::speaks_of_resolutions(rest));
                 return j;
             }
             _ => break,
@@ -801,11 +832,13 @@ fn emit_marker_rest(
 
 /// The link to an anchored block, written just before the block's closing tag.
 fn permalink(id: &str, linker: &dyn Linker) -> String {
-    format!(
-        " <a class=\"permalink\" href=\"#{}\" aria-label=\"{}\">#</a>",
-        esc(id),
-        esc(linker.permalink_label())
-    )
+    let mut s = String::with_capacity(64 + id.len());
+    s.push_str(" <a class=\"permalink\" href=\"#");
+    esc_into(&mut s, id);
+    s.push_str("\" aria-label=\"");
+    esc_into(&mut s, linker.permalink_label());
+    s.push_str("\">#</a>");
+    s
 }
 
 fn pending_permalink(used: &mut BTreeMap<String, usize>, id: &str) {
@@ -814,13 +847,21 @@ fn pending_permalink(used: &mut BTreeMap<String, usize>, id: &str) {
 
 fn attrs(id: Option<&str>, classes: &[String]) -> String {
     let mut s = String::new();
+    write_attrs(&mut s, id, classes);
+    s
+}
+
+fn write_attrs(out: &mut String, id: Option<&str>, classes: &[String]) {
     if let Some(id) = id {
-        let _ = write!(s, " id=\"{}\"", esc(id));
+        out.push_str(" id=\"");
+        esc_into(out, id);
+        out.push('"');
     }
     if !classes.is_empty() {
-        let _ = write!(s, " class=\"{}\"", esc(&classes.join(" ")));
+        out.push_str(" class=\"");
+        esc_into(out, &classes.join(" "));
+        out.push('"');
     }
-    s
 }
 
 fn heading_slug(rest: &[Event]) -> String {
@@ -871,8 +912,8 @@ mod tests {
 
     struct Plain;
     impl Linker for Plain {
-        fn link_text(&self, text: &str, _: bool) -> String {
-            esc(text)
+        fn link_text(&self, out: &mut String, text: &str, _: bool) {
+            esc_into(out, text)
         }
         fn permalink_label(&self) -> &str {
             "Lien"

@@ -66,12 +66,11 @@ struct TextLinker<'a> {
 }
 
 impl Linker for TextLinker<'_> {
-    fn link_text(&self, text: &str, near_resolution: bool) -> String {
+    fn link_text(&self, out: &mut String, text: &str, near_resolution: bool) {
         let mentions = find_all(text, near_resolution, &self.r.linked.matchers[&self.lang]);
-        let mut out = String::with_capacity(text.len() + 64);
         let mut at = 0;
         for m in mentions {
-            esc_into(&mut out, &text[at..m.range.start]);
+            esc_into(out, &text[at..m.range.start]);
             let (class, href) = match m.kind {
                 MentionKind::Symbol(sym) => ("sym", self.r.symbol_href(self.lang, &sym)),
                 MentionKind::State(id) => ("state", self.r.urls.state(self.lang, &id)),
@@ -79,14 +78,13 @@ impl Linker for TextLinker<'_> {
             out.push_str("<a class=\"");
             out.push_str(class);
             out.push_str("\" href=\"");
-            esc_into(&mut out, &href);
+            esc_into(out, &href);
             out.push_str("\">");
-            esc_into(&mut out, &text[m.range.clone()]);
+            esc_into(out, &text[m.range.clone()]);
             out.push_str("</a>");
             at = m.range.end;
         }
-        esc_into(&mut out, &text[at..]);
-        out
+        esc_into(out, &text[at..]);
     }
 
     fn permalink_label(&self) -> &str {
