@@ -6,11 +6,10 @@
 //! problems of its own `#fragment` links, which can be settled on the spot.
 
 use crate::render::Output;
-use aho_corasick::AhoCorasick;
+use memchr::memmem;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
 
 /// What the link check keeps of one page.
 #[derive(Debug, Clone, Default)]
@@ -66,42 +65,26 @@ impl IdSet {
     }
 }
 
-/// The attributes the check reads, each as it follows whitespace in a tag.
-const NAMES: [&[u8]; 3] = [b"id", b"href", b"src"];
-const SPACES: [u8; 5] = [b' ', b'\t', b'\n', 0x0c, b'\r'];
-
-/// One automaton for every `<space>name="` the check reads (15 short patterns: aho-corasick
-/// runs them as one SIMD search, so the other attributes of a page cost nothing).
-fn attribute_starts() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        let patterns: Vec<Vec<u8>> = SPACES
-            .iter()
-            .flat_map(|s| {
-                NAMES.iter().map(move |n| {
-                    let mut p = vec![*s];
-                    p.extend_from_slice(n);
-                    p.extend_from_slice(b"=\"");
-                    p
-                })
-            })
-            .collect();
-        AhoCorasick::new(patterns).expect("static patterns")
-    })
-}
-
 /// Every `id`, `href` and `src` attribute of a page as this generator writes it (double quotes,
-/// values escaped, so `name="` after whitespace only occurs where an attribute starts), in
-/// order. A whole attribute name follows whitespace, so `data-id="…"` is not an id, and text
-/// such as `a="b"` in prose never matches (the escaper writes it `a=&quot;b&quot;`). Works on
-/// bytes: only the values found are read as text.
+/// values escaped, so `="` only occurs where an attribute starts), in order. A whole attribute
+/// name follows whitespace, so `data-id="…"` is not an id, and text such as `a="b"` in prose
+/// never counts (the escaper writes it `a=&quot;b&quot;`). Works on bytes: only the values found
+/// are read as text, and the other attributes cost one comparison each.
 fn attributes(html: &[u8]) -> impl Iterator<Item = (&[u8], &str)> {
-    attribute_starts().find_iter(html).filter_map(move |m| {
-        let name = &html[m.start() + 1..m.end() - 2];
-        let value_start = m.end();
+    memmem::find_iter(html, b"=\"").filter_map(move |eq| {
+        let before = &html[..eq];
+        let name_len = [&b"id"[..], b"href", b"src"]
+            .iter()
+            .find(|name| before.ends_with(name))?
+            .len();
+        let name_start = eq - name_len;
+        if name_start == 0 || !html[name_start - 1].is_ascii_whitespace() {
+            return None;
+        }
+        let value_start = eq + 2;
         let len = memchr::memchr(b'"', &html[value_start..])?;
         let value = std::str::from_utf8(&html[value_start..value_start + len]).ok()?;
-        Some((name, value))
+        Some((&html[name_start..eq], value))
     })
 }
 
