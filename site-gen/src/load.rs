@@ -514,7 +514,9 @@ pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
             );
             None
         }
-        Ok(t) => Some(t.replace("\r\n", "\n")),
+        // Most files have no carriage return: they are kept as read, without a copy.
+        Ok(t) if memchr::memchr(b'\r', t.as_bytes()).is_some() => Some(t.replace("\r\n", "\n")),
+        Ok(t) => Some(t),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;

@@ -100,39 +100,25 @@ pub fn collapse_ws(s: &str) -> String {
     // UTF-8 continuation bytes are never lead bytes, so only those need decoding.
     let bytes = s.as_bytes();
     let n = bytes.len();
-    let space_len = |i: usize| -> usize {
-        match bytes[i] {
-            b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => 1,
-            0xc2 | 0xe1 | 0xe2 | 0xe3 => match s[i..].chars().next() {
-                Some(c) if c.is_whitespace() => c.len_utf8(),
-                _ => 0,
-            },
-            _ => 0,
-        }
-    };
-    let skip_spaces = |mut i: usize| {
-        while i < n {
-            match space_len(i) {
-                0 => break,
-                k => i += k,
-            }
-        }
-        i
-    };
     let mut out = String::with_capacity(n);
-    let mut i = skip_spaces(0);
+    let mut i = skip_spaces(s, 0);
     let mut stretch = i; // start of the text not yet copied
     while i < n {
-        if space_len(i) == 0 {
-            i += 1; // a continuation byte is never a space either
+        // The common case, one byte at a time through a table: not a space, nor a lead byte.
+        if MAYBE_SPACE[bytes[i] as usize] == 0 {
+            i += 1;
             continue;
         }
-        if bytes[i] == b' ' && i + 1 < n && space_len(i + 1) == 0 {
+        if space_len(s, i) == 0 {
+            i += 1; // a lead byte of some other character (its continuation bytes are not)
+            continue;
+        }
+        if bytes[i] == b' ' && i + 1 < n && space_len(s, i + 1) == 0 {
             i += 2;
             continue;
         }
         out.push_str(&s[stretch..i]);
-        i = skip_spaces(i);
+        i = skip_spaces(s, i);
         if i < n {
             out.push(' ');
         }
@@ -140,6 +126,42 @@ pub fn collapse_ws(s: &str) -> String {
     }
     out.push_str(&s[stretch..]);
     out
+}
+
+/// Bytes that are, or may start, a whitespace character: the ASCII spaces and the lead bytes
+/// of U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
+const MAYBE_SPACE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut k = 0;
+    let bytes = [b'\t', b'\n', 0x0b, 0x0c, b'\r', b' ', 0xc2, 0xe1, 0xe2, 0xe3];
+    while k < bytes.len() {
+        t[bytes[k] as usize] = 1;
+        k += 1;
+    }
+    t
+};
+
+/// Length of the whitespace character at byte `i` of `s` (a character boundary), or 0.
+#[inline]
+fn space_len(s: &str, i: usize) -> usize {
+    match s.as_bytes()[i] {
+        b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => 1,
+        0xc2 | 0xe1 | 0xe2 | 0xe3 => match s[i..].chars().next() {
+            Some(c) if c.is_whitespace() => c.len_utf8(),
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+fn skip_spaces(s: &str, mut i: usize) -> usize {
+    while i < s.len() {
+        match space_len(s, i) {
+            0 => break,
+            k => i += k,
+        }
+    }
+    i
 }
 
 /// Parses a body into anchored blocks, footnotes and tables.
