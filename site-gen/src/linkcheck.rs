@@ -113,13 +113,14 @@ pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
         }
     }
     let ids = IdSet::new(ids);
-    fragments.sort_unstable();
-    fragments.dedup();
-    let problems = fragments
+    // Each in-page link is looked up as it comes (most pages have no problem to sort).
+    let mut problems: Vec<String> = fragments
         .iter()
         .filter(|f| !f.is_empty() && !ids.contains(f))
         .map(|f| format!("{path}: link to #{f}: no element with id \"{f}\""))
         .collect();
+    problems.sort_unstable();
+    problems.dedup();
     links.sort_unstable();
     links.dedup();
     PageRefs {

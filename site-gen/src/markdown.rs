@@ -133,7 +133,9 @@ pub fn collapse_ws(s: &str) -> String {
 const MAYBE_SPACE: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut k = 0;
-    let bytes = [b'\t', b'\n', 0x0b, 0x0c, b'\r', b' ', 0xc2, 0xe1, 0xe2, 0xe3];
+    let bytes = [
+        b'\t', b'\n', 0x0b, 0x0c, b'\r', b' ', 0xc2, 0xe1, 0xe2, 0xe3,
+    ];
     while k < bytes.len() {
         t[bytes[k] as usize] = 1;
         k += 1;

@@ -56,7 +56,28 @@ pub struct Renderer<'a> {
     strings_for: BTreeMap<Lang, BTreeMap<String, Value>>,
     /// Whether the compiled explorer is part of the output (its files may then be preloaded).
     pub explorer_runtime: bool,
+    /// Per language: the site navigation, rendered once for each item that can be the current
+    /// page (index 0: none is), and the footer. Every page has them, so they are rendered from
+    /// their partial templates once, not page by page.
+    partials: BTreeMap<Lang, Partials>,
 }
+
+#[derive(Default)]
+struct Partials {
+    nav: Vec<(String, String)>,
+    footer: String,
+}
+
+/// The site navigation: page path (relative to the language root) and UI-string key.
+const NAV: [(&str, &str); 7] = [
+    ("documents/", "nav_documents"),
+    ("states/", "nav_states"),
+    ("topics/", "nav_topics"),
+    ("explorer/", "nav_explorer"),
+    ("references/", "nav_references"),
+    ("timeline/", "nav_timeline"),
+    ("about/", "nav_about"),
+];
 
 /// Turns mentions into links for one page language.
 struct TextLinker<'a> {
@@ -146,6 +167,7 @@ impl<'a> Renderer<'a> {
             shared: BTreeMap::new(),
             strings_for: BTreeMap::new(),
             explorer_runtime: false,
+            partials: BTreeMap::new(),
         };
         let keys = template_string_keys(&theme.templates);
         for lang in Lang::ALL {
@@ -168,7 +190,46 @@ impl<'a> Renderer<'a> {
                     .insert(name.clone(), Value::Object(t));
             }
         }
+        if d.is_empty() {
+            for lang in Lang::ALL {
+                match r.render_partials(lang) {
+                    Ok(p) => {
+                        r.partials.insert(lang, p);
+                    }
+                    Err(e) => d.push(e),
+                }
+            }
+        }
         d.into_result(r)
+    }
+
+    /// Renders the navigation (once per possible current item) and the footer of a language.
+    fn render_partials(&self, lang: Lang) -> Result<Partials, Diagnostic> {
+        let render = |name: &str, current: &str| {
+            let mut ctx = self.shared.get(&lang).cloned().unwrap_or_default();
+            let t = self
+                .strings_for
+                .get(&lang)
+                .and_then(|m| m.get(name))
+                .cloned();
+            ctx.insert(
+                "t".into(),
+                t.unwrap_or_else(|| Value::Object(Default::default())),
+            );
+            ctx.insert("current".into(), current.into());
+            let bytes = self.render_template(name, Value::Object(ctx))?;
+            Ok::<_, Diagnostic>(String::from_utf8_lossy(&bytes).into_owned())
+        };
+        let mut nav = vec![(String::new(), render("partials/nav.html", "")?)];
+        for (rel, _) in NAV {
+            let href = self.urls.page(lang, rel);
+            let html = render("partials/nav.html", &href)?;
+            nav.push((href, html));
+        }
+        Ok(Partials {
+            nav,
+            footer: render("partials/footer.html", "")?,
+        })
     }
 
     pub fn doc(&self, slug: &Slug) -> Option<&crate::load::Document> {
@@ -323,6 +384,15 @@ impl<'a> Renderer<'a> {
             }
             .into(),
         );
+        if let Some(p) = self.partials.get(&lang) {
+            let nav = p
+                .nav
+                .iter()
+                .find(|(href, _)| *href == page)
+                .unwrap_or(&p.nav[0]);
+            put("nav_html", nav.1.clone().into());
+            put("footer_html", p.footer.clone().into());
+        }
         put("self_url", page.into());
         put("has_alternate", alternate.into());
         ctx
@@ -332,18 +402,10 @@ impl<'a> Renderer<'a> {
     fn shared_context(&self, lang: Lang) -> serde_json::Map<String, Value> {
         let other = lang.other();
         let label = |k: &str| self.strings(lang).get(k).cloned();
-        let nav: Vec<Value> = [
-            ("documents/", "nav_documents"),
-            ("states/", "nav_states"),
-            ("topics/", "nav_topics"),
-            ("explorer/", "nav_explorer"),
-            ("references/", "nav_references"),
-            ("timeline/", "nav_timeline"),
-            ("about/", "nav_about"),
-        ]
-        .iter()
-        .map(|(rel, key)| json!({"href": self.urls.page(lang, rel), "label": label(key)}))
-        .collect();
+        let nav: Vec<Value> = NAV
+            .iter()
+            .map(|(rel, key)| json!({"href": self.urls.page(lang, rel), "label": label(key)}))
+            .collect();
         let v = json!({
             "lang": lang.code(),
             "other_lang": other.code(),
