@@ -198,12 +198,18 @@ fn symbols_and_recalls(scan: &Scan, lang: Lang, slug: &Slug) -> (Vec<Symbol>, Ve
     let mut symbols = Vec::new();
     let mut recalls = Vec::new();
     for b in &scan.blocks {
-        for m in find_symbols(&b.text, speaks_of_resolutions(&b.text)) {
+        // Every symbol has a slash; a block with one is read with its whitespace collapsed, as
+        // the dates that follow a resolution are matched word by word.
+        if memchr::memchr(b'/', b.text.as_bytes()).is_none() {
+            continue;
+        }
+        let text = crate::markdown::collapse_ws(&b.text);
+        for m in find_symbols(&text, speaks_of_resolutions(&text)) {
             let MentionKind::Symbol(sym) = m.kind else {
                 continue;
             };
             if sym.0.starts_with("A/RES/") {
-                if let Some(c) = date_re(lang).captures(&b.text[m.range.end..]) {
+                if let Some(c) = date_re(lang).captures(&text[m.range.end..]) {
                     recalls.push(Recall {
                         symbol: sym.clone(),
                         date_text: c[1].to_string(),

@@ -28,7 +28,9 @@ pub struct Block {
     pub kind: BlockKind,
     pub id: Option<String>,
     pub classes: Vec<String>,
-    /// Plain text, whitespace collapsed, footnote markers and Markdown syntax removed.
+    /// Plain text, footnote markers and Markdown syntax removed. Whitespace is left as the
+    /// source has it (line breaks as spaces): collapsing it for every block of a corpus costs
+    /// more than doing it for the few blocks that are read closely (see [`Scan::text_at`]).
     pub text: String,
     /// Byte offset of the block in the body.
     pub offset: usize,
@@ -56,11 +58,12 @@ impl Scan {
         self.blocks.iter().filter_map(|b| b.id.as_deref())
     }
 
-    pub fn text_at(&self, id: &str) -> Option<&str> {
+    /// The text of the block with this id, whitespace collapsed.
+    pub fn text_at(&self, id: &str) -> Option<String> {
         self.blocks
             .iter()
             .find(|b| b.id.as_deref() == Some(id))
-            .map(|b| b.text.as_str())
+            .map(|b| collapse_ws(&b.text))
     }
 }
 
@@ -179,11 +182,10 @@ pub fn scan(body: &str) -> Scan {
 
     let finish = |scan: &mut Scan, current: &mut Option<usize>, buf: &mut String| {
         if let Some(i) = current.take() {
-            scan.blocks[i].text = collapse_ws(buf);
             // pulldown-cmark only makes a reference of `[^label]` when the note is defined;
             // otherwise the marker stays in the text, which is how we catch it.
             let mut rest = buf.as_str();
-            while let Some(k) = memchr::memmem::find(rest.as_bytes(), b"[^") {
+            while let Some(k) = find_footnote_marker(rest) {
                 let after = &rest[k + 2..];
                 match after.find(']') {
                     Some(j) if j > 0 && !after[..j].contains(char::is_whitespace) => {
@@ -194,6 +196,7 @@ pub fn scan(body: &str) -> Scan {
                     _ => break,
                 }
             }
+            scan.blocks[i].text = std::mem::take(buf);
         }
         buf.clear();
     };
@@ -322,6 +325,21 @@ pub fn scan(body: &str) -> Scan {
     }
     finish(&mut scan, &mut current, &mut text_buf);
     scan
+}
+
+/// Position of the next `[^` in `text` (a bracket is rare in running text, so a search for it
+/// alone is the fastest way there).
+fn find_footnote_marker(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(b'[', &bytes[from..]) {
+        let at = from + k;
+        if bytes.get(at + 1) == Some(&b'^') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn new_block(kind: BlockKind, offset: usize, in_footnote: bool) -> Block {
@@ -957,8 +975,11 @@ mod tests {
         let s = scan(SAMPLE);
         let ids: Vec<&str> = s.anchors().collect();
         assert_eq!(ids, ["s1", "p1", "p1-a", "p1-b", "t1-r0", "t1-r1"]);
-        assert_eq!(s.text_at("p1"), Some("1. Au paragraphe 3, gras."));
-        assert_eq!(s.text_at("p1-a"), Some("a) examiner ;"));
+        assert_eq!(
+            s.text_at("p1").as_deref(),
+            Some("1. Au paragraphe 3, gras.")
+        );
+        assert_eq!(s.text_at("p1-a").as_deref(), Some("a) examiner ;"));
         assert_eq!(s.footnote_refs.len(), 1);
         assert_eq!(s.footnote_defs[0].0, "1");
         assert_eq!(s.tables, vec![(2, 2)]);

@@ -8,10 +8,12 @@ use crate::markdown::{self, esc_into, Linker};
 use crate::mentions::{find_all, MentionKind};
 use crate::types::{Lang, Slug, Stance};
 use crate::urls::{doc_rel, file_for, parallel_rel, Urls};
+use memchr::memmem::Finder;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// One output file: its path relative to the output directory, and its bytes.
 pub type Output = BTreeMap<String, Vec<u8>>;
@@ -1136,9 +1138,15 @@ fn first_id(chunk: &str) -> String {
 fn prefix_ids_into(out: &mut String, html: &str, prefix: &str) {
     let bytes = html.as_bytes();
     // Where to insert the prefix: after every ` id="` and every `href="#`, in order.
-    let mut at: Vec<usize> = memchr::memmem::find_iter(bytes, b" id=\"")
+    // Built once: this runs on every block of every document.
+    static ID: OnceLock<Finder<'static>> = OnceLock::new();
+    static HREF: OnceLock<Finder<'static>> = OnceLock::new();
+    let id = ID.get_or_init(|| Finder::new(b" id=\""));
+    let href = HREF.get_or_init(|| Finder::new(b"href=\"#"));
+    let mut at: Vec<usize> = id
+        .find_iter(bytes)
         .map(|k| k + 5)
-        .chain(memchr::memmem::find_iter(bytes, b"href=\"#").map(|k| k + 7))
+        .chain(href.find_iter(bytes).map(|k| k + 7))
         .collect();
     at.sort_unstable();
     let mut last = 0;

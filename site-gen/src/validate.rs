@@ -3,7 +3,7 @@
 
 use crate::diagnostics::{suggest, Diagnostics};
 use crate::load::{Corpus, DataFile, DocFront, Document, Edition, Kind, Organ, PositionsFile};
-use crate::markdown::{scan, BlockKind, Scan};
+use crate::markdown::{collapse_ws, scan, BlockKind, Scan};
 use crate::types::{is_valid_anchor, Anchor, Lang, Slug, Stance, StateId, Symbol, TopicId};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -438,7 +438,7 @@ fn check_blocks(ed: &Edition<DocFront>, s: &Scan, d: &mut Diagnostics) {
                     BlockKind::Item => "list item without an anchor",
                     _ => "paragraph without an anchor",
                 };
-                let preview: String = b.text.chars().take(50).collect();
+                let preview: String = collapse_ws(&b.text).chars().take(50).collect();
                 d.error(path, line(), format!("{what}: \"{preview}\""),
                     "start it with `{#id} ` (headings end with `{#id}`); same id in both languages; use `{.masthead}` or `{.meta}` for header lines");
             }
@@ -854,7 +854,7 @@ fn check_position_file(
                     }
                     Some(text) => {
                         if q.get_ref().trim().is_empty()
-                            || !normalise_quote(text).contains(&normalise_quote(q.get_ref()))
+                            || !normalise_quote(&text).contains(&normalise_quote(q.get_ref()))
                         {
                             d.error(&f.path, f.line(q), format!("quote_{lang} is not found verbatim at #{}", anchor_raw.get_ref()),
                                 format!("copy the words exactly from the paragraph, which reads: \"{}\"", text.chars().take(160).collect::<String>()));
