@@ -75,7 +75,7 @@ fn pipeline(
     let t = Instant::now();
     let lap = |what: &str| {
         if std::env::var_os("SITE_GEN_TIMINGS").is_some() {
-            eprintln!("{what}: {} ms", t.elapsed().as_millis());
+            eprintln!("{what}: {} ms{}", t.elapsed().as_millis(), memory_note());
         }
     };
     let mut corpus = load::load(root)?;
@@ -106,6 +106,21 @@ fn pipeline(
         base: renderer.urls.base.clone(),
         files: pages,
     })
+}
+
+/// The process's resident memory now and at its peak, where the system tells (Linux).
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    format!(" (resident {}, peak {})", field("VmRSS:"), field("VmHWM:"))
 }
 
 fn broken_links(root: &Path, broken: Vec<String>) -> Diagnostics {

@@ -196,7 +196,8 @@ pub fn scan(body: &str) -> Scan {
                     _ => break,
                 }
             }
-            scan.blocks[i].text = std::mem::take(buf);
+            // A copy of exactly the text's length: the buffer's spare capacity stays with it.
+            scan.blocks[i].text = buf.as_str().to_owned();
         }
         buf.clear();
     };

@@ -110,9 +110,21 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
         .par_iter()
         .flat_map_iter(|doc| doc.editions.iter().map(move |(lang, ed)| (doc, *lang, ed)))
         .map(|(doc, lang, ed)| {
-            let s = scan(&ed.source.body);
+            let mut s = scan(&ed.source.body);
             let mut dd = Diagnostics::default();
             check_blocks(ed, &s, &mut dd);
+            // Later stages read the text of two kinds of blocks only: those that may mention a
+            // symbol (every symbol has a slash), for citations and the timeline, and every block
+            // of the document with the States' replies, which coded positions quote. The rest is
+            // dropped here, which keeps a large corpus's parsed form small.
+            let quoted = doc.editions.values().any(|e| e.front.replies.is_some());
+            if !quoted {
+                for b in &mut s.blocks {
+                    if memchr::memchr(b'/', b.text.as_bytes()).is_none() {
+                        b.text = String::new();
+                    }
+                }
+            }
             ((doc.slug.clone(), lang), s, dd)
         })
         .collect();
