@@ -522,8 +522,11 @@ impl<'a> Renderer<'a> {
             rel: String::new(),
             title: self.t(lang, "site_title"),
             alternate: true,
-            ctx: json!({"documents": docs, "n_states": self.linked.checked.states.len(),
-                        "n_positions": self.linked.checked.positions.len()}),
+            ctx: object([
+                ("documents", Value::Array(docs)),
+                ("n_states", self.linked.checked.states.len().into()),
+                ("n_positions", self.linked.checked.positions.len().into()),
+            ]),
         }
     }
 
@@ -561,7 +564,7 @@ impl<'a> Renderer<'a> {
             rel: "documents/".into(),
             title: self.t(lang, "nav_documents"),
             alternate: true,
-            ctx: json!({"documents": docs}),
+            ctx: object([("documents", Value::Array(docs))]),
         }
     }
 
@@ -662,16 +665,19 @@ impl<'a> Renderer<'a> {
             "original_language": meta.original_language.as_deref().map(|l| self.t(lang, &format!("language_{l}"))),
             "sponsors": meta.sponsors.iter().map(|s| self.state_link(lang, s)).collect::<Vec<_>>(),
             "n_sponsors": meta.sponsors.len(),
-            "replies": replies,
-            "official": official,
             "official_here": meta.symbol.as_ref().map(|s| s.undocs_url(lang)),
             "unofficial": translation_note.unwrap_or(false),
             "fallback": fallback,
             "content_lang": ed.lang.code(),
-            "cites": cites,
-            "cited_by": cited_by,
             "parallel_url": self.urls.page(lang, &parallel_rel(slug)),
         });
+        // Lists are moved in (`json!` would copy them through serialisation).
+        if let Value::Object(m) = &mut doc_ctx {
+            m.insert("replies".into(), Value::Array(replies));
+            m.insert("official".into(), Value::Array(official));
+            m.insert("cites".into(), Value::Array(cites));
+            m.insert("cited_by".into(), Value::Array(cited_by));
+        }
         let mut jobs = Vec::new();
         // Parallel view: both editions aligned on their shared anchors.
         if let (Some(fr), Some(en), Some(rows)) = (
@@ -685,7 +691,12 @@ impl<'a> Renderer<'a> {
                 rel: parallel_rel(slug),
                 title: format!("{} — {}", ed.front.title, self.t(lang, "parallel_view")),
                 alternate: true,
-                ctx: json!({"doc": doc_ctx, "rows": rows, "title_fr": fr.front.title, "title_en": en.front.title}),
+                ctx: object([
+                    ("doc", doc_ctx.clone()),
+                    ("rows", Value::String(rows.clone())),
+                    ("title_fr", fr.front.title.as_str().into()),
+                    ("title_en", en.front.title.as_str().into()),
+                ]),
             });
         }
         doc_ctx["body"] = Value::String(rendered.html.clone());
@@ -696,7 +707,7 @@ impl<'a> Renderer<'a> {
             rel: doc_rel(slug),
             title: ed.front.title.clone(),
             alternate: true,
-            ctx: json!({"doc": doc_ctx}),
+            ctx: object([("doc", doc_ctx)]),
         });
         jobs
     }
@@ -997,6 +1008,18 @@ impl<'a> Renderer<'a> {
         }
         d.into_result(out)
     }
+}
+
+/// A JSON object of the given entries, moved in (the `json!` macro copies every value it is
+/// given through serialisation, which for a document's body or a list of thousands of documents
+/// is a deep copy per page).
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 /// The parallel view's rows: two rendered editions aligned on their top-level anchored blocks,
