@@ -55,7 +55,17 @@ enum Command {
     },
 }
 
+/// mimalloc's `mi_option_purge_delay` (its position in `mi_option_t`, the same in mimalloc 2 and 3).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // A build frees and allocates again hundreds of MB within a second. By default mimalloc hands
+    // freed memory back to the system after 10 ms, then faults it back in, zeroed, often as 2 MiB
+    // huge pages, moments later: about a tenth of a 10 000-page build went to that (see
+    // docs/benchmarks.md). The process is short-lived, so it keeps what it has freed.
+    // SAFETY: sets one integer option, before any other thread exists; mimalloc reads options
+    // at any time and this one only changes when freed memory is returned.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     match Cli::parse().command {
         Command::Build {
             root,
