@@ -22,27 +22,48 @@ pub struct PageRefs {
     pub problems: Vec<String>,
 }
 
-/// A page's ids, or its links, sorted and each once, in one string (a page has hundreds of short
-/// ids and dozens of links; one allocation instead of one each keeps a 20 000-page site's check
-/// small and quick to free).
+/// A page's ids, or its links, each once, in one string (a page has hundreds of short ids and
+/// dozens of links; one allocation instead of one each keeps a 20 000-page site's check small
+/// and quick to free). Entries are ordered by a 32-bit hash, strings compared only between
+/// equal hashes: sorting and searching then compare integers, which for 20 000 pages is several
+/// times cheaper than comparing strings. Membership is exact.
 #[derive(Debug, Clone, Default)]
 pub struct IdSet {
     text: String,
-    /// End of each id in `text`; id `i` is `text[ends[i - 1]..ends[i]]`.
+    /// End of each entry in `text`; entry `i` is `text[ends[i - 1]..ends[i]]`.
     ends: Vec<u32>,
+    /// Hash of each entry, in ascending order.
+    hashes: Vec<u32>,
+}
+
+/// FNV-1a, folded to 32 bits: fixed (the order of entries, and so the output, never depends
+/// on the run) and quick on short ids.
+fn hash(s: &str) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (h ^ (h >> 32)) as u32
 }
 
 impl IdSet {
-    fn new<S: AsRef<str> + Ord>(mut ids: Vec<S>) -> IdSet {
-        ids.sort_unstable();
-        ids.dedup();
+    fn new<S: AsRef<str>>(items: Vec<S>) -> IdSet {
+        let mut keyed: Vec<(u32, &str)> = items
+            .iter()
+            .map(|s| (hash(s.as_ref()), s.as_ref()))
+            .collect();
+        keyed.sort_unstable();
+        keyed.dedup();
         let mut set = IdSet {
-            text: String::with_capacity(ids.iter().map(|s| s.as_ref().len()).sum()),
-            ends: Vec::with_capacity(ids.len()),
+            text: String::with_capacity(keyed.iter().map(|(_, s)| s.len()).sum()),
+            ends: Vec::with_capacity(keyed.len()),
+            hashes: Vec::with_capacity(keyed.len()),
         };
-        for id in ids {
-            set.text.push_str(id.as_ref());
+        for (h, id) in keyed {
+            set.text.push_str(id);
             set.ends.push(set.text.len() as u32);
+            set.hashes.push(h);
         }
         set
     }
@@ -52,21 +73,19 @@ impl IdSet {
         &self.text[start..self.ends[i] as usize]
     }
 
+    /// Every entry, in hash order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.ends.len()).map(|i| self.get(i))
     }
 
     pub fn contains(&self, id: &str) -> bool {
-        let (mut lo, mut hi) = (0, self.ends.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.get(mid).cmp(id) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return true,
-            }
-        }
-        false
+        let h = hash(id);
+        let first = self.hashes.partition_point(|x| *x < h);
+        self.hashes[first..]
+            .iter()
+            .take_while(|x| **x == h)
+            .enumerate()
+            .any(|(k, _)| self.get(first + k) == id)
     }
 }
 
@@ -214,6 +233,16 @@ mod tests {
         assert!(r.ids.contains("yes"));
         assert!(!r.ids.contains("no"));
         assert_eq!(r.links.iter().collect::<Vec<_>>(), ["/x/?q=1&r=2#f"]);
+    }
+
+    #[test]
+    fn id_set_membership_at_scale() {
+        let ids: Vec<String> = (0..20_000).map(|i| format!("p{i}")).collect();
+        let set = IdSet::new(ids.iter().chain(ids.iter()).collect());
+        assert_eq!(set.iter().count(), 20_000);
+        assert!(ids.iter().all(|id| set.contains(id)));
+        assert!(!(0..20_000).any(|i| set.contains(&format!("q{i}"))));
+        assert!(!set.contains("p20000"));
     }
 
     #[test]

@@ -209,6 +209,7 @@ impl<'a> Renderer<'a> {
     fn render_partials(&self, lang: Lang) -> Result<Partials, Diagnostic> {
         let render = |name: &str, current: &str| {
             let mut ctx = self.shared.get(&lang).cloned().unwrap_or_default();
+            ctx.insert("nav".into(), self.nav_links(lang));
             let t = self
                 .strings_for
                 .get(&lang)
@@ -400,14 +401,17 @@ impl<'a> Renderer<'a> {
         ctx
     }
 
+    /// The site navigation's links, for its partial template.
+    fn nav_links(&self, lang: Lang) -> Value {
+        let label = |k: &str| self.strings(lang).get(k).cloned();
+        NAV.iter()
+            .map(|(rel, key)| json!({"href": self.urls.page(lang, rel), "label": label(key)}))
+            .collect()
+    }
+
     /// The context entries that are the same on every page of a language.
     fn shared_context(&self, lang: Lang) -> serde_json::Map<String, Value> {
         let other = lang.other();
-        let label = |k: &str| self.strings(lang).get(k).cloned();
-        let nav: Vec<Value> = NAV
-            .iter()
-            .map(|(rel, key)| json!({"href": self.urls.page(lang, rel), "label": label(key)}))
-            .collect();
         let v = json!({
             "lang": lang.code(),
             "other_lang": other.code(),
@@ -416,7 +420,6 @@ impl<'a> Renderer<'a> {
             "css": self.urls.asset("style.css"),
             "feed": self.urls.page(lang, "atom.xml"),
             "home": self.urls.home(lang),
-            "nav": nav,
         });
         match v {
             Value::Object(m) => m,
