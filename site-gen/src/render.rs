@@ -695,7 +695,15 @@ impl<'a> Renderer<'a> {
                 title: format!("{} — {}", ed.front.title, self.t(lang, "parallel_view")),
                 alternate: true,
                 ctx: object([
-                    ("doc", doc_ctx.clone()),
+                    // What the view shows of the document (not the whole context, which
+                    // would be copied for nothing).
+                    (
+                        "doc",
+                        object([
+                            ("title", ed.front.title.as_str().into()),
+                            ("slug", slug.as_str().into()),
+                        ]),
+                    ),
                     ("rows", Value::String(rows.clone())),
                     ("title_fr", fr.front.title.as_str().into()),
                     ("title_en", en.front.title.as_str().into()),
