@@ -4,7 +4,8 @@
 //!    documents in French and the same slugs in English, 10–20 KB each, in the content format of
 //!    `FORMAT.md`) into a temporary project that uses the real theme, and the same corpus as a
 //!    multilingual Hugo site (same Markdown bodies, anchors as goldmark block attributes).
-//! 2. Builds the release `site-gen`, then times each tool on its corpus (3 runs, median wall time)
+//! 2. Builds the release `site-gen`, then times each tool on its corpus (one untimed warm-up run,
+//!    then 5 timed runs, median wall time)
 //!    and records the peak resident memory and CPU time of every run (`/usr/bin/time -f "%e %M %U
 //!    %S"`). The real site (`site-gen build --root <workspace>`) is timed the same way. The runs
 //!    are interleaved (site-gen, Hugo, real site, site-gen, …) so that load from other work on the
@@ -24,7 +25,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const RUNS: usize = 3;
+/// Untimed runs of each command first (files, binaries and caches warm for every tool alike),
+/// then the timed ones.
+const WARMUP: usize = 1;
+const RUNS: usize = 5;
 /// Stands for the run's output directory in a job's arguments.
 const OUT: &str = "{out}";
 /// How long ext4 keeps slowing inode allocation down after a mass deletion (see `run`).
@@ -174,12 +178,13 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
         runs: Vec::new(),
     });
     let mut failed = vec![false; jobs.len()];
-    for round in 0..RUNS {
+    for round in 0..WARMUP + RUNS {
         for (job, failed) in jobs.iter_mut().zip(failed.iter_mut()) {
             if *failed {
                 continue;
             }
             match run_once(job, time_bin, round) {
+                Ok(_) if round < WARMUP => {}
                 Ok(r) => job.runs.push(r),
                 Err(e) if job.optional => {
                     eprintln!("bench: {} failed, its row is left out: {e:#}", job.label);
@@ -192,7 +197,7 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
     let mut rows = Vec::new();
     for (job, failed) in jobs.into_iter().zip(failed) {
         if !failed {
-            let html_files = count_ext(&job.out_dir(RUNS - 1), "html")?;
+            let html_files = count_ext(&job.out_dir(WARMUP + RUNS - 1), "html")?;
             rows.push(Row {
                 tool: job.tool,
                 corpus: job.corpus,
@@ -374,10 +379,14 @@ fn run_once(job: &Job, time_bin: &Path, round: usize) -> Result<Run> {
     ) else {
         bail!("unexpected /usr/bin/time output: {text:?}");
     };
+    let which = if round < WARMUP {
+        format!("warm-up run {}", round + 1)
+    } else {
+        format!("run {}", round + 1 - WARMUP)
+    };
     eprintln!(
-        "bench: {} run {}: {wall:.3} s wall, {user:.2} s user + {sys:.2} s system CPU, {:.0} MiB peak RSS",
+        "bench: {} {which}: {wall:.3} s wall, {user:.2} s user + {sys:.2} s system CPU, {:.0} MiB peak RSS",
         job.label,
-        round + 1,
         max_rss_kib as f64 / 1024.0
     );
     Ok(Run {
