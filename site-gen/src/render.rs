@@ -12,6 +12,7 @@ use memchr::memmem::Finder;
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -1063,23 +1064,28 @@ fn parallel_rows(fr: &str, en: &str) -> String {
 }
 
 /// Top-level blocks of rendered HTML with the id of the block (empty for unanchored blocks).
-fn split_blocks(html: &str) -> Vec<(String, String)> {
-    const BLOCKS: [&[u8]; 13] = [
-        b"p",
-        b"ul",
-        b"ol",
-        b"h1",
-        b"h2",
-        b"h3",
-        b"h4",
-        b"h5",
-        b"h6",
-        b"div",
-        b"section",
-        b"blockquote",
-        b"pre",
-    ];
-    let mut out: Vec<(String, String)> = Vec::new();
+/// Blocks are borrowed from `html`; only a list split into its items makes new text.
+fn split_blocks(html: &str) -> Vec<(&str, Cow<'_, str>)> {
+    // Block-level elements the renderer writes; everything else (links, notes, emphasis) is
+    // inside one of them.
+    fn is_block(name: &[u8]) -> bool {
+        matches!(
+            name,
+            b"p" | b"ul"
+                | b"ol"
+                | b"h1"
+                | b"h2"
+                | b"h3"
+                | b"h4"
+                | b"h5"
+                | b"h6"
+                | b"div"
+                | b"section"
+                | b"blockquote"
+                | b"pre"
+        )
+    }
+    let mut out: Vec<(&str, Cow<str>)> = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
     let bytes = html.as_bytes();
@@ -1092,14 +1098,13 @@ fn split_blocks(html: &str) -> Vec<(String, String)> {
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
-        let name = &bytes[name_start..name_start + name_len];
-        if BLOCKS.contains(&name) {
+        if is_block(&bytes[name_start..name_start + name_len]) {
             if is_close {
                 depth -= 1;
                 if depth == 0 {
                     let end = memchr::memchr(b'>', &bytes[i..]).map_or(html.len(), |k| i + k + 1);
                     let chunk = &html[start..end];
-                    out.push((first_id(chunk), chunk.to_string()));
+                    out.push((first_id(chunk), Cow::Borrowed(chunk)));
                     i = end;
                     continue;
                 }
@@ -1113,12 +1118,17 @@ fn split_blocks(html: &str) -> Vec<(String, String)> {
         i += 1;
     }
     // Lists: split into top-level items so each item aligns with its counterpart.
-    let mut expanded = Vec::new();
+    let mut expanded = Vec::with_capacity(out.len());
     for (id, chunk) in out {
         if (chunk.starts_with("<ul") || chunk.starts_with("<ol")) && chunk.contains("<li id=") {
-            for li in top_level_items(&chunk) {
-                let li = format!("<ul class=\"par-list\">{li}</ul>");
-                expanded.push((first_id(&li), li));
+            let Cow::Borrowed(list) = chunk else {
+                continue;
+            };
+            for li in top_level_items(list) {
+                expanded.push((
+                    first_id(li),
+                    Cow::Owned(format!("<ul class=\"par-list\">{li}</ul>")),
+                ));
             }
         } else {
             expanded.push((id, chunk));
@@ -1157,12 +1167,13 @@ fn top_level_items(list: &str) -> Vec<&str> {
     items
 }
 
-fn first_id(chunk: &str) -> String {
+/// The value of the first `id` attribute in a piece of HTML, or "".
+fn first_id(chunk: &str) -> &str {
     chunk
         .find(" id=\"")
         .map(|k| {
             let rest = &chunk[k + 5..];
-            rest[..rest.find('"').unwrap_or(0)].to_string()
+            &rest[..rest.find('"').unwrap_or(0)]
         })
         .unwrap_or_default()
 }
