@@ -81,7 +81,16 @@ pub fn find_symbols(text: &str, near_resolution: bool) -> Vec<Mention> {
             range: m.range(),
             kind: MentionKind::Symbol(Symbol(sym.to_string())),
         });
-        if let Some(s) = suffix_re().captures(&text[m.end()..]) {
+        // Most symbols are not followed by "et Corr.1": a look at the next word spares the
+        // regex (and its capture groups) for them.
+        let rest = &text[m.end()..];
+        let next_word = rest.trim_start();
+        if next_word.len() == rest.len()
+            || !(next_word.starts_with("et") || next_word.starts_with("and"))
+        {
+            continue;
+        }
+        if let Some(s) = suffix_re().captures(rest) {
             if let Some(g) = s.get(1) {
                 let r = m.end() + g.start()..m.end() + g.end();
                 out.push(Mention {
