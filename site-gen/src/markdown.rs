@@ -5,7 +5,9 @@
 //! trailing `{#id}` form that pulldown-cmark understands. Raw HTML in content is never passed
 //! through: it is shown as text, except `<br>` (allowed for line breaks in table cells).
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream,
+};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -458,7 +460,9 @@ pub fn footnote_display(label: &str) -> String {
 /// Renders a body to HTML. `auto_ids` gives headings without an explicit id a slug of their text
 /// (authored pages); documents require explicit ids, enforced by `validate`.
 pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
-    let events: Vec<Event> = Parser::new_ext(body, options()).collect();
+    // Adjacent runs of text come as one event (pulldown-cmark splits text at every character
+    // that might open inline markup): fewer, longer runs to search for mentions.
+    let events: Vec<Event> = TextMergeStream::new(Parser::new_ext(body, options())).collect();
     let mut out = String::with_capacity(body.len() * 2);
     let mut notes: Vec<(String, String)> = Vec::new();
     let mut toc = Vec::new();
