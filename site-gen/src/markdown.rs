@@ -7,6 +7,7 @@
 
 use pulldown_cmark::{
     Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream,
+    TextMergeWithOffset,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -204,7 +205,9 @@ pub fn scan(body: &str) -> Scan {
         buf.clear();
     };
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    for (event, range) in
+        TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter())
+    {
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
