@@ -4,7 +4,7 @@
 
 use crate::linkcheck::{page_refs, PageRefs};
 use crate::render::Output;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -41,7 +41,9 @@ impl Sink for Memory {
 /// Writes every file under `root` at once.
 pub struct Dir {
     root: PathBuf,
-    made: Mutex<BTreeSet<PathBuf>>,
+    /// Directories already created, as paths relative to `root` (a hash set of strings: paths
+    /// compare component by component, slowly, and this is asked for every file).
+    made: Mutex<HashSet<String>>,
     refs: Mutex<Vec<PageRefs>>,
     files: Mutex<Vec<String>>,
 }
@@ -50,7 +52,7 @@ impl Dir {
     pub fn new(root: &Path) -> Dir {
         Dir {
             root: root.to_path_buf(),
-            made: Mutex::new(BTreeSet::new()),
+            made: Mutex::new(HashSet::new()),
             refs: Mutex::new(Vec::new()),
             files: Mutex::new(Vec::new()),
         }
@@ -67,19 +69,19 @@ impl Dir {
 impl Dir {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
         let full = self.root.join(path);
-        if let Some(dir) = full.parent() {
+        if let (Some((rel_dir, _)), Some(dir)) = (path.rsplit_once('/'), full.parent()) {
             let known = self
                 .made
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .contains(dir);
+                .contains(rel_dir);
             if !known {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 self.made
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(dir.to_path_buf());
+                    .insert(rel_dir.to_string());
             }
         }
         std::fs::write(&full, bytes).map_err(|e| format!("cannot write {}: {e}", full.display()))
