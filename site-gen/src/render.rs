@@ -65,8 +65,11 @@ pub struct Renderer<'a> {
     partials: BTreeMap<Lang, Partials>,
 }
 
+/// The parts of every page that depend on its language only (and, for the navigation, on which
+/// of its items is the current page).
 #[derive(Default)]
 struct Partials {
+    /// (URL of the item that is the current page, or "" for none; the rendered list items).
     nav: Vec<(String, String)>,
     footer: String,
 }
