@@ -899,14 +899,25 @@ impl<'a> Renderer<'a> {
     }
 
     fn references_job(&self, lang: Lang) -> Job {
-        let mut refs: Vec<(&crate::types::Symbol, Value)> = self.linked.cited_by.iter().map(|(sym, docs)| {
-            (sym, json!({
-                "symbol": sym.as_str(),
-                "url": self.symbol_href(lang, sym),
-                "internal": self.linked.by_symbol.contains_key(sym),
-                "cited_by": docs.iter().map(|d| self.doc_summary(lang, d)).collect::<Vec<_>>(),
-            }))
-        }).collect();
+        let mut refs: Vec<(&crate::types::Symbol, Value)> = self
+            .linked
+            .cited_by
+            .iter()
+            .map(|(sym, docs)| {
+                (
+                    sym,
+                    object([
+                        ("symbol", sym.as_str().into()),
+                        ("url", self.symbol_href(lang, sym).into()),
+                        ("internal", self.linked.by_symbol.contains_key(sym).into()),
+                        (
+                            "cited_by",
+                            docs.iter().map(|d| self.doc_summary(lang, d)).collect(),
+                        ),
+                    ]),
+                )
+            })
+            .collect();
         refs.sort_by_key(|r| crate::link::symbol_order(r.0));
         let refs: Vec<Value> = refs.into_iter().map(|(_, v)| v).collect();
         Job {
@@ -915,7 +926,7 @@ impl<'a> Renderer<'a> {
             rel: "references/".into(),
             title: self.t(lang, "nav_references"),
             alternate: true,
-            ctx: json!({"references": refs}),
+            ctx: object([("references", Value::Array(refs))]),
         }
     }
 
@@ -944,7 +955,7 @@ impl<'a> Renderer<'a> {
         let entries: Vec<Value> = by_symbol
             .into_values()
             .map(|(mut v, docs)| {
-                v["recalled_by"] = json!(docs);
+                v["recalled_by"] = Value::Array(docs);
                 v
             })
             .collect();
@@ -954,7 +965,7 @@ impl<'a> Renderer<'a> {
             rel: "timeline/".into(),
             title: self.t(lang, "nav_timeline"),
             alternate: true,
-            ctx: json!({"entries": entries}),
+            ctx: object([("entries", Value::Array(entries))]),
         }
     }
 
