@@ -260,7 +260,15 @@ impl<'a> Renderer<'a> {
     /// Renders every page into `sink`; all template errors are collected. Returns the paths of
     /// the pages written.
     pub fn render_all(&self, sink: &dyn crate::sink::Sink) -> Result<Vec<String>, Diagnostics> {
-        let specs: Vec<Spec> = Lang::ALL.iter().flat_map(|l| self.specs(*l)).collect();
+        let mut specs: Vec<Spec> = Lang::ALL.iter().flat_map(|l| self.specs(*l)).collect();
+        // The pages that list the whole corpus (home, documents, references…) are a few large
+        // jobs: started first, they cannot be the last job of a thread while the other waits.
+        specs.sort_by_key(|s| {
+            matches!(
+                s,
+                Spec::Document(_) | Spec::Page(..) | Spec::State(..) | Spec::Topic(..)
+            )
+        });
         let results: Vec<Result<String, Diagnostic>> = specs
             .par_iter()
             .flat_map(|spec| self.jobs_for(spec))
