@@ -92,7 +92,7 @@ proptest! {
     fn front_matter_parser_never_panics(s in "\\PC{0,200}", prefix in prop_oneof![Just(""), Just("+++\n"), Just("+++\ntitle = ")]) {
         let mut d = Diagnostics::default();
         let text = format!("{prefix}{s}");
-        let parsed = site_gen::load::parse_front::<site_gen::load::DocFront>(Path::new("x.md"), &text, &mut d);
+        let parsed = site_gen::load::parse_front::<site_gen::load::DocFront>(Path::new("x.md"), text, &mut d);
         // Either it parsed, or it said why.
         prop_assert!(parsed.is_some() || !d.is_empty());
     }

@@ -109,11 +109,25 @@ fn pipeline(
     })
 }
 
-/// The process's resident memory now and at its peak, where the system tells (Linux).
+/// The process's CPU time so far, and its resident memory now and at its peak, where the
+/// system tells (Linux): CPU time against wall time shows how well a stage uses the cores.
 fn memory_note() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
     };
+    // Fields 14 and 15 of /proc/self/stat (after the parenthesised name): user and system
+    // time in clock ticks, 100 a second on Linux.
+    let cpu_ms = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = &s[s.rfind(')')? + 2..];
+            let mut f = rest.split(' ').skip(11);
+            let user: u64 = f.next()?.parse().ok()?;
+            let system: u64 = f.next()?.parse().ok()?;
+            Some((user + system) * 10)
+        })
+        .map(|ms| format!("CPU {ms} ms, "))
+        .unwrap_or_default();
     let field = |name: &str| {
         status
             .lines()
@@ -121,7 +135,11 @@ fn memory_note() -> String {
             .map(|v| v.trim().to_string())
             .unwrap_or_default()
     };
-    format!(" (resident {}, peak {})", field("VmRSS:"), field("VmHWM:"))
+    format!(
+        " ({cpu_ms}resident {}, peak {})",
+        field("VmRSS:"),
+        field("VmHWM:")
+    )
 }
 
 fn broken_links(root: &Path, broken: Vec<String>) -> Diagnostics {

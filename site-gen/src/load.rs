@@ -123,15 +123,23 @@ pub struct PageFront {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub path: PathBuf,
-    pub body: String,
+    /// The whole file as read: the body is a slice of it, not a copy (a large corpus would
+    /// otherwise be held twice while it loads).
+    text: String,
+    body_start: usize,
     /// Number of lines before the body (front matter and its delimiters).
     pub body_line_offset: usize,
 }
 
 impl Source {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
     /// File line of a byte offset inside the body.
     pub fn line(&self, body_offset: usize) -> usize {
-        self.body_line_offset + line_of(&self.body, body_offset)
+        self.body_line_offset + line_of(self.body(), body_offset)
     }
 }
 
@@ -336,7 +344,7 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
         let path = content.join(lang.code()).join("CORRECTIONS.md");
         if path.is_file() {
             if let Some(text) = read_text(&path, &mut diags) {
-                if let Some((front, source)) = parse_front::<PageFront>(&path, &text, &mut diags) {
+                if let Some((front, source)) = parse_front::<PageFront>(&path, text, &mut diags) {
                     add_edition(&mut pages, lang, Slug::from("corrections"), front, source);
                 }
             }
@@ -405,9 +413,9 @@ fn parse_content_file(
         return None;
     }
     let parsed = if is_doc {
-        parse_front::<DocFront>(path, &text, diags).map(|(f, s)| Parsed::Doc(f, s))
+        parse_front::<DocFront>(path, text, diags).map(|(f, s)| Parsed::Doc(f, s))
     } else {
-        parse_front::<PageFront>(path, &text, diags).map(|(f, s)| Parsed::Page(f, s))
+        parse_front::<PageFront>(path, text, diags).map(|(f, s)| Parsed::Page(f, s))
     };
     parsed.map(|p| (slug, p))
 }
@@ -530,7 +538,7 @@ pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
 /// Splits `+++` front matter from the body and deserialises it.
 pub fn parse_front<F: DeserializeOwned>(
     path: &Path,
-    text: &str,
+    text: String,
     diags: &mut Diagnostics,
 ) -> Option<(F, Source)> {
     let Some(rest) = text.strip_prefix("+++\n") else {
@@ -553,16 +561,15 @@ pub fn parse_front<F: DeserializeOwned>(
     };
     let front_text = &rest[..end];
     let body_start = 4 + end + "+++".len();
-    let body = text[body_start..]
-        .strip_prefix('\n')
-        .unwrap_or(&text[body_start..]);
-    let body_line_offset = line_of(text, text.len() - body.len()) - 1;
+    let body_start = body_start + usize::from(text[body_start..].starts_with('\n'));
+    let body_line_offset = line_of(&text, body_start) - 1;
     match toml::from_str::<F>(front_text) {
         Ok(front) => Some((
             front,
             Source {
                 path: path.to_path_buf(),
-                body: body.to_string(),
+                text,
+                body_start,
                 body_line_offset,
             },
         )),
@@ -745,17 +752,18 @@ mod tests {
     fn front_matter_and_body_lines() {
         let mut d = Diagnostics::default();
         let text = "+++\ntitle = \"T\"\n+++\n\nline five\n";
-        let (f, s) = parse_front::<PageFront>(Path::new("x.md"), text, &mut d).expect("parses");
+        let (f, s) =
+            parse_front::<PageFront>(Path::new("x.md"), text.into(), &mut d).expect("parses");
         assert_eq!(f.title, "T");
-        assert_eq!(s.body, "\nline five\n");
-        assert_eq!(s.line(s.body.find("line").unwrap_or(0)), 5);
+        assert_eq!(s.body(), "\nline five\n");
+        assert_eq!(s.line(s.body().find("line").unwrap_or(0)), 5);
     }
 
     #[test]
     fn unknown_field_is_located_and_suggests() {
         let mut d = Diagnostics::default();
         let text = "+++\ntitle = \"T\"\nsymbl = \"A/78/76\"\n+++\n";
-        assert!(parse_front::<DocFront>(Path::new("x.md"), text, &mut d).is_none());
+        assert!(parse_front::<DocFront>(Path::new("x.md"), text.into(), &mut d).is_none());
         assert_eq!(d.0[0].line, 3);
         assert!(d.0[0].hint.contains("symbol"), "{:?}", d.0[0]);
     }
@@ -764,7 +772,8 @@ mod tests {
     fn unterminated_front_matter() {
         let mut d = Diagnostics::default();
         assert!(
-            parse_front::<PageFront>(Path::new("x.md"), "+++\ntitle = \"T\"\n", &mut d).is_none()
+            parse_front::<PageFront>(Path::new("x.md"), "+++\ntitle = \"T\"\n".into(), &mut d)
+                .is_none()
         );
         assert!(d.0[0].message.contains("not closed"));
     }
