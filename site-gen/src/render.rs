@@ -488,7 +488,7 @@ impl<'a> Renderer<'a> {
             Some(e) => (e, false),
             None => (page.editions.get(&lang.other())?, true),
         };
-        let rendered = markdown::render(&ed.source.body(), &self.linker(lang), true);
+        let rendered = markdown::render(ed.source.body(), &self.linker(lang), true);
         Some(Job {
             template: "page.html",
             lang,
@@ -597,7 +597,7 @@ impl<'a> Renderer<'a> {
             .map(|(l, e)| {
                 (
                     *l,
-                    markdown::render(&e.source.body(), &self.linker(*l), false),
+                    markdown::render(e.source.body(), &self.linker(*l), false),
                 )
             })
             .collect();

@@ -110,7 +110,7 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
         .par_iter()
         .flat_map_iter(|doc| doc.editions.iter().map(move |(lang, ed)| (doc, *lang, ed)))
         .map(|(doc, lang, ed)| {
-            let mut s = scan(&ed.source.body());
+            let mut s = scan(ed.source.body());
             let mut dd = Diagnostics::default();
             check_blocks(ed, &s, &mut dd);
             // Later stages read the text of two kinds of blocks only: those that may mention a
