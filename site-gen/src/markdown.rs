@@ -173,7 +173,16 @@ fn skip_spaces(s: &str, mut i: usize) -> usize {
 }
 
 /// Parses a body into anchored blocks, footnotes and tables.
+/// Parses a body into its blocks, keeping every block's text.
 pub fn scan(body: &str) -> Scan {
+    scan_with(body, |_, _| true)
+}
+
+/// Parses a body into its blocks. `visit` sees each finished block with its plain text (whitespace
+/// as the source has it) and says whether the block keeps that text: a caller that only needs
+/// what it finds in the text (the symbols a document cites) reads it there instead of storing
+/// it, which keeps a large corpus's parsed form small.
+pub fn scan_with(body: &str, mut visit: impl FnMut(&Block, &str) -> bool) -> Scan {
     let mut scan = Scan::default();
     let mut current: Option<usize> = None; // index into blocks of the block collecting text
     let mut depth_in_item = 0usize; // nesting of items, to attach inner paragraphs to the item
@@ -183,7 +192,7 @@ pub fn scan(body: &str) -> Scan {
     let mut table_cols = 0;
     let mut text_buf = String::new();
 
-    let finish = |scan: &mut Scan, current: &mut Option<usize>, buf: &mut String| {
+    let mut finish = |scan: &mut Scan, current: &mut Option<usize>, buf: &mut String| {
         if let Some(i) = current.take() {
             // pulldown-cmark only makes a reference of `[^label]` when the note is defined;
             // otherwise the marker stays in the text, which is how we catch it.
@@ -199,8 +208,10 @@ pub fn scan(body: &str) -> Scan {
                     _ => break,
                 }
             }
-            // A copy of exactly the text's length: the buffer's spare capacity stays with it.
-            scan.blocks[i].text = buf.as_str().to_owned();
+            if visit(&scan.blocks[i], buf) {
+                // A copy of exactly the text's length: the buffer's spare capacity stays with it.
+                scan.blocks[i].text = buf.as_str().to_owned();
+            }
         }
         buf.clear();
     };

@@ -1,7 +1,7 @@
 //! Recognises mentions in running text: UN document symbols, bare resolution numbers and State
 //! names. The recogniser only finds spans; it never changes the text (links are added around it).
 
-use crate::types::{StateId, Symbol};
+use crate::types::{Lang, StateId, Symbol};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -208,9 +208,122 @@ pub fn find_all(text: &str, near_resolution: bool, states: &StateMatcher) -> Vec
     out
 }
 
+/// A symbol a block of text mentions, with the date the text gives when it recalls a resolution
+/// ("résolution 43/78 du 7 décembre 1988" / "resolution 53/70 of 4 December 1998").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cited {
+    pub symbol: Symbol,
+    pub recalled: Option<RecallDate>,
+}
+
+/// A resolution's date as the text writes it, and its year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecallDate {
+    pub text: String,
+    pub year: Option<u32>,
+}
+
+fn date_re(lang: Lang) -> &'static Regex {
+    static FR: OnceLock<Regex> = OnceLock::new();
+    static EN: OnceLock<Regex> = OnceLock::new();
+    match lang {
+        Lang::Fr => FR.get_or_init(|| {
+            Regex::new(r"^(?: [A-Z])?(?: et \d{1,2}/\d{1,3})? du ((?:1er|\d{1,2}) (?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) (\d{4}))").expect("static regex")
+        }),
+        Lang::En => EN.get_or_init(|| {
+            Regex::new(r"^(?: [A-Z])?(?: and \d{1,2}/\d{1,3})? of (\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) (\d{4}))").expect("static regex")
+        }),
+    }
+}
+
+/// Appends to `out` every symbol mentioned in one block's plain text, in order, with the date
+/// of each resolution it recalls with one. The text is read with its whitespace collapsed, as
+/// the date that follows a resolution is matched word by word.
+pub fn cited_in_block(text: &str, lang: Lang, out: &mut Vec<Cited>) {
+    // Every symbol has a slash: most blocks have none.
+    if memchr::memchr(b'/', text.as_bytes()).is_none() {
+        return;
+    }
+    let text = crate::markdown::collapse_ws(text);
+    for m in find_symbols(&text, speaks_of_resolutions(&text)) {
+        let MentionKind::Symbol(symbol) = m.kind else {
+            continue;
+        };
+        let recalled = if symbol.0.starts_with("A/RES/") {
+            date_re(lang)
+                .captures(&text[m.range.end..])
+                .map(|c| RecallDate {
+                    text: c[1].to_string(),
+                    year: c[2].parse().ok(),
+                })
+        } else {
+            None
+        };
+        out.push(Cited { symbol, recalled });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn recalls(text: &str, lang: Lang) -> Vec<(String, String, Option<u32>)> {
+        let mut out = Vec::new();
+        cited_in_block(text, lang, &mut out);
+        out.into_iter()
+            .filter_map(|c| c.recalled.map(|d| (c.symbol.0, d.text, d.year)))
+            .collect()
+    }
+
+    #[test]
+    fn recalls_with_shared_dates() {
+        // A line break inside a date, as in the curated files: the text is read collapsed.
+        let got = recalls("Rappelant ses résolutions 43/78 H du 7 décembre 1988, 74/28 et 74/29 du 12\ndécembre 2019 et 77/37 du 7 décembre 2022,", Lang::Fr);
+        let want = [
+            ("A/RES/43/78", "7 décembre 1988", 1988),
+            ("A/RES/74/28", "12 décembre 2019", 2019),
+            ("A/RES/74/29", "12 décembre 2019", 2019),
+            ("A/RES/77/37", "7 décembre 2022", 2022),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(s, d, y)| (s.to_string(), d.to_string(), Some(*y)))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn english_recalls() {
+        let got = recalls(
+            "Recalling its resolutions 53/70 of 4 December 1998 and 54/49 of 1 December 1999,",
+            Lang::En,
+        );
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].1, "1 December 1999");
+        assert_eq!(got[1].2, Some(1999));
+    }
+
+    #[test]
+    fn cited_symbols_in_order_and_undated_ones_have_no_date() {
+        let mut out = Vec::new();
+        cited_in_block(
+            "Voir A/78/76 et la résolution 77/37, ainsi que A/RES/75/240.",
+            Lang::Fr,
+            &mut out,
+        );
+        let got: Vec<(&str, bool)> = out
+            .iter()
+            .map(|c| (c.symbol.0.as_str(), c.recalled.is_some()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A/78/76", false),
+                ("A/RES/77/37", false),
+                ("A/RES/75/240", false)
+            ]
+        );
+    }
 
     fn syms(text: &str) -> Vec<String> {
         find_symbols(text, speaks_of_resolutions(text))

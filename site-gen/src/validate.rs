@@ -3,7 +3,8 @@
 
 use crate::diagnostics::{suggest, Diagnostics};
 use crate::load::{Corpus, DataFile, DocFront, Document, Edition, Kind, Organ, PositionsFile};
-use crate::markdown::{collapse_ws, scan, BlockKind, Scan};
+use crate::markdown::{collapse_ws, scan_with, BlockKind, Scan};
+use crate::mentions::{cited_in_block, Cited};
 use crate::types::{is_valid_anchor, Anchor, Lang, Slug, Stance, StateId, Symbol, TopicId};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,8 +78,8 @@ pub struct Position {
 pub struct Checked {
     pub corpus: Corpus,
     pub meta: BTreeMap<Slug, DocMeta>,
-    /// Parsed blocks of each edition; the link stage takes them (empty afterwards).
-    pub scans: BTreeMap<(Slug, Lang), Scan>,
+    /// The symbols each document edition mentions, in order (found while its blocks were parsed).
+    pub cited: BTreeMap<(Slug, Lang), Vec<Cited>>,
     pub states: BTreeMap<StateId, State>,
     pub topics: Vec<Topic>,
     pub stance_labels: BTreeMap<Stance, BTreeMap<Lang, String>>,
@@ -102,44 +103,29 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
 
     let mut meta = BTreeMap::new();
     let mut scans = BTreeMap::new();
+    let mut cited = BTreeMap::new();
     let mut missing_translations = Vec::new();
     let mut symbols: BTreeMap<Symbol, &Path> = BTreeMap::new();
-    // Parsing and per-edition checks are independent: run them in parallel, then merge in order.
-    let per_edition: Vec<((Slug, Lang), Scan, Diagnostics)> = corpus
+    // Documents are checked independently of one another: in parallel, merged back in order.
+    let per_doc: Vec<DocChecked> = corpus
         .documents
         .par_iter()
-        .flat_map_iter(|doc| doc.editions.iter().map(move |(lang, ed)| (doc, *lang, ed)))
-        .map(|(doc, lang, ed)| {
-            let mut s = scan(ed.source.body());
-            let mut dd = Diagnostics::default();
-            check_blocks(ed, &s, &mut dd);
-            // Later stages read the text of two kinds of blocks only: those that may mention a
-            // symbol (every symbol has a slash), for citations and the timeline, and every block
-            // of the document with the States' replies, which coded positions quote. The rest is
-            // dropped here, which keeps a large corpus's parsed form small.
-            let quoted = doc.editions.values().any(|e| e.front.replies.is_some());
-            if !quoted {
-                for b in &mut s.blocks {
-                    if memchr::memchr(b'/', b.text.as_bytes()).is_none() {
-                        b.text = String::new();
-                    }
-                }
-            }
-            ((doc.slug.clone(), lang), s, dd)
-        })
+        .map(|doc| check_document(doc, &states))
         .collect();
-    for (key, s, dd) in per_edition {
-        d.extend(dd);
-        scans.insert(key, s);
-    }
-    for doc in &corpus.documents {
+    for (doc, checked) in corpus.documents.iter().zip(per_doc) {
+        d.extend(checked.diags);
         for lang in Lang::ALL {
             if !doc.editions.contains_key(&lang) {
                 missing_translations.push((format!("documents/{}", doc.slug), lang));
             }
         }
-        check_alignment(doc, &scans, &mut d);
-        if let Some(m) = resolve_meta(doc, &states, &mut d) {
+        for (lang, c) in checked.cited {
+            cited.insert((doc.slug.clone(), lang), c);
+        }
+        for (lang, s) in checked.scans {
+            scans.insert((doc.slug.clone(), lang), s);
+        }
+        if let Some(m) = checked.meta {
             if let Some(sym) = &m.symbol {
                 let ed = &doc.editions[&m.source_lang];
                 if let Some(prev) = symbols.insert(sym.clone(), &ed.source.path) {
@@ -149,58 +135,6 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
                         format!("symbol {sym} is already used by {}", prev.display()),
                         "each document has its own symbol; remove the duplicate file",
                     );
-                }
-            }
-            // Facts link to their evidence: the sponsor line and the co-authors' note.
-            for (needed, anchor, hint) in [
-                (
-                    !m.sponsors.is_empty(),
-                    "sponsors",
-                    "start the sponsor line with `{#sponsors} `",
-                ),
-                (
-                    !m.poa_coauthors.is_empty(),
-                    "fn-8",
-                    "the co-authors list is note 8 of the report: define `[^8]:`",
-                ),
-            ] {
-                for (lang, ed) in &doc.editions {
-                    let scan = scans.get(&(doc.slug.clone(), *lang));
-                    let has = scan.is_some_and(|s| {
-                        s.anchors().any(|a| a == anchor)
-                            || s.footnote_defs
-                                .iter()
-                                .any(|(l, _)| format!("fn-{l}") == anchor)
-                    });
-                    if needed && !has {
-                        d.error(
-                            &ed.source.path,
-                            0,
-                            format!("the front matter lists States but the body has no #{anchor}"),
-                            hint,
-                        );
-                    }
-                }
-            }
-            for r in &m.replies {
-                for (lang, ed) in &doc.editions {
-                    let has = scans.get(&(doc.slug.clone(), *lang)).is_some_and(|s| {
-                        s.blocks.iter().any(|b| {
-                            matches!(b.kind, BlockKind::Heading(_))
-                                && b.id.as_deref() == Some(r.state.as_str())
-                        })
-                    });
-                    if !has {
-                        d.error(
-                            &ed.source.path,
-                            0,
-                            format!(
-                                "reply of '{}' has no heading {{#{}}} in the body",
-                                r.state, r.state
-                            ),
-                            "add a heading such as `### Name {#id}` where the reply starts",
-                        );
-                    }
                 }
             }
             meta.insert(doc.slug.clone(), m);
@@ -231,7 +165,7 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
     d.into_result(Checked {
         corpus,
         meta,
-        scans,
+        cited,
         states,
         topics,
         stance_labels,
@@ -497,12 +431,108 @@ fn check_blocks(ed: &Edition<DocFront>, s: &Scan, d: &mut Diagnostics) {
     }
 }
 
+/// What checking one document leaves for the rest of the stage.
+struct DocChecked {
+    meta: Option<DocMeta>,
+    /// The symbols each edition mentions, in order.
+    cited: Vec<(Lang, Vec<Cited>)>,
+    /// Parsed blocks, kept only for the document with the States' replies (coded positions
+    /// quote it); every other document's are freed as soon as it is checked, which keeps a
+    /// large corpus's validation small.
+    scans: BTreeMap<Lang, Scan>,
+    diags: Diagnostics,
+}
+
+/// Parses a document's editions and runs every check that concerns it alone: blocks, the
+/// alignment of its two editions, its metadata and the anchors its facts point to.
+fn check_document(doc: &Document, states: &BTreeMap<StateId, State>) -> DocChecked {
+    let mut d = Diagnostics::default();
+    let quoted = doc.editions.values().any(|e| e.front.replies.is_some());
+    let mut scans = BTreeMap::new();
+    let mut cited = Vec::new();
+    for (lang, ed) in &doc.editions {
+        // The symbols a block mentions are found as it is parsed. Its text is kept only where
+        // it is read again: the replies document, and blocks without an anchor (quoted in
+        // error messages).
+        let mut mentioned = Vec::new();
+        let s = scan_with(ed.source.body(), |block, text| {
+            cited_in_block(text, *lang, &mut mentioned);
+            quoted || block.id.is_none()
+        });
+        check_blocks(ed, &s, &mut d);
+        scans.insert(*lang, s);
+        cited.push((*lang, mentioned));
+    }
+    check_alignment(doc, &scans, &mut d);
+    let meta = resolve_meta(doc, states, &mut d);
+    if let Some(m) = &meta {
+        check_evidence(doc, m, &scans, &mut d);
+    }
+    DocChecked {
+        meta,
+        cited,
+        scans: if quoted { scans } else { BTreeMap::new() },
+        diags: d,
+    }
+}
+
+/// Facts link to their evidence: the sponsor line, the co-authors' note, each reply's heading.
+fn check_evidence(doc: &Document, m: &DocMeta, scans: &BTreeMap<Lang, Scan>, d: &mut Diagnostics) {
+    for (needed, anchor, hint) in [
+        (
+            !m.sponsors.is_empty(),
+            "sponsors",
+            "start the sponsor line with `{#sponsors} `",
+        ),
+        (
+            !m.poa_coauthors.is_empty(),
+            "fn-8",
+            "the co-authors list is note 8 of the report: define `[^8]:`",
+        ),
+    ] {
+        for (lang, ed) in &doc.editions {
+            let has = scans.get(lang).is_some_and(|s| {
+                s.anchors().any(|a| a == anchor)
+                    || s.footnote_defs
+                        .iter()
+                        .any(|(l, _)| format!("fn-{l}") == anchor)
+            });
+            if needed && !has {
+                d.error(
+                    &ed.source.path,
+                    0,
+                    format!("the front matter lists States but the body has no #{anchor}"),
+                    hint,
+                );
+            }
+        }
+    }
+    for r in &m.replies {
+        for (lang, ed) in &doc.editions {
+            let has = scans.get(lang).is_some_and(|s| {
+                s.blocks.iter().any(|b| {
+                    matches!(b.kind, BlockKind::Heading(_))
+                        && b.id.as_deref() == Some(r.state.as_str())
+                })
+            });
+            if !has {
+                d.error(
+                    &ed.source.path,
+                    0,
+                    format!(
+                        "reply of '{}' has no heading {{#{}}} in the body",
+                        r.state, r.state
+                    ),
+                    "add a heading such as `### Name {#id}` where the reply starts",
+                );
+            }
+        }
+    }
+}
+
 /// Both editions of a document must have the same anchors, footnotes and table shapes.
-fn check_alignment(doc: &Document, scans: &BTreeMap<(Slug, Lang), Scan>, d: &mut Diagnostics) {
-    let (Some(fr), Some(en)) = (
-        scans.get(&(doc.slug.clone(), Lang::Fr)),
-        scans.get(&(doc.slug.clone(), Lang::En)),
-    ) else {
+fn check_alignment(doc: &Document, scans: &BTreeMap<Lang, Scan>, d: &mut Diagnostics) {
+    let (Some(fr), Some(en)) = (scans.get(&Lang::Fr), scans.get(&Lang::En)) else {
         return;
     };
     let Some(en_ed) = doc.editions.get(&Lang::En) else {
