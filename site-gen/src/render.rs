@@ -53,6 +53,10 @@ pub struct Renderer<'a> {
     tera: tera::Tera,
     /// Position of each document in the corpus, by slug.
     doc_index: BTreeMap<Slug, usize>,
+    /// Per language: each document's summary (title, URL, symbol, kind, date), by position in
+    /// the corpus. Lists of documents repeat them many times (the references page names every
+    /// citing document under each symbol it cites), so they are made once.
+    summaries: BTreeMap<Lang, Vec<Value>>,
     /// Per language: the context entries every page shares (built once, cloned per page).
     shared: BTreeMap<Lang, serde_json::Map<String, Value>>,
     /// Per language and template: the UI strings that template can reach, as its `t`.
@@ -170,6 +174,7 @@ impl<'a> Renderer<'a> {
             urls,
             tera,
             doc_index,
+            summaries: BTreeMap::new(),
             shared: BTreeMap::new(),
             strings_for: BTreeMap::new(),
             explorer_runtime: false,
@@ -177,6 +182,14 @@ impl<'a> Renderer<'a> {
         };
         let keys = template_string_keys(&theme.templates);
         for lang in Lang::ALL {
+            let summaries = linked
+                .checked
+                .corpus
+                .documents
+                .par_iter()
+                .map(|d| r.make_doc_summary(lang, &d.slug))
+                .collect();
+            r.summaries.insert(lang, summaries);
             r.shared.insert(lang, r.shared_context(lang));
             let strings = &theme.i18n[&lang].strings;
             for (name, keys) in &keys {
@@ -511,6 +524,14 @@ impl<'a> Renderer<'a> {
     }
 
     fn doc_summary(&self, lang: Lang, slug: &Slug) -> Value {
+        self.doc_index
+            .get(slug)
+            .and_then(|i| self.summaries.get(&lang)?.get(*i))
+            .cloned()
+            .unwrap_or_else(|| self.make_doc_summary(lang, slug))
+    }
+
+    fn make_doc_summary(&self, lang: Lang, slug: &Slug) -> Value {
         let c = &self.linked.checked;
         let meta = c.meta.get(slug);
         let doc = self.doc(slug);
