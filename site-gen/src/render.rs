@@ -50,7 +50,9 @@ struct Job {
 pub struct Renderer<'a> {
     pub linked: &'a Linked,
     pub urls: Urls,
-    tera: tera::Tera,
+    /// Per language, the theme's templates with that language's UI strings written in where
+    /// a template prints one as it is (see [`with_strings`]).
+    tera: BTreeMap<Lang, tera::Tera>,
     /// Position of each document in the corpus, by slug.
     doc_index: BTreeMap<Slug, usize>,
     /// Per language: each document's summary (title, URL, symbol, kind, date), by position in
@@ -133,11 +135,7 @@ impl Linker for TextLinker<'_> {
 
 impl<'a> Renderer<'a> {
     pub fn new(linked: &'a Linked) -> Result<Renderer<'a>, Diagnostics> {
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Escape what HTML needs and no more: tera's default also escapes `/`, which makes every
-        // URL in the output unreadable (`&#x2F;fr&#x2F;…`) for no safety gain inside quoted attributes.
-        tera.set_escape_fn(markdown::esc);
+        let mut tera = new_tera();
         let mut d = Diagnostics::default();
         let theme = &linked.checked.corpus.theme;
         // Add one by one so that a syntax error names its file.
@@ -160,6 +158,47 @@ impl<'a> Renderer<'a> {
                 "check extends/include names",
             );
         }
+        // The templates as written are compiled above only to report their errors; pages are
+        // rendered from each language's copy.
+        let mut per_lang = BTreeMap::new();
+        let mut per_lang_templates = BTreeMap::new();
+        if d.is_empty() {
+            for lang in Lang::ALL {
+                let strings = &theme.i18n[&lang].strings;
+                let templates: Vec<(String, std::path::PathBuf, String)> = theme
+                    .templates
+                    .iter()
+                    .map(|(n, p, t)| {
+                        // Only where tera escapes what it prints, as the strings written in are.
+                        let escaped = n.ends_with(".html") || n.ends_with(".xml");
+                        let text = if escaped {
+                            with_strings(t, strings)
+                        } else {
+                            t.clone()
+                        };
+                        (n.clone(), p.clone(), text)
+                    })
+                    .collect();
+                let mut t = new_tera();
+                let added = t
+                    .add_raw_templates(templates.iter().map(|(n, _, text)| (n, text)))
+                    .and_then(|_| t.build_inheritance_chains());
+                if let Err(e) = added {
+                    d.error(
+                        &theme.dir,
+                        0,
+                        format!(
+                            "template error with the {lang} UI strings: {}",
+                            error_chain(&e)
+                        ),
+                        "fix the template syntax (tera, like Jinja2)",
+                    );
+                }
+                per_lang.insert(lang, t);
+                per_lang_templates.insert(lang, templates);
+            }
+        }
+        drop(tera);
         let urls = Urls::new(linked.checked.corpus.config.base_path());
         let doc_index = linked
             .checked
@@ -172,7 +211,7 @@ impl<'a> Renderer<'a> {
         let mut r = Renderer {
             linked,
             urls,
-            tera,
+            tera: per_lang,
             doc_index,
             summaries: BTreeMap::new(),
             shared: BTreeMap::new(),
@@ -180,8 +219,12 @@ impl<'a> Renderer<'a> {
             explorer_runtime: false,
             partials: BTreeMap::new(),
         };
-        let keys = template_string_keys(&theme.templates);
         for lang in Lang::ALL {
+            // The keys each template still looks up once the strings are written in.
+            let keys = per_lang_templates
+                .get(&lang)
+                .map(|t| template_string_keys(t))
+                .unwrap_or_default();
             let summaries = linked
                 .checked
                 .corpus
@@ -237,7 +280,7 @@ impl<'a> Renderer<'a> {
                 t.unwrap_or_else(|| Value::Object(Default::default())),
             );
             ctx.insert("current".into(), current.into());
-            let bytes = self.render_template(name, Value::Object(ctx))?;
+            let bytes = self.render_template(lang, name, Value::Object(ctx))?;
             Ok::<_, Diagnostic>(String::from_utf8_lossy(&bytes).into_owned())
         };
         let mut nav = vec![(String::new(), render("partials/nav.html", "")?)];
@@ -332,13 +375,13 @@ impl<'a> Renderer<'a> {
         if let Value::Object(extra) = job.ctx {
             ctx.extend(extra);
         }
-        let html = self.render_template(job.template, Value::Object(ctx))?;
+        let html = self.render_template(lang, job.template, Value::Object(ctx))?;
         Ok((file_for(lang, &job.rel), html))
     }
 
     /// Renders a template into bytes (tera writes UTF-8; turning it into a `String` would only
     /// validate it again).
-    fn render_template(&self, name: &str, ctx: Value) -> Result<Vec<u8>, Diagnostic> {
+    fn render_template(&self, lang: Lang, name: &str, ctx: Value) -> Result<Vec<u8>, Diagnostic> {
         let context = tera::Context::from_value(ctx).map_err(|e| {
             Diagnostic::new(
                 &self.linked.checked.corpus.theme.dir,
@@ -348,29 +391,30 @@ impl<'a> Renderer<'a> {
             )
         })?;
         let mut html = Vec::with_capacity(32 * 1024);
-        self.tera
-            .render_to(name, &context, &mut html)
-            .map_err(|e| {
-                let msg = error_chain(&e);
-                let hint = if msg.contains("t.") && msg.contains("not found") {
-                    "a UI string is missing: add the key to themes/default/i18n/fr.toml and en.toml"
-                } else {
-                    "fix the template or the data it uses"
-                };
-                Diagnostic::new(
-                    &self
-                        .linked
-                        .checked
-                        .corpus
-                        .theme
-                        .dir
-                        .join("templates")
-                        .join(name),
-                    0,
-                    format!("cannot render: {msg}"),
-                    hint,
-                )
-            })?;
+        let Some(tera) = self.tera.get(&lang) else {
+            return Ok(html);
+        };
+        tera.render_to(name, &context, &mut html).map_err(|e| {
+            let msg = error_chain(&e);
+            let hint = if msg.contains("t.") && msg.contains("not found") {
+                "a UI string is missing: add the key to themes/default/i18n/fr.toml and en.toml"
+            } else {
+                "fix the template or the data it uses"
+            };
+            Diagnostic::new(
+                &self
+                    .linked
+                    .checked
+                    .corpus
+                    .theme
+                    .dir
+                    .join("templates")
+                    .join(name),
+                0,
+                format!("cannot render: {msg}"),
+                hint,
+            )
+        })?;
         Ok(html)
     }
 
@@ -1054,7 +1098,7 @@ impl<'a> Renderer<'a> {
                 "home_en": self.urls.home(Lang::En),
                 "canonical": self.linked.checked.corpus.config.base_url,
             });
-            match self.render_template(tpl, ctx) {
+            match self.render_template(Lang::Fr, tpl, ctx) {
                 Ok(html) => {
                     out.insert(file.to_string(), html);
                 }
@@ -1376,6 +1420,36 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     msg
 }
 
+/// A template engine set up as every template of the theme expects.
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Escape what HTML needs and no more: tera's default also escapes `/`, which makes every
+    // URL in the output unreadable (`&#x2F;fr&#x2F;…`) for no safety gain inside quoted attributes.
+    tera.set_escape_fn(markdown::esc);
+    tera
+}
+
+/// A template with each `{{ t.key }}` replaced by the string it prints, escaped as tera would
+/// escape it: the same output, without a lookup per string per page (a document page prints
+/// about thirty). Everything else is left to tera: strings used in conditions or filters,
+/// strings holding a brace (they would read as template syntax), keys the language lacks (the
+/// lookup then fails and names the key), and templates with `raw` blocks.
+fn with_strings(template: &str, strings: &BTreeMap<String, String>) -> String {
+    use std::sync::LazyLock;
+    static PRINT: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\{\{ *t\.(\w+) *\}\}").expect("valid regex"));
+    if template.contains("{% raw") || template.contains("{%- raw") {
+        return template.to_string();
+    }
+    PRINT
+        .replace_all(template, |c: &regex::Captures| match strings.get(&c[1]) {
+            Some(v) if !v.contains(['{', '}']) => markdown::esc(v),
+            _ => c[0].to_string(),
+        })
+        .into_owned()
+}
+
 fn tera_line(msg: &str) -> usize {
     // tera/pest report positions as "--> 3:5".
     msg.split("--> ")
@@ -1398,6 +1472,26 @@ mod tests {
         assert_eq!(format_date("2016-12-01", Lang::Fr), "1er décembre 2016");
         assert_eq!(format_date("2016-12-05", Lang::En), "5 December 2016");
         assert_eq!(format_date("bad", Lang::En), "bad");
+    }
+
+    #[test]
+    fn ui_strings_written_into_templates() {
+        let strings: BTreeMap<String, String> = [
+            ("title", "Sécurité & <ONU> \"n°1\""),
+            ("brace", "a {{ b }}"),
+            ("plain", "Documents"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let tpl = "<h1>{{ t.title }}</h1>{{t.plain}}|{{ t.brace }}|{{ t.absent }}|{{ t.plain | upper }}|{% if t.plain %}x{% endif %}";
+        assert_eq!(
+            with_strings(tpl, &strings),
+            "<h1>Sécurité &amp; &lt;ONU&gt; &quot;n°1&quot;</h1>Documents|{{ t.brace }}|{{ t.absent }}|{{ t.plain | upper }}|{% if t.plain %}x{% endif %}"
+        );
+        // A template with a raw block is left whole: its `{{ t.x }}` may be meant literally.
+        let raw = "{% raw %}{{ t.plain }}{% endraw %}";
+        assert_eq!(with_strings(raw, &strings), raw);
     }
 
     #[test]
