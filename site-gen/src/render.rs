@@ -666,13 +666,14 @@ impl<'a> Renderer<'a> {
                 )
             })
             .collect();
-        let rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
+        let mut bodies = bodies;
+        let mut rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
             (Some(fr), Some(en)) => Some(parallel_rows(&fr.html, &en.html)),
             _ => None,
         };
         Lang::ALL
             .iter()
-            .flat_map(|l| self.document_lang_jobs(*l, doc, &bodies, rows.as_ref()))
+            .flat_map(|l| self.document_lang_jobs(*l, doc, &mut bodies, &mut rows))
             .collect()
     }
 
@@ -680,8 +681,8 @@ impl<'a> Renderer<'a> {
         &self,
         lang: Lang,
         doc: &crate::load::Document,
-        bodies: &BTreeMap<Lang, markdown::Rendered>,
-        rows: Option<&String>,
+        bodies: &mut BTreeMap<Lang, markdown::Rendered>,
+        rows: &mut Option<String>,
     ) -> Vec<Job> {
         let c = &self.linked.checked;
         let slug = &doc.slug;
@@ -696,8 +697,16 @@ impl<'a> Renderer<'a> {
             },
         };
         // A fallback page shows the other language's text, so it links in that language's words.
-        let none = markdown::Rendered::default();
-        let rendered = bodies.get(&ed.lang).unwrap_or(&none);
+        // Pages are made in the order of `Lang::ALL`: the last one, or a page showing its own
+        // edition when the other language has its own too, is the body's last reader and takes
+        // it; otherwise it takes a copy (a body is tens of kilobytes, rows twice that).
+        let last = Some(&lang) == Lang::ALL.last();
+        let rendered = if last || (ed.lang == lang && doc.editions.contains_key(&lang.other())) {
+            bodies.remove(&ed.lang).unwrap_or_default()
+        } else {
+            bodies.get(&ed.lang).cloned().unwrap_or_default()
+        };
+        let rows = if last { rows.take() } else { rows.clone() };
         let cites: Vec<Value> = self.linked.cites.get(slug).into_iter().flatten()
             .map(|s| json!({"symbol": s.as_str(), "url": self.symbol_href(lang, s), "internal": self.linked.by_symbol.contains_key(s)}))
             .collect();
@@ -781,13 +790,13 @@ impl<'a> Renderer<'a> {
                             ("slug", slug.as_str().into()),
                         ]),
                     ),
-                    ("rows", Value::String(rows.clone())),
+                    ("rows", Value::String(rows)),
                     ("title_fr", fr.front.title.as_str().into()),
                     ("title_en", en.front.title.as_str().into()),
                 ]),
             });
         }
-        doc_ctx["body"] = Value::String(rendered.html.clone());
+        doc_ctx["body"] = Value::String(rendered.html);
         doc_ctx["toc"] = json!(rendered.toc);
         jobs.push(Job {
             template: "document.html",
