@@ -382,6 +382,9 @@ impl<'a> Renderer<'a> {
     /// Renders a template into bytes (tera writes UTF-8; turning it into a `String` would only
     /// validate it again).
     fn render_template(&self, lang: Lang, name: &str, ctx: Value) -> Result<Vec<u8>, Diagnostic> {
+        // Room for the page's own text (a document's body, the parallel rows) and its frame, so
+        // that the buffer is not regrown and copied while the page is written.
+        let capacity = 24 * 1024 + long_text(&ctx, 2);
         let context = tera::Context::from_value(ctx).map_err(|e| {
             Diagnostic::new(
                 &self.linked.checked.corpus.theme.dir,
@@ -390,7 +393,7 @@ impl<'a> Renderer<'a> {
                 "",
             )
         })?;
-        let mut html = Vec::with_capacity(32 * 1024);
+        let mut html = Vec::with_capacity(capacity);
         let Some(tera) = self.tera.get(&lang) else {
             return Ok(html);
         };
@@ -1427,6 +1430,16 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         src = s.source();
     }
     msg
+}
+
+/// The length of the long strings (4 KiB or more) of a context, down to `depth` levels of
+/// objects: the pre-rendered HTML a page prints whole.
+fn long_text(v: &Value, depth: usize) -> usize {
+    match v {
+        Value::String(s) if s.len() >= 4096 => s.len(),
+        Value::Object(m) if depth > 0 => m.values().map(|v| long_text(v, depth - 1)).sum(),
+        _ => 0,
+    }
 }
 
 /// A template engine set up as every template of the theme expects.
