@@ -9,7 +9,7 @@ use crate::render::Output;
 use memchr::memmem;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What the link check keeps of one page.
 #[derive(Debug, Clone, Default)]
@@ -167,34 +167,21 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
 /// Checks every page's links against the files written and the ids they define. Problems come
 /// in page order, whatever order the pages were written in.
 pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> Vec<String> {
-    let ids: BTreeMap<&str, &IdSet> = pages.iter().map(|p| (p.path.as_str(), &p.ids)).collect();
+    let ids: HashMap<&str, &IdSet> = pages.iter().map(|p| (p.path.as_str(), &p.ids)).collect();
+    let files: HashSet<&str> = files.iter().map(String::as_str).collect();
+    // Most links are on many pages (the navigation, the States, the documents cited): each
+    // thread settles each distinct link once and remembers what it found.
     let mut per_page: Vec<(&str, Vec<String>)> = pages
         .par_iter()
-        .map(|page| {
+        .map_init(HashMap::<&str, Option<String>>::new, |known, page| {
             let path = &page.path;
             let mut problems = page.problems.clone();
             for url in page.links.iter() {
-                let (target, fragment) = match url.split_once('#') {
-                    Some((t, f)) => (t, Some(f)),
-                    None => (url, None),
-                };
-                let Some(rel) = target.strip_prefix(base) else {
-                    continue; // external, or not under the site
-                };
-                let rel = rel.split('?').next().unwrap_or("");
-                let file = if rel.is_empty() || rel.ends_with('/') {
-                    format!("{rel}index.html")
-                } else {
-                    rel.to_string()
-                };
-                if !files.contains(&file) {
-                    problems.push(format!("{path}: link to {url}: no such page"));
-                    continue;
-                }
-                if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                    if !ids.get(file.as_str()).is_some_and(|s| s.contains(f)) {
-                        problems.push(format!("{path}: link to {url}: no element with id \"{f}\""));
-                    }
+                let problem = known
+                    .entry(url)
+                    .or_insert_with(|| link_problem(url, &files, &ids, base));
+                if let Some(p) = problem {
+                    problems.push(format!("{path}: link to {url}: {p}"));
                 }
             }
             problems.sort();
@@ -203,6 +190,36 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
         .collect();
     per_page.sort_by(|a, b| a.0.cmp(b.0));
     per_page.into_iter().flat_map(|(_, p)| p).collect()
+}
+
+/// What is wrong with a link, if anything: the page it names was not written, or has no
+/// element with the id of its fragment. Links outside the site are not checked.
+fn link_problem(
+    url: &str,
+    files: &HashSet<&str>,
+    ids: &HashMap<&str, &IdSet>,
+    base: &str,
+) -> Option<String> {
+    let (target, fragment) = match url.split_once('#') {
+        Some((t, f)) => (t, Some(f)),
+        None => (url, None),
+    };
+    let rel = target.strip_prefix(base)?; // external, or not under the site
+    let rel = rel.split('?').next().unwrap_or("");
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        Cow::Owned(format!("{rel}index.html"))
+    } else {
+        Cow::Borrowed(rel)
+    };
+    if !files.contains(file.as_ref()) {
+        return Some("no such page".to_string());
+    }
+    let f = fragment.filter(|f| !f.is_empty())?;
+    if ids.get(file.as_ref()).is_some_and(|s| s.contains(f)) {
+        None
+    } else {
+        Some(format!("no element with id \"{f}\""))
+    }
 }
 
 #[cfg(test)]
