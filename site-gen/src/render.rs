@@ -1137,13 +1137,22 @@ fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
 /// as one piece of HTML that both languages' pages share (it is the same text under either
 /// language's page furniture, so it is assembled once, not by the template row by row).
 fn parallel_rows(fr: &str, en: &str) -> String {
-    let a = split_blocks(fr);
-    let b = split_blocks(en);
+    // Each edition's ids are prefixed in one pass over its whole body (ids and in-page links
+    // never cross a block), then the bodies are split into blocks; a block's own id is read
+    // without its prefix.
+    let (fr, en) = (prefixed_ids(fr, "fr-"), prefixed_ids(en, "en-"));
+    let a = split_blocks(&fr);
+    let b = split_blocks(&en);
+    fn own<'s>(id: &'s str, prefix: &str) -> &'s str {
+        id.strip_prefix(prefix).unwrap_or(id)
+    }
+    let b_ids: Vec<&str> = b.iter().map(|(id, _)| own(id, "en-")).collect();
     let mut rows = String::with_capacity(fr.len() + en.len() + a.len() * 120);
     let mut j = 0;
     for (id, html) in &a {
+        let id = own(id, "fr-");
         // Anchors are validated identical in order, so a linear merge suffices.
-        let other = b[j..].iter().position(|(bid, _)| bid == id).map(|k| j + k);
+        let other = b_ids[j..].iter().position(|bid| *bid == id).map(|k| j + k);
         rows.push_str("<div class=\"par-row\"");
         if !id.is_empty() {
             rows.push_str(" id=\"");
@@ -1151,10 +1160,10 @@ fn parallel_rows(fr: &str, en: &str) -> String {
             rows.push('"');
         }
         rows.push_str("><div class=\"par-fr\" lang=\"fr\">");
-        prefix_ids_into(&mut rows, html, "fr-");
+        rows.push_str(html);
         rows.push_str("</div><div class=\"par-en\" lang=\"en\">");
         if let Some(k) = other {
-            prefix_ids_into(&mut rows, &b[k].1, "en-");
+            rows.push_str(&b[k].1);
             j = k + 1;
         }
         rows.push_str("</div></div>\n  ");
@@ -1279,6 +1288,12 @@ fn first_id(chunk: &str) -> &str {
 
 /// In the parallel view both columns hold the same ids: prefix each column's ids (and the
 /// in-page links to them) so footnotes still work; the row carries the shared anchor.
+fn prefixed_ids(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    prefix_ids_into(&mut out, html, prefix);
+    out
+}
+
 fn prefix_ids_into(out: &mut String, html: &str, prefix: &str) {
     let bytes = html.as_bytes();
     // Where to insert the prefix: after every ` id="` and every `href="#`, in order.
