@@ -490,7 +490,24 @@ fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> Vec<PathBuf
 
 /// Reads a file as UTF-8 text, refusing empty, huge and non-UTF-8 files with a located error.
 pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    use std::io::Read;
+    let cannot_read = |diags: &mut Diagnostics, e: std::io::Error| {
+        diags.error(
+            path,
+            0,
+            format!("cannot read file: {e}"),
+            "check its permissions",
+        );
+    };
+    // The size comes from the open file (one path lookup per file, not two).
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            cannot_read(diags, e);
+            return None;
+        }
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
         diags.error(
             path,
@@ -500,18 +517,11 @@ pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
         );
         return None;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.error(
-                path,
-                0,
-                format!("cannot read file: {e}"),
-                "check its permissions",
-            );
-            return None;
-        }
-    };
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    if let Err(e) = file.read_to_end(&mut bytes) {
+        cannot_read(diags, e);
+        return None;
+    }
     match String::from_utf8(bytes) {
         Ok(t) if t.trim().is_empty() => {
             diags.error(
