@@ -76,7 +76,7 @@ fn pipeline(
     let t = Instant::now();
     let lap = |what: &str| {
         if std::env::var_os("SITE_GEN_TIMINGS").is_some() {
-            eprintln!("{what}: {} ms{}", t.elapsed().as_millis(), memory_note());
+            eprintln!("{what}: {} ms{}", t.elapsed().as_millis(), usage_note());
         }
     };
     let mut corpus = load::load(root)?;
@@ -111,7 +111,7 @@ fn pipeline(
 
 /// The process's CPU time so far, and its resident memory now and at its peak, where the
 /// system tells (Linux): CPU time against wall time shows how well a stage uses the cores.
-fn memory_note() -> String {
+fn usage_note() -> String {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
         return String::new();
     };

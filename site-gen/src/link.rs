@@ -1,7 +1,7 @@
 //! Stage 3, link: resolve mentions to targets and build the cross-references (cites / cited by,
 //! the references page, the timeline of recalled resolutions, each State's relations).
 
-use crate::mentions::StateMatcher;
+use crate::mentions::{RecallDate, StateMatcher};
 use crate::types::{Lang, Slug, StateId, Symbol};
 use crate::validate::{Checked, DocMeta};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,8 +43,7 @@ pub struct Fact {
 #[derive(Debug, Clone)]
 pub struct Recall {
     pub symbol: Symbol,
-    pub date_text: String,
-    pub year: Option<u32>,
+    pub date: RecallDate,
     pub doc: Slug,
 }
 
@@ -112,8 +111,7 @@ pub fn link(mut checked: Checked) -> Linked {
             if let Some(date) = c.recalled {
                 recalls.push(Recall {
                     symbol: c.symbol,
-                    date_text: date.text,
-                    year: date.year,
+                    date,
                     doc: slug.clone(),
                 });
             }

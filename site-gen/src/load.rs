@@ -570,8 +570,9 @@ pub fn parse_front<F: DeserializeOwned>(
         return None;
     };
     let front_text = &rest[..end];
-    let body_start = 4 + end + "+++".len();
-    let body_start = body_start + usize::from(text[body_start..].starts_with('\n'));
+    // After the closing `+++` and the line break that ends it, if any.
+    let closed = 4 + end + "+++".len();
+    let body_start = closed + usize::from(text[closed..].starts_with('\n'));
     let body_line_offset = line_of(&text, body_start) - 1;
     match toml::from_str::<F>(front_text) {
         Ok(front) => Some((

@@ -172,8 +172,7 @@ fn skip_spaces(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Parses a body into anchored blocks, footnotes and tables.
-/// Parses a body into its blocks, keeping every block's text.
+/// Parses a body into anchored blocks, footnotes and tables, keeping every block's text.
 pub fn scan(body: &str) -> Scan {
     scan_with(body, |_, _| true)
 }
@@ -475,9 +474,8 @@ pub fn footnote_display(label: &str) -> String {
 /// (authored pages); documents require explicit ids, enforced by `validate`.
 pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
     // Adjacent runs of text come as one event (pulldown-cmark splits text at every character
-    // that might open inline markup): fewer, longer runs to search for mentions.
-    // About one event per 35–45 bytes of Markdown in the documents (adjacent text merged):
-    // reserved at once rather than grown and copied step by step.
+    // that might open inline markup): fewer, longer runs to search for mentions. That leaves
+    // about one event per 35–45 bytes of a document, reserved at once rather than grown.
     let mut events: Vec<Event> = Vec::with_capacity(body.len() / 32);
     events.extend(TextMergeStream::new(Parser::new_ext(body, options())));
     let mut out = String::with_capacity(body.len() * 2);

@@ -135,31 +135,11 @@ impl Linker for TextLinker<'_> {
 
 impl<'a> Renderer<'a> {
     pub fn new(linked: &'a Linked) -> Result<Renderer<'a>, Diagnostics> {
-        let mut tera = new_tera();
         let mut d = Diagnostics::default();
         let theme = &linked.checked.corpus.theme;
-        // Add one by one so that a syntax error names its file.
-        for (name, path, text) in &theme.templates {
-            if let Err(e) = tera.add_raw_template(name, text) {
-                let msg = error_chain(&e);
-                d.push(Diagnostic::new(
-                    path,
-                    tera_line(&msg),
-                    format!("template error: {msg}"),
-                    "fix the template syntax (tera, like Jinja2)",
-                ));
-            }
-        }
-        if let Err(e) = tera.build_inheritance_chains() {
-            d.error(
-                &theme.dir,
-                0,
-                format!("template error: {}", error_chain(&e)),
-                "check extends/include names",
-            );
-        }
-        // The templates as written are compiled above only to report their errors; pages are
-        // rendered from each language's copy.
+        // The templates as written are compiled only to report their errors at their own lines;
+        // pages are rendered from each language's copy.
+        compile_templates(&theme.templates, &theme.dir, &mut d);
         let mut per_lang = BTreeMap::new();
         let mut per_lang_templates = BTreeMap::new();
         if d.is_empty() {
@@ -179,26 +159,10 @@ impl<'a> Renderer<'a> {
                         (n.clone(), p.clone(), text)
                     })
                     .collect();
-                let mut t = new_tera();
-                let added = t
-                    .add_raw_templates(templates.iter().map(|(n, _, text)| (n, text)))
-                    .and_then(|_| t.build_inheritance_chains());
-                if let Err(e) = added {
-                    d.error(
-                        &theme.dir,
-                        0,
-                        format!(
-                            "template error with the {lang} UI strings: {}",
-                            error_chain(&e)
-                        ),
-                        "fix the template syntax (tera, like Jinja2)",
-                    );
-                }
-                per_lang.insert(lang, t);
+                per_lang.insert(lang, compile_templates(&templates, &theme.dir, &mut d));
                 per_lang_templates.insert(lang, templates);
             }
         }
-        drop(tera);
         let urls = Urls::new(linked.checked.corpus.config.base_path());
         let doc_index = linked
             .checked
@@ -394,9 +358,15 @@ impl<'a> Renderer<'a> {
             )
         })?;
         let mut html = Vec::with_capacity(capacity);
-        let Some(tera) = self.tera.get(&lang) else {
-            return Ok(html);
-        };
+        // Both languages' template sets exist once `new` has succeeded.
+        let tera = self.tera.get(&lang).ok_or_else(|| {
+            Diagnostic::new(
+                &self.linked.checked.corpus.theme.dir,
+                0,
+                format!("no templates for {lang}"),
+                "",
+            )
+        })?;
         tera.render_to(name, &context, &mut html).map_err(|e| {
             let msg = error_chain(&e);
             let hint = if msg.contains("t.") && msg.contains("not found") {
@@ -659,7 +629,7 @@ impl<'a> Renderer<'a> {
     /// The document page and the parallel view, in both languages. Each edition's body is
     /// rendered once here and shared by the four pages.
     fn document_jobs(&self, doc: &crate::load::Document) -> Vec<Job> {
-        let bodies: BTreeMap<Lang, markdown::Rendered> = doc
+        let mut bodies: BTreeMap<Lang, markdown::Rendered> = doc
             .editions
             .par_iter()
             .map(|(l, e)| {
@@ -669,7 +639,6 @@ impl<'a> Renderer<'a> {
                 )
             })
             .collect();
-        let mut bodies = bodies;
         let mut rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
             (Some(fr), Some(en)) => Some(parallel_rows(&fr.html, &en.html)),
             _ => None,
@@ -1026,8 +995,8 @@ impl<'a> Renderer<'a> {
                         json!({
                             "symbol": r.symbol.as_str(),
                             "url": self.symbol_href(lang, &r.symbol),
-                            "date_text": r.date_text,
-                            "year": r.year,
+                            "date_text": r.date.text,
+                            "year": r.date.year,
                         }),
                         Vec::new(),
                     )
@@ -1290,14 +1259,9 @@ fn first_id(chunk: &str) -> &str {
 /// in-page links to them) so footnotes still work; the row carries the shared anchor.
 fn prefixed_ids(html: &str, prefix: &str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
-    prefix_ids_into(&mut out, html, prefix);
-    out
-}
-
-fn prefix_ids_into(out: &mut String, html: &str, prefix: &str) {
     let bytes = html.as_bytes();
     // Where to insert the prefix: after every ` id="` and every `href="#`, in order.
-    // Built once: this runs on every block of every document.
+    // Built once: this runs on every edition of every document.
     static ID: OnceLock<Finder<'static>> = OnceLock::new();
     static HREF: OnceLock<Finder<'static>> = OnceLock::new();
     let id = ID.get_or_init(|| Finder::new(b" id=\""));
@@ -1315,6 +1279,7 @@ fn prefix_ids_into(out: &mut String, html: &str, prefix: &str) {
         last = k;
     }
     out.push_str(&html[last..]);
+    out
 }
 
 /// For each template, the UI-string keys it can reach through `t.key` or `t["key"]`, itself or
@@ -1457,13 +1422,37 @@ fn long_text(v: &Value, depth: usize) -> usize {
     }
 }
 
-/// A template engine set up as every template of the theme expects.
-fn new_tera() -> tera::Tera {
+/// A template engine set up as every template of the theme expects, holding `templates`
+/// (name, file, text). Templates are added one by one so that a syntax error names its file.
+fn compile_templates(
+    templates: &[(String, std::path::PathBuf, String)],
+    dir: &std::path::Path,
+    d: &mut Diagnostics,
+) -> tera::Tera {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Escape what HTML needs and no more: tera's default also escapes `/`, which makes every
     // URL in the output unreadable (`&#x2F;fr&#x2F;…`) for no safety gain inside quoted attributes.
     tera.set_escape_fn(markdown::esc);
+    for (name, path, text) in templates {
+        if let Err(e) = tera.add_raw_template(name, text) {
+            let msg = error_chain(&e);
+            d.push(Diagnostic::new(
+                path,
+                tera_line(&msg),
+                format!("template error: {msg}"),
+                "fix the template syntax (tera, like Jinja2)",
+            ));
+        }
+    }
+    if let Err(e) = tera.build_inheritance_chains() {
+        d.error(
+            dir,
+            0,
+            format!("template error: {}", error_chain(&e)),
+            "check extends/include names",
+        );
+    }
     tera
 }
 
