@@ -93,12 +93,13 @@ fn pipeline(
             format!("{page}: no {lang} edition; the other language is shown with a notice")
         })
         .collect();
-    let linked = link::link(checked);
+    let mut linked = link::link(checked);
     lap("link");
+    let bodies = linked.checked.corpus.take_document_bodies();
     let mut renderer = render::Renderer::new(&linked)?;
     renderer.explorer_runtime = explorer_pkg.is_some();
     lap("templates");
-    let pages = renderer.render_all(sink)?;
+    let pages = renderer.render_all(sink, bodies)?;
     lap("render and write pages");
     emit::complete(&renderer, sink, &pages, explorer_pkg)?;
     lap("emit");

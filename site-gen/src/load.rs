@@ -141,6 +141,29 @@ impl Source {
     pub fn line(&self, body_offset: usize) -> usize {
         self.body_line_offset + line_of(self.body(), body_offset)
     }
+
+    /// Takes the text out, leaving an empty body: for the last reader, once validation is done.
+    pub fn take_body(&mut self) -> Body {
+        Body {
+            text: std::mem::take(&mut self.text),
+            start: std::mem::take(&mut self.body_start),
+        }
+    }
+}
+
+/// A file's Markdown body taken out of its [`Source`]. The render stage frees each document's
+/// text as soon as the document is rendered, so that the memory it is rendered into is mostly
+/// memory the corpus had (fresh memory costs the system a page fault and zeroing).
+#[derive(Debug, Default)]
+pub struct Body {
+    text: String,
+    start: usize,
+}
+
+impl Body {
+    pub fn as_str(&self) -> &str {
+        &self.text[self.start..]
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -293,6 +316,24 @@ pub struct Corpus {
     pub topics: DataFile<TopicsFile>,
     pub positions: Vec<DataFile<PositionsFile>>,
     pub theme: Theme,
+}
+
+impl Corpus {
+    /// Every document's body, by slug and language, taken out of the corpus for the render
+    /// stage (see [`Body`]).
+    pub fn take_document_bodies(&mut self) -> BTreeMap<Slug, BTreeMap<Lang, Body>> {
+        self.documents
+            .iter_mut()
+            .map(|d| {
+                let bodies = d
+                    .editions
+                    .iter_mut()
+                    .map(|(l, e)| (*l, e.source.take_body()))
+                    .collect();
+                (d.slug.clone(), bodies)
+            })
+            .collect()
+    }
 }
 
 /// Reads the project at `root` (which holds `site.toml`, `content/` and `themes/default/`).

@@ -4,6 +4,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::link::{Linked, Relation};
+use crate::load::Body;
 use crate::markdown::{self, esc_into, Linker};
 use crate::mentions::{find_all, MentionKind};
 use crate::types::{Lang, Slug, Stance};
@@ -23,8 +24,8 @@ pub type Output = BTreeMap<String, Vec<u8>>;
 enum Spec<'a> {
     Home(Lang),
     DocumentsIndex(Lang),
-    /// Both languages at once.
-    Document(&'a crate::load::Document),
+    /// Both languages at once, from the bodies taken out of the corpus.
+    Document(&'a crate::load::Document, BTreeMap<Lang, Body>),
     Page(Lang, &'a crate::load::Page),
     States(Lang),
     State(Lang, &'a crate::types::StateId),
@@ -279,18 +280,27 @@ impl<'a> Renderer<'a> {
     /// Renders every page; all template errors are collected.
     /// Renders every page into `sink`; all template errors are collected. Returns the paths of
     /// the pages written.
-    pub fn render_all(&self, sink: &dyn crate::sink::Sink) -> Result<Vec<String>, Diagnostics> {
-        let mut specs: Vec<Spec> = Lang::ALL.iter().flat_map(|l| self.specs(*l)).collect();
+    /// Renders and writes every page. `bodies` are the documents' texts (see
+    /// [`crate::load::Corpus::take_document_bodies`]), each freed once its document is rendered.
+    pub fn render_all(
+        &self,
+        sink: &dyn crate::sink::Sink,
+        mut bodies: BTreeMap<Slug, BTreeMap<Lang, Body>>,
+    ) -> Result<Vec<String>, Diagnostics> {
+        let mut specs: Vec<Spec> = Lang::ALL
+            .iter()
+            .flat_map(|l| self.specs(*l, &mut bodies))
+            .collect();
         // The pages that list the whole corpus (home, documents, references…) are a few large
         // jobs: started first, they cannot be the last job of a thread while the other waits.
         specs.sort_by_key(|s| {
             matches!(
                 s,
-                Spec::Document(_) | Spec::Page(..) | Spec::State(..) | Spec::Topic(..)
+                Spec::Document(..) | Spec::Page(..) | Spec::State(..) | Spec::Topic(..)
             )
         });
         let results: Vec<Result<String, Diagnostic>> = specs
-            .par_iter()
+            .into_par_iter()
             .flat_map(|spec| self.jobs_for(spec))
             .map(|j| {
                 let (path, html) = self.render_job(j)?;
@@ -475,12 +485,19 @@ impl<'a> Renderer<'a> {
 
     /// Every page of one language.
     /// Every page of one language, as cheap descriptions; contexts are built in parallel.
-    fn specs(&self, lang: Lang) -> Vec<Spec<'_>> {
+    fn specs(
+        &self,
+        lang: Lang,
+        bodies: &mut BTreeMap<Slug, BTreeMap<Lang, Body>>,
+    ) -> Vec<Spec<'_>> {
         let c = &self.linked.checked;
         let mut specs = vec![Spec::Home(lang), Spec::DocumentsIndex(lang)];
         if lang == Lang::Fr {
             // One spec per document renders both languages (the bodies are shared).
-            specs.extend(c.corpus.documents.iter().map(Spec::Document));
+            specs.extend(c.corpus.documents.iter().map(|d| {
+                let texts = bodies.remove(&d.slug).unwrap_or_default();
+                Spec::Document(d, texts)
+            }));
         }
         specs.extend(c.corpus.pages.iter().map(|p| Spec::Page(lang, p)));
         specs.push(Spec::States(lang));
@@ -496,11 +513,11 @@ impl<'a> Renderer<'a> {
         specs
     }
 
-    fn jobs_for(&self, spec: &Spec) -> Vec<Job> {
-        match *spec {
+    fn jobs_for(&self, spec: Spec) -> Vec<Job> {
+        match spec {
             Spec::Home(l) => vec![self.home_job(l)],
             Spec::DocumentsIndex(l) => vec![self.documents_index_job(l)],
-            Spec::Document(doc) => self.document_jobs(doc),
+            Spec::Document(doc, texts) => self.document_jobs(doc, texts),
             Spec::Page(l, page) => self.page_job(l, page).into_iter().collect(),
             Spec::States(l) => vec![self.states_job(l)],
             Spec::State(l, id) => vec![self.state_job(l, id)],
@@ -628,16 +645,11 @@ impl<'a> Renderer<'a> {
 
     /// The document page and the parallel view, in both languages. Each edition's body is
     /// rendered once here and shared by the four pages.
-    fn document_jobs(&self, doc: &crate::load::Document) -> Vec<Job> {
-        let mut bodies: BTreeMap<Lang, markdown::Rendered> = doc
-            .editions
-            .par_iter()
-            .map(|(l, e)| {
-                (
-                    *l,
-                    markdown::render(e.source.body(), &self.linker(*l), false),
-                )
-            })
+    fn document_jobs(&self, doc: &crate::load::Document, texts: BTreeMap<Lang, Body>) -> Vec<Job> {
+        // Each text is dropped once rendered.
+        let mut bodies: BTreeMap<Lang, markdown::Rendered> = texts
+            .into_par_iter()
+            .map(|(l, text)| (l, markdown::render(text.as_str(), &self.linker(l), false)))
             .collect();
         let mut rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
             (Some(fr), Some(en)) => Some(parallel_rows(&fr.html, &en.html)),
