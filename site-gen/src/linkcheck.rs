@@ -6,7 +6,6 @@
 //! problems of its own `#fragment` links, which can be settled on the spot.
 
 use crate::render::Output;
-use memchr::memmem;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -22,14 +21,15 @@ pub struct PageRefs {
     pub problems: Vec<String>,
 }
 
-/// A page's ids, or its links, each once, in one string (a page has hundreds of short ids and
+/// A page's ids, or its links, each once, in one buffer (a page has hundreds of short ids and
 /// dozens of links; one allocation instead of one each keeps a 20 000-page site's check small
 /// and quick to free). Entries are ordered by a 32-bit hash, strings compared only between
 /// equal hashes: sorting and searching then compare integers, which for 20 000 pages is several
-/// times cheaper than comparing strings. Membership is exact.
+/// times cheaper than comparing strings. Membership is exact. Entries are kept as the page's
+/// bytes: they are only compared, and read as text when a problem is reported.
 #[derive(Debug, Clone, Default)]
 pub struct IdSet {
-    text: String,
+    text: Vec<u8>,
     /// End of each entry in `text`; entry `i` is `text[ends[i - 1]..ends[i]]`.
     ends: Vec<u32>,
     /// Hash of each entry, in ascending order.
@@ -38,9 +38,9 @@ pub struct IdSet {
 
 /// FNV-1a, folded to 32 bits: fixed (the order of entries, and so the output, never depends
 /// on the run) and quick on short ids.
-fn hash(s: &str) -> u32 {
+fn hash(s: &[u8]) -> u32 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
+    for &b in s {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -48,37 +48,47 @@ fn hash(s: &str) -> u32 {
 }
 
 impl IdSet {
-    fn new<S: AsRef<str>>(items: Vec<S>) -> IdSet {
-        let mut keyed: Vec<(u32, &str)> = items
+    fn new<S: AsRef<[u8]>>(items: Vec<S>) -> IdSet {
+        // Sorted as plain integers, hash then position: quicker than pairs holding strings.
+        let mut keys: Vec<u64> = items
             .iter()
-            .map(|s| (hash(s.as_ref()), s.as_ref()))
+            .enumerate()
+            .map(|(i, s)| u64::from(hash(s.as_ref())) << 32 | i as u64)
             .collect();
-        keyed.sort_unstable();
-        keyed.dedup();
+        keys.sort_unstable();
         let mut set = IdSet {
-            text: String::with_capacity(keyed.iter().map(|(_, s)| s.len()).sum()),
-            ends: Vec::with_capacity(keyed.len()),
-            hashes: Vec::with_capacity(keyed.len()),
+            text: Vec::with_capacity(items.iter().map(|s| s.as_ref().len()).sum()),
+            ends: Vec::with_capacity(keys.len()),
+            hashes: Vec::with_capacity(keys.len()),
         };
-        for (h, id) in keyed {
-            set.text.push_str(id);
+        for key in keys {
+            let h = (key >> 32) as u32;
+            let id = items[(key & 0xffff_ffff) as usize].as_ref();
+            // A duplicate has the same hash as the entries just added.
+            let same_hash = set.hashes.iter().rev().take_while(|x| **x == h).count();
+            let n = set.hashes.len();
+            if (n - same_hash..n).any(|j| set.get(j) == id) {
+                continue;
+            }
+            set.text.extend_from_slice(id);
             set.ends.push(set.text.len() as u32);
             set.hashes.push(h);
         }
         set
     }
 
-    fn get(&self, i: usize) -> &str {
+    fn get(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.text[start..self.ends[i] as usize]
     }
 
     /// Every entry, in hash order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.ends.len()).map(|i| self.get(i))
     }
 
-    pub fn contains(&self, id: &str) -> bool {
+    pub fn contains(&self, id: impl AsRef<[u8]>) -> bool {
+        let id = id.as_ref();
         let h = hash(id);
         let first = self.hashes.partition_point(|x| *x < h);
         self.hashes[first..]
@@ -92,10 +102,15 @@ impl IdSet {
 /// Every `id`, `href` and `src` attribute of a page as this generator writes it (double quotes,
 /// values escaped, so `="` only occurs where an attribute starts), in order. A whole attribute
 /// name follows whitespace, so `data-id="…"` is not an id, and text such as `a="b"` in prose
-/// never counts (the escaper writes it `a=&quot;b&quot;`). Works on bytes: only the values found
-/// are read as text, and the other attributes cost one comparison each.
-fn attributes(html: &[u8]) -> impl Iterator<Item = (&[u8], &str)> {
-    memmem::find_iter(html, b"=\"").filter_map(move |eq| {
+/// never counts (the escaper writes it `a=&quot;b&quot;`). Works on bytes, values included: a
+/// page is hundreds of thousands of attributes, and a value is only read as text when it is a
+/// problem to report.
+fn attributes(html: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    // `=` alone is a quicker search than `="`, and most `=` are followed by `"` anyway.
+    memchr::memchr_iter(b'=', html).filter_map(move |eq| {
+        if html.get(eq + 1) != Some(&b'"') {
+            return None;
+        }
         let before = &html[..eq];
         let name_len = [&b"id"[..], b"href", b"src"]
             .iter()
@@ -107,9 +122,21 @@ fn attributes(html: &[u8]) -> impl Iterator<Item = (&[u8], &str)> {
         }
         let value_start = eq + 2;
         let len = memchr::memchr(b'"', &html[value_start..])?;
-        let value = std::str::from_utf8(&html[value_start..value_start + len]).ok()?;
-        Some((&html[name_start..eq], value))
+        Some((&html[name_start..eq], &html[value_start..value_start + len]))
     })
+}
+
+/// An attribute value with its entities decoded, copied only where it has any (`&amp;` in a
+/// query string).
+fn decoded(v: &[u8]) -> Cow<'_, [u8]> {
+    match memchr::memchr(b'&', v) {
+        Some(_) => Cow::Owned(
+            html_escape::decode_html_entities(&String::from_utf8_lossy(v))
+                .into_owned()
+                .into_bytes(),
+        ),
+        None => Cow::Borrowed(v),
+    }
 }
 
 /// Reduces a page to what the link check needs. Everything stays borrowed from the page until
@@ -118,21 +145,14 @@ fn attributes(html: &[u8]) -> impl Iterator<Item = (&[u8], &str)> {
 pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
     let mut ids = Vec::new();
     let mut fragments = Vec::new();
-    let mut links: Vec<Cow<str>> = Vec::new();
+    let mut links: Vec<Cow<[u8]>> = Vec::new();
     for (name, value) in attributes(html) {
         match name {
             b"id" => ids.push(value),
-            b"href" | b"src" => {
-                // Entities are decoded only where there are any (`&amp;` in a query string).
-                let decoded = |v| match v {
-                    v if str::contains(v, '&') => html_escape::decode_html_entities(v),
-                    v => Cow::Borrowed(v),
-                };
-                match value.strip_prefix('#') {
-                    Some(f) => fragments.push(decoded(f)),
-                    None => links.push(decoded(value)),
-                }
-            }
+            b"href" | b"src" => match value.strip_prefix(b"#") {
+                Some(f) => fragments.push(decoded(f)),
+                None => links.push(decoded(value)),
+            },
             _ => {}
         }
     }
@@ -141,7 +161,10 @@ pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
     let mut problems: Vec<String> = fragments
         .iter()
         .filter(|f| !f.is_empty() && !ids.contains(f))
-        .map(|f| format!("{path}: link to #{f}: no element with id \"{f}\""))
+        .map(|f| {
+            let f = String::from_utf8_lossy(f);
+            format!("{path}: link to #{f}: no element with id \"{f}\"")
+        })
         .collect();
     problems.sort_unstable();
     problems.dedup();
@@ -173,14 +196,15 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
     // thread settles each distinct link once and remembers what it found.
     let mut per_page: Vec<(&str, Vec<String>)> = pages
         .par_iter()
-        .map_init(HashMap::<&str, Option<String>>::new, |known, page| {
+        .map_init(HashMap::<&[u8], Option<String>>::new, |known, page| {
             let path = &page.path;
             let mut problems = page.problems.clone();
             for url in page.links.iter() {
-                let problem = known
-                    .entry(url)
-                    .or_insert_with(|| link_problem(url, &files, &ids, base));
+                let problem = known.entry(url).or_insert_with(|| {
+                    link_problem(&String::from_utf8_lossy(url), &files, &ids, base)
+                });
                 if let Some(p) = problem {
+                    let url = String::from_utf8_lossy(url);
                     problems.push(format!("{path}: link to {url}: {p}"));
                 }
             }
@@ -249,7 +273,7 @@ mod tests {
         let r = page_refs("p.html", html.as_bytes());
         assert!(r.ids.contains("yes"));
         assert!(!r.ids.contains("no"));
-        assert_eq!(r.links.iter().collect::<Vec<_>>(), ["/x/?q=1&r=2#f"]);
+        assert_eq!(r.links.iter().collect::<Vec<_>>(), [b"/x/?q=1&r=2#f"]);
     }
 
     #[test]
@@ -258,7 +282,7 @@ mod tests {
         let set = IdSet::new(ids.iter().chain(ids.iter()).collect());
         assert_eq!(set.iter().count(), 20_000);
         assert!(ids.iter().all(|id| set.contains(id)));
-        assert!(!(0..20_000).any(|i| set.contains(&format!("q{i}"))));
+        assert!(!(0..20_000).any(|i| set.contains(format!("q{i}"))));
         assert!(!set.contains("p20000"));
     }
 
