@@ -228,24 +228,24 @@ fn date_re(lang: Lang) -> &'static Regex {
     static EN: OnceLock<Regex> = OnceLock::new();
     match lang {
         Lang::Fr => FR.get_or_init(|| {
-            Regex::new(r"^(?: [A-Z])?(?: et \d{1,2}/\d{1,3})? du ((?:1er|\d{1,2}) (?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) (\d{4}))").expect("static regex")
+            Regex::new(r"^(?:\s+[A-Z])?(?:\s+et\s+\d{1,2}/\d{1,3})?\s+du\s+((?:1er|\d{1,2})\s+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+(\d{4}))").expect("static regex")
         }),
         Lang::En => EN.get_or_init(|| {
-            Regex::new(r"^(?: [A-Z])?(?: and \d{1,2}/\d{1,3})? of (\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) (\d{4}))").expect("static regex")
+            Regex::new(r"^(?:\s+[A-Z])?(?:\s+and\s+\d{1,2}/\d{1,3})?\s+of\s+(\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{4}))").expect("static regex")
         }),
     }
 }
 
 /// Appends to `out` every symbol mentioned in one block's plain text, in order, with the date
-/// of each resolution it recalls with one. The text is read with its whitespace collapsed, as
-/// the date that follows a resolution is matched word by word.
+/// of each resolution it recalls with one. The text is read as the source has it, line breaks
+/// and all (the date patterns allow any whitespace between words); only a date found is
+/// collapsed to single spaces.
 pub fn cited_in_block(text: &str, lang: Lang, out: &mut Vec<Cited>) {
     // Every symbol has a slash: most blocks have none.
     if memchr::memchr(b'/', text.as_bytes()).is_none() {
         return;
     }
-    let text = crate::markdown::collapse_ws(text);
-    for m in find_symbols(&text, speaks_of_resolutions(&text)) {
+    for m in find_symbols(text, speaks_of_resolutions(text)) {
         let MentionKind::Symbol(symbol) = m.kind else {
             continue;
         };
@@ -253,7 +253,7 @@ pub fn cited_in_block(text: &str, lang: Lang, out: &mut Vec<Cited>) {
             date_re(lang)
                 .captures(&text[m.range.end..])
                 .map(|c| RecallDate {
-                    text: c[1].to_string(),
+                    text: crate::markdown::collapse_ws(&c[1]),
                     year: c[2].parse().ok(),
                 })
         } else {
@@ -277,7 +277,7 @@ mod tests {
 
     #[test]
     fn recalls_with_shared_dates() {
-        // A line break inside a date, as in the curated files: the text is read collapsed.
+        // A line break inside a date, as in the curated files: the date is given collapsed.
         let got = recalls("Rappelant ses résolutions 43/78 H du 7 décembre 1988, 74/28 et 74/29 du 12\ndécembre 2019 et 77/37 du 7 décembre 2022,", Lang::Fr);
         let want = [
             ("A/RES/43/78", "7 décembre 1988", 1988),
@@ -290,6 +290,33 @@ mod tests {
             .map(|(s, d, y)| (s.to_string(), d.to_string(), Some(*y)))
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn dates_across_line_breaks_and_no_break_spaces() {
+        // Any whitespace between the words of a date (line breaks, runs of spaces, the
+        // no-break spaces of French typography); the date comes out with single spaces.
+        let got = recalls(
+            "la résolution 70/237\ndu 23\u{a0}décembre   2015 et la résolution 73/27 H\ndu\n5 décembre 2018",
+            Lang::Fr,
+        );
+        assert_eq!(
+            got,
+            [
+                (
+                    "A/RES/70/237".to_string(),
+                    "23 décembre 2015".to_string(),
+                    Some(2015)
+                ),
+                (
+                    "A/RES/73/27".to_string(),
+                    "5 décembre 2018".to_string(),
+                    Some(2018)
+                ),
+            ]
+        );
+        // Words that are not a date are not read as one.
+        assert!(recalls("la résolution 70/237 du mois de décembre 2015", Lang::Fr).is_empty());
     }
 
     #[test]
