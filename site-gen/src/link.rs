@@ -87,7 +87,9 @@ pub fn link(mut checked: Checked) -> Linked {
     // The source edition's mentions give the document's citations; every edition's dated
     // recalls give the timeline. The map is sorted: slug order, whatever the threads did.
     let mut cites = BTreeMap::new();
-    let mut cited_by: BTreeMap<Symbol, BTreeSet<Slug>> = BTreeMap::new();
+    // Documents come in slug order, each once per symbol: a list per symbol is already a
+    // sorted set, made into one at the end (in one pass, not one search per document).
+    let mut citing: BTreeMap<Symbol, Vec<Slug>> = BTreeMap::new();
     let mut timeline: BTreeMap<Lang, Vec<Recall>> =
         Lang::ALL.iter().map(|l| (*l, Vec::new())).collect();
     for ((slug, lang), mentioned) in std::mem::take(&mut checked.cited) {
@@ -102,7 +104,12 @@ pub fn link(mut checked: Checked) -> Linked {
                 }
             }
             for s in &list {
-                cited_by.entry(s.clone()).or_default().insert(slug.clone());
+                match citing.get_mut(s) {
+                    Some(docs) => docs.push(slug.clone()),
+                    None => {
+                        citing.insert(s.clone(), vec![slug.clone()]);
+                    }
+                }
             }
             cites.insert(slug.clone(), list);
         }
@@ -117,13 +124,14 @@ pub fn link(mut checked: Checked) -> Linked {
             }
         }
     }
+    let cited_by: BTreeMap<Symbol, BTreeSet<Slug>> = citing
+        .into_iter()
+        .map(|(s, docs)| (s, docs.into_iter().collect()))
+        .collect();
     for recalls in timeline.values_mut() {
-        // Stable: recalls of one symbol in one document keep their order in the text.
-        recalls.sort_by(|a, b| {
-            symbol_order(&a.symbol)
-                .cmp(&symbol_order(&b.symbol))
-                .then(a.doc.cmp(&b.doc))
-        });
+        // Stable: recalls of one symbol in one document keep their order in the text. Each
+        // key is made once (a large corpus recalls tens of thousands of resolutions).
+        recalls.sort_by_cached_key(|r| (symbol_order(&r.symbol), r.doc.clone()));
     }
 
     let mut facts = Vec::new();
