@@ -6,6 +6,7 @@ use crate::diagnostics::Diagnostics;
 use crate::render::Renderer;
 use crate::sink::Sink;
 use crate::types::Lang;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -37,23 +38,42 @@ pub fn complete(
             }
         }
     }
-    for lang in Lang::ALL {
-        let index = crate::explorer::build_index(r, lang);
-        let rows = crate::explorer::static_rows(&index);
-        let code = lang.code();
-        files.push((format!("data/explorer-{code}.bin"), index.to_bytes()));
-        files.push((
-            format!("data/positions-{code}.csv"),
-            crate::explorer::to_csv(&rows, origin).into_bytes(),
-        ));
-        let json = crate::explorer::to_json(&rows, origin, &cfg.data_version, &cfg.licence, lang);
-        files.push((format!("data/positions-{code}.json"), json.into_bytes()));
-        files.push((
-            format!("{code}/atom.xml"),
-            feed(r, lang, origin).into_bytes(),
-        ));
-    }
-    files.push(("sitemap.xml".into(), sitemap(r, pages, origin).into_bytes()));
+    // Each language's files and the sitemap are made side by side (on a large site each is a
+    // pass over every document or page).
+    let (per_lang, sitemap) = rayon::join(
+        || {
+            Lang::ALL
+                .par_iter()
+                .map(|&lang| {
+                    let index = crate::explorer::build_index(r, lang);
+                    let rows = crate::explorer::static_rows(&index);
+                    let code = lang.code();
+                    let json = crate::explorer::to_json(
+                        &rows,
+                        origin,
+                        &cfg.data_version,
+                        &cfg.licence,
+                        lang,
+                    );
+                    [
+                        (format!("data/explorer-{code}.bin"), index.to_bytes()),
+                        (
+                            format!("data/positions-{code}.csv"),
+                            crate::explorer::to_csv(&rows, origin).into_bytes(),
+                        ),
+                        (format!("data/positions-{code}.json"), json.into_bytes()),
+                        (
+                            format!("{code}/atom.xml"),
+                            feed(r, lang, origin).into_bytes(),
+                        ),
+                    ]
+                })
+                .collect::<Vec<_>>()
+        },
+        || sitemap(r, pages, origin),
+    );
+    files.extend(per_lang.into_iter().flatten());
+    files.push(("sitemap.xml".into(), sitemap.into_bytes()));
     // The Content-Security-Policy is sent as a header: the HTML validator does not yet accept
     // 'wasm-unsafe-eval' in a <meta> policy. `_headers` is read by Netlify and Cloudflare Pages;
     // docs/architecture.md gives the same header for other servers.

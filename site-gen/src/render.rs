@@ -139,28 +139,49 @@ impl<'a> Renderer<'a> {
         let mut d = Diagnostics::default();
         let theme = &linked.checked.corpus.theme;
         // The templates as written are compiled only to report their errors at their own lines;
-        // pages are rendered from each language's copy.
-        compile_templates(&theme.templates, &theme.dir, &mut d);
+        // pages are rendered from each language's copy. The three sets compile side by side.
+        let (as_written, copies) = rayon::join(
+            || {
+                let mut d = Diagnostics::default();
+                compile_templates(&theme.templates, &theme.dir, &mut d);
+                d
+            },
+            || {
+                Lang::ALL
+                    .par_iter()
+                    .map(|lang| {
+                        let strings = &theme.i18n[lang].strings;
+                        let templates: Vec<(String, std::path::PathBuf, String)> = theme
+                            .templates
+                            .iter()
+                            .map(|(n, p, t)| {
+                                // Only where tera escapes what it prints, as the strings
+                                // written in are.
+                                let escaped = n.ends_with(".html") || n.ends_with(".xml");
+                                let text = if escaped {
+                                    with_strings(t, strings)
+                                } else {
+                                    t.clone()
+                                };
+                                (n.clone(), p.clone(), text)
+                            })
+                            .collect();
+                        let mut d = Diagnostics::default();
+                        let tera = compile_templates(&templates, &theme.dir, &mut d);
+                        (*lang, templates, tera, d)
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
         let mut per_lang = BTreeMap::new();
         let mut per_lang_templates = BTreeMap::new();
-        if d.is_empty() {
-            for lang in Lang::ALL {
-                let strings = &theme.i18n[&lang].strings;
-                let templates: Vec<(String, std::path::PathBuf, String)> = theme
-                    .templates
-                    .iter()
-                    .map(|(n, p, t)| {
-                        // Only where tera escapes what it prints, as the strings written in are.
-                        let escaped = n.ends_with(".html") || n.ends_with(".xml");
-                        let text = if escaped {
-                            with_strings(t, strings)
-                        } else {
-                            t.clone()
-                        };
-                        (n.clone(), p.clone(), text)
-                    })
-                    .collect();
-                per_lang.insert(lang, compile_templates(&templates, &theme.dir, &mut d));
+        // The copies' errors would repeat those of the templates as written.
+        let written_ok = as_written.is_empty();
+        d.extend(as_written);
+        if written_ok {
+            for (lang, templates, tera, errors) in copies {
+                d.extend(errors);
+                per_lang.insert(lang, tera);
                 per_lang_templates.insert(lang, templates);
             }
         }
