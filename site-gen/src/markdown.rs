@@ -746,7 +746,8 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 if in_link > 0 {
                     esc_into(target, t);
                 } else {
-                    near_resolution |= crate::mentions::speaks_of_resolutions(t);
+                    // Once the block has spoken of a resolution, later runs need not be searched.
+                    near_resolution = near_resolution || crate::mentions::speaks_of_resolutions(t);
                     linker.link_text(target, t, near_resolution);
                 }
             }
