@@ -327,3 +327,38 @@ fn a_missing_translation_falls_back_with_a_notice_and_is_listed() {
     let listed = site_gen::check(dir.path()).expect("check");
     assert_eq!(listed, warnings);
 }
+
+#[test]
+fn a_missing_compiled_explorer_is_reported_and_nothing_is_published() {
+    let dir = prepare(&Case::default());
+    let output = dir.path().join("public");
+    std::fs::create_dir_all(output.join("fr")).expect("previous site");
+    std::fs::write(output.join("fr/index.html"), b"previous site").expect("previous site");
+    let before = snapshot(&output);
+    // A package directory without the compiled explorer in it.
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg dir");
+    let opts = site_gen::BuildOptions {
+        root: dir.path().to_path_buf(),
+        output: output.clone(),
+        explorer_pkg: Some(pkg.clone()),
+        base_url: None,
+    };
+    let diags = match site_gen::build(&opts) {
+        Err(site_gen::BuildError::Input(d)) => d.0,
+        other => panic!("expected an input error, got {other:?}"),
+    };
+    for name in ["explorer.js", "explorer_bg.wasm"] {
+        assert!(
+            diags.iter().any(|d| d.file == pkg.join(name)
+                && d.message.contains("cannot read the compiled explorer")
+                && d.hint.contains("cargo xtask build")),
+            "{name} not reported: {diags:?}"
+        );
+    }
+    assert_eq!(
+        before,
+        snapshot(&output),
+        "the previous output was modified"
+    );
+}

@@ -99,9 +99,15 @@ fn pipeline(
     let mut renderer = render::Renderer::new(&linked)?;
     renderer.explorer_runtime = explorer_pkg.is_some();
     lap("templates");
-    let pages = renderer.render_all(sink, bodies)?;
+    // The side files (feeds, data, assets) do not depend on the pages: they are made while the
+    // pages render, by whichever thread is free.
+    let (pages, side) = rayon::join(
+        || renderer.render_all(sink, bodies),
+        || emit::side_files(&renderer, explorer_pkg),
+    );
+    let pages = pages?;
     lap("render and write pages");
-    emit::complete(&renderer, sink, &pages, explorer_pkg)?;
+    emit::complete(&renderer, sink, &pages, side?)?;
     lap("emit");
     Ok(Generated {
         warnings,
