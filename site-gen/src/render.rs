@@ -1253,7 +1253,9 @@ fn top_level_items(list: &str) -> Vec<&str> {
     let mut depth = 0usize;
     let mut start = None;
     let mut i = 0;
-    while i < list.len() {
+    // Every tag starts with `<`: the text between tags is skipped at once.
+    while let Some(k) = memchr::memchr(b'<', &list.as_bytes()[i..]) {
+        i += k;
         let rest = &list[i..];
         if rest.starts_with("<li") && rest[3..].starts_with([' ', '>']) {
             if depth == 1 {
@@ -1272,7 +1274,7 @@ fn top_level_items(list: &str) -> Vec<&str> {
         } else if rest.starts_with("</ul>") || rest.starts_with("</ol>") {
             depth = depth.saturating_sub(1);
         }
-        i += rest.chars().next().map_or(1, char::len_utf8);
+        i += 1; // past the `<`
     }
     items
 }
