@@ -127,7 +127,11 @@ fn sitemap(r: &Renderer, pages: &[String], origin: &str) -> String {
         .par_iter()
         .map(|&lang| {
             let mut s = String::new();
-            for (_, rel) in pages.iter().filter(|(l, _)| *l == lang) {
+            // The set is ordered by language first: this language's pages are one range.
+            for (_, rel) in pages
+                .range((lang, String::new())..)
+                .take_while(|(l, _)| *l == lang)
+            {
                 s.push_str(&format!(
                     "<url><loc>{}</loc>",
                     xml_esc(&format!("{origin}{}", r.urls.page(lang, rel)))

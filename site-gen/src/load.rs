@@ -319,18 +319,16 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// Every document's body, by slug and language, taken out of the corpus for the render
-    /// stage (see [`Body`]).
-    pub fn take_document_bodies(&mut self) -> BTreeMap<Slug, BTreeMap<Lang, Body>> {
+    /// Every document's bodies by language, in the order of `documents`, taken out of the
+    /// corpus for the render stage (see [`Body`]).
+    pub fn take_document_bodies(&mut self) -> Vec<BTreeMap<Lang, Body>> {
         self.documents
             .iter_mut()
             .map(|d| {
-                let bodies = d
-                    .editions
+                d.editions
                     .iter_mut()
                     .map(|(l, e)| (*l, e.source.take_body()))
-                    .collect();
-                (d.slug.clone(), bodies)
+                    .collect()
             })
             .collect()
     }

@@ -298,15 +298,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders every page; all template errors are collected.
     /// Renders every page into `sink`; all template errors are collected. Returns the paths of
-    /// the pages written.
-    /// Renders and writes every page. `bodies` are the documents' texts (see
+    /// the pages written. `bodies` are the documents' texts, in corpus order (see
     /// [`crate::load::Corpus::take_document_bodies`]), each freed once its document is rendered.
     pub fn render_all(
         &self,
         sink: &dyn crate::sink::Sink,
-        mut bodies: BTreeMap<Slug, BTreeMap<Lang, Body>>,
+        mut bodies: Vec<BTreeMap<Lang, Body>>,
     ) -> Result<Vec<String>, Diagnostics> {
         let mut specs: Vec<Spec> = Lang::ALL
             .iter()
@@ -504,21 +502,20 @@ impl<'a> Renderer<'a> {
         self.strings(lang).get(key).cloned().unwrap_or_default()
     }
 
-    /// Every page of one language.
     /// Every page of one language, as cheap descriptions; contexts are built in parallel.
-    fn specs(
-        &self,
-        lang: Lang,
-        bodies: &mut BTreeMap<Slug, BTreeMap<Lang, Body>>,
-    ) -> Vec<Spec<'_>> {
+    fn specs(&self, lang: Lang, bodies: &mut Vec<BTreeMap<Lang, Body>>) -> Vec<Spec<'_>> {
         let c = &self.linked.checked;
         let mut specs = vec![Spec::Home(lang), Spec::DocumentsIndex(lang)];
         if lang == Lang::Fr {
             // One spec per document renders both languages (the bodies are shared).
-            specs.extend(c.corpus.documents.iter().map(|d| {
-                let texts = bodies.remove(&d.slug).unwrap_or_default();
-                Spec::Document(d, texts)
-            }));
+            let texts = std::mem::take(bodies).into_iter();
+            specs.extend(
+                c.corpus
+                    .documents
+                    .iter()
+                    .zip(texts)
+                    .map(|(d, t)| Spec::Document(d, t)),
+            );
         }
         specs.extend(c.corpus.pages.iter().map(|p| Spec::Page(lang, p)));
         specs.push(Spec::States(lang));

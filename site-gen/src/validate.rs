@@ -495,7 +495,7 @@ fn check_evidence(doc: &Document, m: &DocMeta, scans: &BTreeMap<Lang, Scan>, d: 
                 s.anchors().any(|a| a == anchor)
                     || s.footnote_defs
                         .iter()
-                        .any(|(l, _)| format!("fn-{l}") == anchor)
+                        .any(|(l, _)| anchor.strip_prefix("fn-") == Some(l.as_str()))
             });
             if needed && !has {
                 d.error(
