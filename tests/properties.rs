@@ -4,7 +4,9 @@
 use proptest::prelude::*;
 use site_gen::diagnostics::Diagnostics;
 use site_gen::markdown::{esc, render, scan, Linker};
-use site_gen::mentions::{find_all, speaks_of_resolutions, StateMatcher};
+use site_gen::mentions::{
+    find_all, find_symbols, speaks_of_resolutions, MentionKind, StateMatcher,
+};
 use site_gen::types::StateId;
 use std::path::Path;
 
@@ -42,7 +44,7 @@ fn texty() -> impl Strategy<Value = String> {
 
 struct TextOnly;
 impl Linker for TextOnly {
-    fn link_text(&self, out: &mut String, text: &str, near_resolution: bool) {
+    fn link_text(&self, out: &mut String, text: &str, near_resolution: &mut dyn FnMut() -> bool) {
         // Same shape as the site's linker: links around mentions, text escaped.
         let mut at = 0;
         for m in find_all(text, near_resolution, &matcher()) {
@@ -66,12 +68,105 @@ impl Linker for TextOnly {
     }
 }
 
+/// The symbol recogniser as first written, two regexes run over the whole text: the generator
+/// now looks only at the slashes, and must find exactly what these find.
+fn symbols_by_whole_text_regexes(text: &str, near_resolution: bool) -> Vec<(usize, usize, String)> {
+    use std::sync::OnceLock;
+    static RES: OnceLock<[regex::Regex; 3]> = OnceLock::new();
+    let [symbol, suffix, bare] = RES.get_or_init(|| {
+        [
+            r"(?-u:\b)(?:A|S|E)/(?:(?:RES|C\.\d|AC\.\d+|CONF\.\d+|INF|HRC|S-\d+)/)*\d+(?:/(?:L\.|INF/)?\d+)*(?:/(?:Rev|Corr|Add)\.\d+)*",
+            r"^\s+(?:et|and)\s+((?:Corr|Add)\.\d+)",
+            r"(?-u:\b)[1-9]\d?/\d{1,3}(?-u:\b)",
+        ]
+        .map(|r| regex::Regex::new(r).unwrap())
+    });
+    let mut out = Vec::new();
+    for m in symbol.find_iter(text) {
+        out.push((m.start(), m.end(), m.as_str().to_string()));
+        if let Some(g) = suffix.captures(&text[m.end()..]).and_then(|c| c.get(1)) {
+            let sym = format!("{}/{}", m.as_str(), g.as_str());
+            out.push((m.end() + g.start(), m.end() + g.end(), sym));
+        }
+    }
+    if near_resolution {
+        for w in bare.find_iter(text) {
+            let before = text[..w.start()].chars().next_back();
+            let after = text[w.end()..].chars().next();
+            if matches!(before, Some('/' | '.' | '-')) || matches!(after, Some('/' | '-')) {
+                continue;
+            }
+            if after == Some('.') && text[w.end() + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            if out.iter().any(|(s, e, _)| *s <= w.start() && w.end() <= *e) {
+                continue;
+            }
+            out.push((w.start(), w.end(), format!("A/RES/{}", w.as_str())));
+        }
+    }
+    out.sort_by_key(|m| m.0);
+    out
+}
+
+fn symbols_found(text: &str, near_resolution: bool) -> Vec<(usize, usize, String)> {
+    find_symbols(text, || near_resolution)
+        .into_iter()
+        .filter_map(|m| match m.kind {
+            MentionKind::Symbol(s) => Some((m.range.start, m.range.end, s.as_str().to_string())),
+            MentionKind::State(_) => None,
+        })
+        .collect()
+}
+
+/// Text dense in slashes, digits and symbol prefixes: the places where the slash scanner and
+/// the regexes could part ways.
+fn slashy() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("A/".to_string()),
+        Just("S/".to_string()),
+        Just("E/".to_string()),
+        Just("A/RES/77/37".to_string()),
+        Just("A/C.1/78/L.60/Rev.1".to_string()),
+        Just("A/AC.292/2021/1".to_string()),
+        Just("S/RES/2334".to_string()),
+        Just(" et Corr.1".to_string()),
+        Just(" and Add.2".to_string()),
+        Just("/Rev.1".to_string()),
+        Just("RES/".to_string()),
+        "[0-9]{1,4}",
+        "[0-9]{1,3}/[0-9]{1,4}",
+        Just("77/3712".to_string()),
+        Just("05/12".to_string()),
+        Just("12/03/2023".to_string()),
+        Just("/".to_string()),
+        Just(" ".to_string()),
+        Just(" ".to_string()),
+        Just(".".to_string()),
+        Just("-".to_string()),
+        Just("é".to_string()),
+        Just("_".to_string()),
+        "[ ,;()a-zA-Z]{0,3}",
+    ];
+    prop::collection::vec(piece, 0..16).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
+    fn slash_scanner_finds_what_the_whole_text_regexes_find(text in slashy(), near in any::<bool>()) {
+        prop_assert_eq!(symbols_found(&text, near), symbols_by_whole_text_regexes(&text, near));
+    }
+
+    #[test]
+    fn slash_scanner_agrees_on_ordinary_text(text in texty(), near in any::<bool>()) {
+        prop_assert_eq!(symbols_found(&text, near), symbols_by_whole_text_regexes(&text, near));
+    }
+
+    #[test]
     fn mentions_are_in_bounds_ordered_and_disjoint(text in texty()) {
-        let found = find_all(&text, speaks_of_resolutions(&text), &matcher());
+        let found = find_all(&text, || speaks_of_resolutions(&text), &matcher());
         let mut last_end = 0;
         for m in &found {
             prop_assert!(m.range.start >= last_end && m.range.end <= text.len());
@@ -83,7 +178,7 @@ proptest! {
     #[test]
     fn linking_never_changes_the_visible_text(text in texty()) {
         let mut html = String::new();
-        TextOnly.link_text(&mut html, &text, speaks_of_resolutions(&text));
+        TextOnly.link_text(&mut html, &text, &mut || speaks_of_resolutions(&text));
         let visible = html.replace("<a href=\"#\">", "").replace("</a>", "");
         prop_assert_eq!(html_escape::decode_html_entities(&visible).into_owned(), text);
     }
@@ -118,4 +213,38 @@ proptest! {
         let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
         prop_assert_eq!(site_gen::markdown::collapse_ws(&s), expected);
     }
+}
+
+/// Every paragraph of the real content, with and without the word "résolution" nearby: the
+/// slash scanner finds exactly what the whole-text regexes find.
+#[test]
+fn slash_scanner_agrees_with_the_regexes_on_the_real_content() {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let mut paragraphs = 0;
+    let mut mentions = 0;
+    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for p in text.split("\n\n") {
+            for near in [false, true] {
+                let want = symbols_by_whole_text_regexes(p, near);
+                assert_eq!(
+                    symbols_found(p, near),
+                    want,
+                    "{}: {p}",
+                    entry.path().display()
+                );
+                mentions += want.len();
+            }
+            paragraphs += 1;
+        }
+    }
+    // The corpus is there and mentions many documents.
+    assert!(
+        paragraphs > 1000 && mentions > 500,
+        "{paragraphs} paragraphs, {mentions} mentions"
+    );
 }

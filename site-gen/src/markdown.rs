@@ -424,10 +424,10 @@ pub fn esc_into(out: &mut String, s: &str) {
 
 /// What the renderer needs from the outside world.
 pub trait Linker {
-    /// Appends a run of plain text to `out` as HTML, adding links to mentions. `near_resolution`:
-    /// the block has spoken of a resolution so far (a bare `77/37` is only a link near
-    /// "résolution").
-    fn link_text(&self, out: &mut String, text: &str, near_resolution: bool);
+    /// Appends a run of plain text to `out` as HTML, adding links to mentions. `near_resolution`
+    /// says whether the block has spoken of a resolution so far (a bare `77/37` is only a link
+    /// near "résolution"); it is asked only of a text holding such a number.
+    fn link_text(&self, out: &mut String, text: &str, near_resolution: &mut dyn FnMut() -> bool);
     /// Accessible label of the paragraph permalink.
     fn permalink_label(&self) -> &str;
     /// Heading of the footnotes section.
@@ -486,9 +486,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
     // Output target: the body, or the footnote being collected.
     let mut note_buf: Option<(String, String)> = None;
     let mut block_text = String::new();
-    // Whether the current block has spoken of a resolution so far (tracked incrementally, so
-    // that long paragraphs are not rescanned at every text event).
-    let mut near_resolution = false;
+    let mut word = ResolutionWord::default();
     // Per open paragraph or list item: the permalink to write before its closing tag.
     let mut closers: Vec<Option<String>> = Vec::new();
     let mut in_link = 0usize;
@@ -528,7 +526,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
         match event {
             Event::Start(Tag::Paragraph) => {
                 block_text.clear();
-                near_resolution = false;
+                word.reset();
                 if item_depth > 0
                     && matches!(events.get(i.wrapping_sub(1)), Some(Event::Start(Tag::Item)))
                 {
@@ -542,12 +540,11 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                         i,
                         linker,
                         &mut used_ids,
-                        &mut block_text,
+                        (&mut block_text, &mut word),
                         &mut note_buf,
                         &mut out,
                     );
                     i = next;
-                    near_resolution = crate::mentions::speaks_of_resolutions(&block_text);
                     closers.push(closer);
                 }
             }
@@ -560,18 +557,18 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             Event::Start(Tag::Item) => {
                 item_depth += 1;
                 block_text.clear();
+                word.reset();
                 let (next, closer) = open_anchored_block(
                     "li",
                     &events,
                     i,
                     linker,
                     &mut used_ids,
-                    &mut block_text,
+                    (&mut block_text, &mut word),
                     &mut note_buf,
                     &mut out,
                 );
                 i = next;
-                near_resolution = crate::mentions::speaks_of_resolutions(&block_text);
                 closers.push(closer);
             }
             Event::End(TagEnd::Item) => {
@@ -595,7 +592,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 level, id, classes, ..
             }) => {
                 block_text.clear();
-                near_resolution = false;
+                word.reset();
                 let lvl = heading_level(*level);
                 if lvl <= 3 && note_buf.is_none() {
                     write_notes(&mut out, &mut notes, &ref_count, linker);
@@ -649,7 +646,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             Event::Start(Tag::TableRow) => {
                 cell = 0;
                 block_text.clear();
-                near_resolution = false;
+                word.reset();
                 w!("<tr id=\"t{table_index}-r{row_index}\">");
                 row_index += 1;
             }
@@ -741,14 +738,14 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 if let Some((_, _, text)) = heading.as_mut() {
                     text.push_str(t);
                 }
+                let start = block_text.len();
                 block_text.push_str(t);
                 let target = target!();
                 if in_link > 0 {
                     esc_into(target, t);
                 } else {
-                    // Once the block has spoken of a resolution, later runs need not be searched.
-                    near_resolution = near_resolution || crate::mentions::speaks_of_resolutions(t);
-                    linker.link_text(target, t, near_resolution);
+                    word.add(start..block_text.len());
+                    linker.link_text(target, t, &mut || word.ask(&block_text));
                 }
             }
             Event::Code(t) => {
@@ -834,7 +831,7 @@ fn open_anchored_block(
     i: usize,
     linker: &dyn Linker,
     used_ids: &mut BTreeMap<String, usize>,
-    block_text: &mut String,
+    block_text: (&mut String, &mut ResolutionWord),
     note_buf: &mut Option<(String, String)>,
     out: &mut String,
 ) -> (usize, Option<String>) {
@@ -879,7 +876,7 @@ fn emit_marker_rest(
     i: usize,
     skip: usize,
     linker: &dyn Linker,
-    block_text: &mut String,
+    (block_text, word): (&mut String, &mut ResolutionWord),
     note_buf: &mut Option<(String, String)>,
     out: &mut String,
 ) -> usize {
@@ -899,14 +896,50 @@ fn emit_marker_rest(
             }
             Event::Text(t) => {
                 let rest = &t[skip.min(t.len())..];
+                let start = block_text.len();
                 block_text.push_str(rest);
-                linker.link_text(target, rest, crate::mentions::speaks_of_resolutions(rest));
+                word.add(start..block_text.len());
+                linker.link_text(target, rest, &mut || word.ask(block_text));
                 return j;
             }
             _ => break,
         }
     }
     i
+}
+
+/// Whether the current block has spoken of a resolution so far, for the bare numbers such as
+/// `77/37` that are only mentions near the word. Each run of text is searched for the word
+/// only when a run holding such a number asks (most blocks never do), and the answer is kept
+/// once it is yes; runs are searched one by one, as written.
+#[derive(Default)]
+struct ResolutionWord {
+    said: bool,
+    /// The runs not searched yet, as ranges of the block's text.
+    unchecked: Vec<std::ops::Range<usize>>,
+}
+
+impl ResolutionWord {
+    fn reset(&mut self) {
+        self.said = false;
+        self.unchecked.clear();
+    }
+
+    fn add(&mut self, run: std::ops::Range<usize>) {
+        if !self.said {
+            self.unchecked.push(run);
+        }
+    }
+
+    fn ask(&mut self, block_text: &str) -> bool {
+        if !self.said {
+            self.said = self
+                .unchecked
+                .drain(..)
+                .any(|r| crate::mentions::speaks_of_resolutions(&block_text[r]));
+        }
+        self.said
+    }
 }
 
 /// The link to an anchored block, written just before the block's closing tag.
@@ -991,7 +1024,7 @@ mod tests {
 
     struct Plain;
     impl Linker for Plain {
-        fn link_text(&self, out: &mut String, text: &str, _: bool) {
+        fn link_text(&self, out: &mut String, text: &str, _: &mut dyn FnMut() -> bool) {
             esc_into(out, text)
         }
         fn permalink_label(&self) -> &str {

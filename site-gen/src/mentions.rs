@@ -22,12 +22,14 @@ pub struct Mention {
 // DFA on any text with an accent, which is every French paragraph, and the two only differ next
 // to an accented letter glued to a symbol, a number or the word "résolution".
 
-/// Full symbols: `A/78/76`, `A/RES/77/37`, `A/C.1/78/L.60/Rev.1`, `A/AC.292/2021/1`, `A/CONF.…`.
+/// A full symbol from its first letter: `A/78/76`, `A/RES/77/37`, `A/C.1/78/L.60/Rev.1`,
+/// `A/AC.292/2021/1`, `A/CONF.…`. Anchored: it is tried only where a letter `A`, `S` or `E`
+/// starting a word stands before a slash (see [`find_symbols`]).
 fn symbol_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?-u:\b)(?:A|S|E)/(?:(?:RES|C\.\d|AC\.\d+|CONF\.\d+|INF|HRC|S-\d+)/)*\d+(?:/(?:L\.|INF/)?\d+)*(?:/(?:Rev|Corr|Add)\.\d+)*",
+            r"^(?:A|S|E)/(?:(?:RES|C\.\d|AC\.\d+|CONF\.\d+|INF|HRC|S-\d+)/)*\d+(?:/(?:L\.|INF/)?\d+)*(?:/(?:Rev|Corr|Add)\.\d+)*",
         )
         .expect("static regex")
     })
@@ -39,12 +41,6 @@ fn suffix_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"^\s+(?:et|and)\s+((?:Corr|Add)\.\d+)").expect("static regex"))
 }
 
-/// Bare resolution numbers `77/37` (session/number), only recognised near the word "résolution".
-fn bare_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?-u:\b)[1-9]\d?/\d{1,3}(?-u:\b)").expect("static regex"))
-}
-
 fn resolution_word_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"(?i)(?-u:\b)r[ée]solutions?(?-u:\b)").expect("static regex"))
@@ -53,9 +49,8 @@ fn resolution_word_re() -> &'static Regex {
 /// Whether a text speaks of resolutions: bare numbers such as `77/37` are only resolution
 /// mentions in a block that does.
 pub fn speaks_of_resolutions(text: &str) -> bool {
-    // It runs on every run of text of the corpus, and the case-insensitive regex is slow to
-    // start: a word "résolution" written in lower, title or upper case holds "olution" or
-    // "OLUTION", which two SIMD searches rule out first.
+    // The case-insensitive regex is slow to start: a word "résolution" written in lower, title
+    // or upper case holds "olution" or "OLUTION", which two SIMD searches rule out first.
     static LOWER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     static UPPER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     let lower = LOWER.get_or_init(|| memchr::memmem::Finder::new(b"olution"));
@@ -65,69 +60,124 @@ pub fn speaks_of_resolutions(text: &str) -> bool {
         && resolution_word_re().is_match(text)
 }
 
-/// Finds document mentions in `text`. `near_resolution`: the block this text belongs to has
-/// spoken of a resolution (see [`speaks_of_resolutions`]) up to and including `text`.
-pub fn find_symbols(text: &str, near_resolution: bool) -> Vec<Mention> {
+/// A word character for the ASCII `\b` of the patterns: an accented letter next to a symbol or
+/// a number does not join it (see the symbol and bare-number rules in [`find_symbols`]).
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// A bare number `77/37` (session/number) around the slash at `slash`: one or two digits, the
+/// first not 0, starting a word; then one to three digits ending one. Returns its span.
+fn bare_number_at(bytes: &[u8], slash: usize) -> Option<Range<usize>> {
+    let before = bytes[..slash]
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let after = bytes[slash + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let start = slash - before;
+    let end = slash + 1 + after;
+    let starts_word = start == 0 || !is_word(bytes[start - 1]);
+    let ends_word = bytes.get(end).is_none_or(|b| !is_word(*b));
+    ((1..=2).contains(&before)
+        && bytes[start] != b'0'
+        && starts_word
+        && (1..=3).contains(&after)
+        && ends_word)
+        .then_some(start..end)
+}
+
+/// Finds document mentions in `text`. `near_resolution` says whether the block this text
+/// belongs to has spoken of a resolution (see [`speaks_of_resolutions`]) up to and including
+/// `text`; it is asked only when the text holds a bare number such as `77/37`.
+///
+/// Every mention has a slash: the text is searched for slashes only, and each one is looked at
+/// where it stands. A slash after a letter `A`, `S` or `E` starting a word starts a full symbol
+/// (matched from that letter on); a slash between digits may be a bare number. A slash inside a
+/// mention already found starts nothing. Most runs of text have no slash and cost one search.
+pub fn find_symbols(text: &str, near_resolution: impl FnOnce() -> bool) -> Vec<Mention> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    // Every symbol and every bare number has a slash: most runs of text have none, and one
-    // memchr settles them without running the regexes.
-    if memchr::memchr(b'/', text.as_bytes()).is_none() {
-        return out;
-    }
-    for m in symbol_re().find_iter(text) {
-        // A trailing "." closes the sentence, not the symbol (the regex never ends on ".").
-        let sym = m.as_str();
-        out.push(Mention {
-            range: m.range(),
-            kind: MentionKind::Symbol(Symbol(sym.to_string())),
-        });
-        // Most symbols are not followed by "et Corr.1": a look at the next word spares the
-        // regex (and its capture groups) for them.
-        let rest = &text[m.end()..];
-        let next_word = rest.trim_start();
-        if next_word.len() == rest.len()
-            || !(next_word.starts_with("et") || next_word.starts_with("and"))
-        {
+    // Bare numbers found, before the checks that need the block's words and neighbours.
+    let mut bare: Vec<Range<usize>> = Vec::new();
+    // End of the last full symbol: the slashes inside it start nothing.
+    let mut symbol_end = 0;
+    for slash in memchr::memchr_iter(b'/', bytes) {
+        if slash == 0 {
             continue;
         }
-        if let Some(s) = suffix_re().captures(rest) {
-            if let Some(g) = s.get(1) {
-                let r = m.end() + g.start()..m.end() + g.end();
-                out.push(Mention {
-                    range: r,
-                    kind: MentionKind::Symbol(Symbol(format!("{sym}/{}", g.as_str()))),
-                });
+        let letter = slash - 1;
+        if letter >= symbol_end
+            && matches!(bytes[letter], b'A' | b'S' | b'E')
+            && (letter == 0 || !is_word(bytes[letter - 1]))
+        {
+            if let Some(m) = symbol_re().find(&text[letter..]) {
+                let range = letter..letter + m.end();
+                symbol_end = range.end;
+                push_symbol(text, range, &mut out);
+                continue;
             }
         }
+        // Overlapping numbers ("1/2/3") need no care here: a number right after a slash is
+        // never a resolution (below).
+        if slash >= symbol_end {
+            bare.extend(bare_number_at(bytes, slash));
+        }
     }
-    if near_resolution {
-        // find_iter, not captures: the DFA finds spans without tracking groups.
-        for whole in bare_re().find_iter(text) {
-            let before = text[..whole.start()].chars().next_back();
-            let after = text[whole.end()..].chars().next();
+    if !bare.is_empty() && near_resolution() {
+        for whole in bare {
+            let before = text[..whole.start].chars().next_back();
+            let after = text[whole.end..].chars().next();
             // Part of a longer symbol, a date like 12/03/2023 or a fraction chain: not a resolution.
             if matches!(before, Some('/' | '.' | '-')) || matches!(after, Some('/' | '-')) {
                 continue;
             }
-            if after == Some('.')
-                && text[whole.end() + 1..].starts_with(|c: char| c.is_ascii_digit())
+            if after == Some('.') && text[whole.end + 1..].starts_with(|c: char| c.is_ascii_digit())
             {
                 continue;
             }
             if out
                 .iter()
-                .any(|m| m.range.start <= whole.start() && whole.end() <= m.range.end)
+                .any(|m| m.range.start <= whole.start && whole.end <= m.range.end)
             {
                 continue;
             }
             out.push(Mention {
-                range: whole.range(),
-                kind: MentionKind::Symbol(Symbol(format!("A/RES/{}", whole.as_str()))),
+                kind: MentionKind::Symbol(Symbol(format!("A/RES/{}", &text[whole.clone()]))),
+                range: whole,
             });
         }
     }
     out.sort_by_key(|m| m.range.start);
     out
+}
+
+/// Adds a full symbol, and its corrigendum or addendum when "et Corr.1" / "and Add.2" follows.
+fn push_symbol(text: &str, range: Range<usize>, out: &mut Vec<Mention>) {
+    let sym = &text[range.clone()];
+    let rest = &text[range.end..];
+    out.push(Mention {
+        range: range.clone(),
+        kind: MentionKind::Symbol(Symbol(sym.to_string())),
+    });
+    // Most symbols are not followed by "et Corr.1": a look at the next word spares the regex
+    // (and its capture groups) for them.
+    let next_word = rest.trim_start();
+    if next_word.len() == rest.len()
+        || !(next_word.starts_with("et") || next_word.starts_with("and"))
+    {
+        return;
+    }
+    if let Some(g) = suffix_re().captures(rest).and_then(|s| s.get(1)) {
+        let r = range.end + g.start()..range.end + g.end();
+        out.push(Mention {
+            range: r,
+            kind: MentionKind::Symbol(Symbol(format!("{sym}/{}", g.as_str()))),
+        });
+    }
 }
 
 /// Recognises State names from their spellings (longest first, whole words only).
@@ -194,7 +244,11 @@ impl StateMatcher {
 }
 
 /// All mentions in a text run, symbols first when they overlap a State name.
-pub fn find_all(text: &str, near_resolution: bool, states: &StateMatcher) -> Vec<Mention> {
+pub fn find_all(
+    text: &str,
+    near_resolution: impl FnOnce() -> bool,
+    states: &StateMatcher,
+) -> Vec<Mention> {
     let mut out = find_symbols(text, near_resolution);
     for m in states.find(text) {
         if !out
@@ -245,7 +299,7 @@ pub fn cited_in_block(text: &str, lang: Lang, out: &mut Vec<Cited>) {
     if memchr::memchr(b'/', text.as_bytes()).is_none() {
         return;
     }
-    for m in find_symbols(text, speaks_of_resolutions(text)) {
+    for m in find_symbols(text, || speaks_of_resolutions(text)) {
         let MentionKind::Symbol(symbol) = m.kind else {
             continue;
         };
@@ -353,7 +407,7 @@ mod tests {
     }
 
     fn syms(text: &str) -> Vec<String> {
-        find_symbols(text, speaks_of_resolutions(text))
+        find_symbols(text, || speaks_of_resolutions(text))
             .into_iter()
             .map(|m| match m.kind {
                 MentionKind::Symbol(s) => format!("{}={}", &text[m.range], s),

@@ -100,7 +100,7 @@ struct TextLinker<'a> {
 }
 
 impl Linker for TextLinker<'_> {
-    fn link_text(&self, out: &mut String, text: &str, near_resolution: bool) {
+    fn link_text(&self, out: &mut String, text: &str, near_resolution: &mut dyn FnMut() -> bool) {
         let mentions = find_all(text, near_resolution, &self.r.linked.matchers[&self.lang]);
         let mut at = 0;
         for m in mentions {
