@@ -151,6 +151,67 @@ fn slashy() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..16).prop_map(|v| v.concat())
 }
 
+/// The top-level elements of rendered HTML found from its tags (block elements only, as the
+/// renderer writes them): the spans the renderer records as it writes must be exactly these.
+fn top_level_by_tags(html: &str) -> Vec<std::ops::Range<usize>> {
+    const BLOCKS: [&str; 13] = [
+        "p", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "blockquote", "pre",
+    ];
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(k) = html[i..].find('<') {
+        i += k;
+        let close = html[i + 1..].starts_with('/');
+        let name_start = i + 1 + usize::from(close);
+        let name: String = html[name_start..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        if BLOCKS.contains(&name.as_str()) {
+            if close {
+                depth -= 1;
+                if depth == 0 {
+                    let end = i + html[i..].find('>').unwrap() + 1;
+                    out.push(start..end);
+                }
+            } else {
+                if depth == 0 {
+                    start = i;
+                }
+                depth += 1;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Markdown made of the structures the renderer writes as blocks, nested and mixed.
+fn markdownish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\n\n".to_string()),
+        Just("\n".to_string()),
+        Just("> ".to_string()),
+        Just("- ".to_string()),
+        Just("  - ".to_string()),
+        Just("1. ".to_string()),
+        Just("## Titre {#s1}\n".to_string()),
+        Just("# Un\n".to_string()),
+        Just("{#p1} 1. Texte ".to_string()),
+        Just("```\ncode <div>\n```\n".to_string()),
+        Just("    indenté\n".to_string()),
+        Just("| a | b |\n|---|---|\n| x<br>y | z |\n".to_string()),
+        Just("note[^1] ".to_string()),
+        Just("\n[^1]: La note.\n".to_string()),
+        Just("<div>brut</div>\n".to_string()),
+        Just("---\n".to_string()),
+        Just("*em* **fort** ".to_string()),
+        "[a-z ]{0,10}",
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -162,6 +223,12 @@ proptest! {
     #[test]
     fn slash_scanner_agrees_on_ordinary_text(text in texty(), near in any::<bool>()) {
         prop_assert_eq!(symbols_found(&text, near), symbols_by_whole_text_regexes(&text, near));
+    }
+
+    #[test]
+    fn recorded_blocks_are_the_top_level_elements(body in markdownish()) {
+        let r = render(&body, &TextOnly, true);
+        prop_assert_eq!(r.blocks, top_level_by_tags(&r.html), "{}", r.html);
     }
 
     #[test]
@@ -247,4 +314,22 @@ fn slash_scanner_agrees_with_the_regexes_on_the_real_content() {
         paragraphs > 1000 && mentions > 500,
         "{paragraphs} paragraphs, {mentions} mentions"
     );
+}
+
+/// Every content file: the blocks the renderer records are the top-level elements of its HTML.
+#[test]
+fn recorded_blocks_are_the_top_level_elements_of_the_real_content() {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let mut blocks = 0;
+    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let r = render(&text, &TextOnly, true);
+        assert_eq!(r.blocks, top_level_by_tags(&r.html), "{}", entry.path().display());
+        blocks += r.blocks.len();
+    }
+    assert!(blocks > 1000, "{blocks} blocks");
 }

@@ -447,6 +447,9 @@ pub struct TocEntry {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
+    /// Where each top-level block of `html` starts and ends (paragraphs, headings, lists,
+    /// tables, quotes, code, footnote lists), in order: the parallel view aligns them.
+    pub blocks: Vec<std::ops::Range<usize>>,
 }
 
 /// A URL a content link may point to: web, mail, or site-relative. Anything else (e.g.
@@ -498,6 +501,10 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
     let mut aligns: Vec<Alignment> = Vec::new();
     let mut cell = 0usize;
     let mut used_ids: BTreeMap<String, usize> = BTreeMap::new();
+    // Top-level blocks of the body, as they are written.
+    let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut depth = 0usize;
+    let mut block_start = 0usize;
     let mut i = 0;
 
     // The output target: the body, or the footnote being collected.
@@ -520,6 +527,38 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             target!().push_str($s)
         };
     }
+    // A block opens or closes in the body (blocks inside a footnote go to the note). `$trail`:
+    // the bytes written after the closing tag (a newline).
+    macro_rules! open_block {
+        () => {
+            if note_buf.is_none() {
+                if depth == 0 {
+                    block_start = out.len();
+                }
+                depth += 1;
+            }
+        };
+    }
+    macro_rules! close_block {
+        ($trail:expr) => {
+            if note_buf.is_none() {
+                depth -= 1;
+                if depth == 0 {
+                    blocks.push(block_start..out.len() - $trail);
+                }
+            }
+        };
+    }
+    // The notes gathered so far, as one block where they fall.
+    macro_rules! notes_here {
+        () => {
+            let before = out.len();
+            write_notes(&mut out, &mut notes, &ref_count, linker);
+            if depth == 0 && out.len() > before {
+                blocks.push(before..out.len() - 1);
+            }
+        };
+    }
 
     while i < events.len() {
         let event = &events[i];
@@ -527,6 +566,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             Event::Start(Tag::Paragraph) => {
                 block_text.clear();
                 word.reset();
+                open_block!();
                 if item_depth > 0
                     && matches!(events.get(i.wrapping_sub(1)), Some(Event::Start(Tag::Item)))
                 {
@@ -553,6 +593,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     put!(&link);
                 }
                 put!("</p>");
+                close_block!(0);
             }
             Event::Start(Tag::Item) => {
                 item_depth += 1;
@@ -579,15 +620,25 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 put!("</li>\n");
             }
             Event::Start(Tag::List(Some(n))) => {
+                open_block!();
                 if *n == 1 {
                     w!("<ol>\n")
                 } else {
                     w!("<ol start=\"{n}\">\n")
                 }
             }
-            Event::Start(Tag::List(None)) => w!("<ul>\n"),
-            Event::End(TagEnd::List(true)) => w!("</ol>\n"),
-            Event::End(TagEnd::List(false)) => w!("</ul>\n"),
+            Event::Start(Tag::List(None)) => {
+                open_block!();
+                w!("<ul>\n");
+            }
+            Event::End(TagEnd::List(true)) => {
+                w!("</ol>\n");
+                close_block!(1);
+            }
+            Event::End(TagEnd::List(false)) => {
+                w!("</ul>\n");
+                close_block!(1);
+            }
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
@@ -595,8 +646,9 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 word.reset();
                 let lvl = heading_level(*level);
                 if lvl <= 3 && note_buf.is_none() {
-                    write_notes(&mut out, &mut notes, &ref_count, linker);
+                    notes_here!();
                 }
+                open_block!();
                 let id = id
                     .as_ref()
                     .map(|s| s.to_string())
@@ -625,14 +677,19 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     }
                 }
                 w!("</h{lvl}>\n");
+                close_block!(1);
             }
             Event::Start(Tag::Table(a)) => {
                 table_index += 1;
                 row_index = 0;
                 aligns = a.clone();
+                open_block!();
                 w!("<div class=\"table-wrap\"><table>\n");
             }
-            Event::End(TagEnd::Table) => w!("</tbody></table></div>\n"),
+            Event::End(TagEnd::Table) => {
+                w!("</tbody></table></div>\n");
+                close_block!(1);
+            }
             Event::Start(Tag::TableHead) => {
                 in_head = true;
                 cell = 0;
@@ -678,13 +735,23 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             Event::End(TagEnd::Superscript) => w!("</sup>"),
             Event::Start(Tag::Subscript) => w!("<sub>"),
             Event::End(TagEnd::Subscript) => w!("</sub>"),
-            Event::Start(Tag::BlockQuote(_)) => w!("<blockquote>\n"),
-            Event::End(TagEnd::BlockQuote(_)) => w!("</blockquote>\n"),
+            Event::Start(Tag::BlockQuote(_)) => {
+                open_block!();
+                w!("<blockquote>\n");
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                w!("</blockquote>\n");
+                close_block!(1);
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let _ = kind as &CodeBlockKind;
+                open_block!();
                 w!("<pre><code>");
             }
-            Event::End(TagEnd::CodeBlock) => w!("</code></pre>\n"),
+            Event::End(TagEnd::CodeBlock) => {
+                w!("</code></pre>\n");
+                close_block!(1);
+            }
             Event::Start(Tag::Link {
                 dest_url, title, ..
             }) => {
@@ -774,8 +841,12 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
         i += 1;
     }
 
-    write_notes(&mut out, &mut notes, &ref_count, linker);
-    Rendered { html: out, toc }
+    notes_here!();
+    Rendered {
+        html: out,
+        toc,
+        blocks,
+    }
 }
 
 /// Writes the footnotes collected so far as one block, where they fall in the document: the end

@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// One output file: its path relative to the output directory, and its bytes.
@@ -670,7 +671,10 @@ impl<'a> Renderer<'a> {
             .map(|(l, text)| (l, markdown::render(text.as_str(), &self.linker(l), false)))
             .collect();
         let mut rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
-            (Some(fr), Some(en)) => Some(parallel_rows(&fr.html, &en.html)),
+            (Some(fr), Some(en)) => Some(parallel_rows(
+                (&fr.html, &fr.blocks),
+                (&en.html, &en.blocks),
+            )),
             _ => None,
         };
         Lang::ALL
@@ -1134,14 +1138,15 @@ fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
 
 /// The parallel view's rows: two rendered editions aligned on their top-level anchored blocks,
 /// as one piece of HTML that both languages' pages share (it is the same text under either
-/// language's page furniture, so it is assembled once, not by the template row by row).
-fn parallel_rows(fr: &str, en: &str) -> String {
-    // Each edition's ids are prefixed in one pass over its whole body (ids and in-page links
-    // never cross a block), then the bodies are split into blocks; a block's own id is read
-    // without its prefix.
-    let (fr, en) = (prefixed_ids(fr, "fr-"), prefixed_ids(en, "en-"));
-    let a = split_blocks(&fr);
-    let b = split_blocks(&en);
+/// language's page furniture, so it is assembled once, not by the template row by row). Each
+/// edition comes as its HTML and the spans of its top-level blocks, as the renderer wrote them.
+fn parallel_rows(fr: (&str, &[Range<usize>]), en: (&str, &[Range<usize>])) -> String {
+    // Each edition's ids are prefixed block by block (ids and in-page links never cross a
+    // block); a block's own id is read without its prefix.
+    let (fr, fr_spans) = prefixed_blocks(fr.0, fr.1, "fr-");
+    let (en, en_spans) = prefixed_blocks(en.0, en.1, "en-");
+    let a = split_blocks(&fr, &fr_spans);
+    let b = split_blocks(&en, &en_spans);
     fn own<'s>(id: &'s str, prefix: &str) -> &'s str {
         id.strip_prefix(prefix).unwrap_or(id)
     }
@@ -1170,78 +1175,39 @@ fn parallel_rows(fr: &str, en: &str) -> String {
     rows
 }
 
-/// Top-level blocks of rendered HTML with the id of the block (empty for unanchored blocks).
-/// Blocks are borrowed from `html`; only a list split into its items makes new text.
-fn split_blocks(html: &str) -> Vec<(&str, Cow<'_, str>)> {
-    // Block-level elements the renderer writes; everything else (links, notes, emphasis) is
-    // inside one of them.
-    fn is_block(name: &[u8]) -> bool {
-        matches!(
-            name,
-            b"p" | b"ul"
-                | b"ol"
-                | b"h1"
-                | b"h2"
-                | b"h3"
-                | b"h4"
-                | b"h5"
-                | b"h6"
-                | b"div"
-                | b"section"
-                | b"blockquote"
-                | b"pre"
-        )
-    }
-    let mut out: Vec<(&str, Cow<str>)> = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    while let Some(k) = memchr::memchr(b'<', &bytes[i..]) {
-        i += k;
-        let is_close = bytes.get(i + 1) == Some(&b'/');
-        let name_start = i + if is_close { 2 } else { 1 };
-        let name_len = bytes[name_start..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if is_block(&bytes[name_start..name_start + name_len]) {
-            if is_close {
-                depth -= 1;
-                if depth == 0 {
-                    let end = memchr::memchr(b'>', &bytes[i..]).map_or(html.len(), |k| i + k + 1);
-                    let chunk = &html[start..end];
-                    out.push((first_id(chunk), Cow::Borrowed(chunk)));
-                    i = end;
-                    continue;
-                }
-            } else {
-                if depth == 0 {
-                    start = i;
-                }
-                depth += 1;
-            }
-        }
-        i += 1;
-    }
-    // Lists: split into top-level items so each item aligns with its counterpart.
-    let mut expanded = Vec::with_capacity(out.len());
-    for (id, chunk) in out {
+/// An edition's top-level blocks with their ids prefixed, in one string, and their new spans.
+fn prefixed_blocks(html: &str, spans: &[Range<usize>], prefix: &str) -> (String, Vec<Range<usize>>) {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let spans = spans
+        .iter()
+        .map(|span| {
+            let start = out.len();
+            prefixed_ids(&mut out, &html[span.clone()], prefix);
+            start..out.len()
+        })
+        .collect();
+    (out, spans)
+}
+
+/// Top-level blocks with the id of each (empty for unanchored blocks). Blocks are borrowed from
+/// `html`; only a list split into its items makes new text.
+fn split_blocks<'s>(html: &'s str, spans: &[Range<usize>]) -> Vec<(&'s str, Cow<'s, str>)> {
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let chunk = &html[span.clone()];
+        // Lists: split into top-level items so each item aligns with its counterpart.
         if (chunk.starts_with("<ul") || chunk.starts_with("<ol")) && chunk.contains("<li id=") {
-            let Cow::Borrowed(list) = chunk else {
-                continue;
-            };
-            for li in top_level_items(list) {
-                expanded.push((
+            for li in top_level_items(chunk) {
+                out.push((
                     first_id(li),
                     Cow::Owned(format!("<ul class=\"par-list\">{li}</ul>")),
                 ));
             }
         } else {
-            expanded.push((id, chunk));
+            out.push((first_id(chunk), Cow::Borrowed(chunk)));
         }
     }
-    expanded
+    out
 }
 
 /// The `<li>…</li>` elements directly inside a rendered list (nested lists stay in their item).
@@ -1288,12 +1254,12 @@ fn first_id(chunk: &str) -> &str {
 }
 
 /// In the parallel view both columns hold the same ids: prefix each column's ids (and the
-/// in-page links to them) so footnotes still work; the row carries the shared anchor.
-fn prefixed_ids(html: &str, prefix: &str) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
+/// in-page links to them) so footnotes still work; the row carries the shared anchor. Appends
+/// `html` so changed to `out`.
+fn prefixed_ids(out: &mut String, html: &str, prefix: &str) {
     let bytes = html.as_bytes();
     // Where to insert the prefix: after every ` id="` and every `href="#`, in order.
-    // Built once: this runs on every edition of every document.
+    // Built once: this runs on every block of every edition of every document.
     static ID: OnceLock<Finder<'static>> = OnceLock::new();
     static HREF: OnceLock<Finder<'static>> = OnceLock::new();
     let id = ID.get_or_init(|| Finder::new(b" id=\""));
@@ -1311,7 +1277,6 @@ fn prefixed_ids(html: &str, prefix: &str) -> String {
         last = k;
     }
     out.push_str(&html[last..]);
-    out
 }
 
 /// For each template, the UI-string keys it can reach through `t.key` or `t["key"]`, itself or
@@ -1552,13 +1517,34 @@ mod tests {
         assert_eq!(with_strings(raw, &strings), raw);
     }
 
+    /// The spans of the given blocks in `html` (each found once, in order).
+    fn spans(html: &str, blocks: &[&str]) -> Vec<Range<usize>> {
+        let mut from = 0;
+        blocks
+            .iter()
+            .map(|b| {
+                let start = from + html[from..].find(b).expect("block in html");
+                from = start + b.len();
+                start..from
+            })
+            .collect()
+    }
+
     #[test]
     fn parallel_rows_align_on_ids() {
         let fr =
             "<p id=\"p1\">Un</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Deux</p>\n";
         let en =
             "<p id=\"p1\">One</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Two</p>\n";
-        let rows = parallel_rows(fr, en);
+        let fr_spans = spans(
+            fr,
+            &["<p id=\"p1\">Un</p>", "<ul>\n<li id=\"p1-a\">a</li>\n</ul>", "<p id=\"p2\">Deux</p>"],
+        );
+        let en_spans = spans(
+            en,
+            &["<p id=\"p1\">One</p>", "<ul>\n<li id=\"p1-a\">a</li>\n</ul>", "<p id=\"p2\">Two</p>"],
+        );
+        let rows = parallel_rows((fr, &fr_spans), (en, &en_spans));
         let expected = concat!(
             "<div class=\"par-row\" id=\"p1\"><div class=\"par-fr\" lang=\"fr\"><p id=\"fr-p1\">Un</p></div>",
             "<div class=\"par-en\" lang=\"en\"><p id=\"en-p1\">One</p></div></div>\n  ",
@@ -1572,10 +1558,11 @@ mod tests {
 
     #[test]
     fn parallel_rows_keep_unmatched_blocks_with_an_empty_column() {
-        let rows = parallel_rows(
-            "<p class=\"masthead\">A</p>\n<p id=\"p1\">Un</p>\n",
-            "<p id=\"p1\">One</p>\n",
-        );
+        let fr = "<p class=\"masthead\">A</p>\n<p id=\"p1\">Un</p>\n";
+        let en = "<p id=\"p1\">One</p>\n";
+        let fr_spans = spans(fr, &["<p class=\"masthead\">A</p>", "<p id=\"p1\">Un</p>"]);
+        let en_spans = spans(en, &["<p id=\"p1\">One</p>"]);
+        let rows = parallel_rows((fr, &fr_spans), (en, &en_spans));
         assert!(rows.starts_with("<div class=\"par-row\"><div class=\"par-fr\" lang=\"fr\"><p class=\"masthead\">A</p></div><div class=\"par-en\" lang=\"en\"></div></div>"), "{rows}");
         assert!(rows.contains("<p id=\"en-p1\">One</p>"), "{rows}");
     }
