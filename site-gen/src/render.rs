@@ -788,14 +788,10 @@ impl<'a> Renderer<'a> {
                 alternate: true,
                 ctx: object([
                     // What the view shows of the document (not the whole context, which
-                    // would be copied for nothing).
-                    (
-                        "doc",
-                        object([
-                            ("title", ed.front.title.as_str().into()),
-                            ("slug", slug.as_str().into()),
-                        ]),
-                    ),
+                    // would be copied for nothing); names at the top level, as tera looks up
+                    // a dotted name with allocations at each step.
+                    ("doc_title", ed.front.title.as_str().into()),
+                    ("slug", slug.as_str().into()),
                     ("rows", Value::String(rows)),
                     ("title_fr", fr.front.title.as_str().into()),
                     ("title_en", en.front.title.as_str().into()),
@@ -810,7 +806,9 @@ impl<'a> Renderer<'a> {
             rel: doc_rel(slug),
             title: ed.front.title.clone(),
             alternate: true,
-            ctx: object([("doc", doc_ctx)]),
+            // The document's fields are the page's own names (`symbol`, `body`…): tera looks up
+            // `doc.symbol` with allocations at each step, and the page has dozens of them.
+            ctx: doc_ctx,
         });
         jobs
     }
