@@ -155,7 +155,19 @@ fn slashy() -> impl Strategy<Value = String> {
 /// renderer writes them): the spans the renderer records as it writes must be exactly these.
 fn top_level_by_tags(html: &str) -> Vec<std::ops::Range<usize>> {
     const BLOCKS: [&str; 13] = [
-        "p", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "blockquote", "pre",
+        "p",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "div",
+        "section",
+        "blockquote",
+        "pre",
     ];
     let mut out = Vec::new();
     let (mut depth, mut start) = (0usize, 0usize);
@@ -328,7 +340,12 @@ fn recorded_blocks_are_the_top_level_elements_of_the_real_content() {
         }
         let text = std::fs::read_to_string(entry.path()).unwrap();
         let r = render(&text, &TextOnly, true);
-        assert_eq!(r.blocks, top_level_by_tags(&r.html), "{}", entry.path().display());
+        assert_eq!(
+            r.blocks,
+            top_level_by_tags(&r.html),
+            "{}",
+            entry.path().display()
+        );
         blocks += r.blocks.len();
     }
     assert!(blocks > 1000, "{blocks} blocks");

@@ -1174,7 +1174,11 @@ fn parallel_rows(fr: (&str, &[Range<usize>]), en: (&str, &[Range<usize>])) -> St
 }
 
 /// An edition's top-level blocks with their ids prefixed, in one string, and their new spans.
-fn prefixed_blocks(html: &str, spans: &[Range<usize>], prefix: &str) -> (String, Vec<Range<usize>>) {
+fn prefixed_blocks(
+    html: &str,
+    spans: &[Range<usize>],
+    prefix: &str,
+) -> (String, Vec<Range<usize>>) {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let spans = spans
         .iter()
@@ -1536,11 +1540,19 @@ mod tests {
             "<p id=\"p1\">One</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Two</p>\n";
         let fr_spans = spans(
             fr,
-            &["<p id=\"p1\">Un</p>", "<ul>\n<li id=\"p1-a\">a</li>\n</ul>", "<p id=\"p2\">Deux</p>"],
+            &[
+                "<p id=\"p1\">Un</p>",
+                "<ul>\n<li id=\"p1-a\">a</li>\n</ul>",
+                "<p id=\"p2\">Deux</p>",
+            ],
         );
         let en_spans = spans(
             en,
-            &["<p id=\"p1\">One</p>", "<ul>\n<li id=\"p1-a\">a</li>\n</ul>", "<p id=\"p2\">Two</p>"],
+            &[
+                "<p id=\"p1\">One</p>",
+                "<ul>\n<li id=\"p1-a\">a</li>\n</ul>",
+                "<p id=\"p2\">Two</p>",
+            ],
         );
         let rows = parallel_rows((fr, &fr_spans), (en, &en_spans));
         let expected = concat!(
