@@ -609,6 +609,14 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     &mut note_buf,
                     &mut out,
                 );
+                // A loose item's first paragraph is opened with the marker: it is a block too
+                // (its end comes as usual).
+                for _ in events[i + 1..next + 1]
+                    .iter()
+                    .filter(|e| matches!(e, Event::Start(Tag::Paragraph)))
+                {
+                    open_block!();
+                }
                 i = next;
                 closers.push(closer);
             }
@@ -1127,6 +1135,21 @@ mod tests {
         let masthead = &s.blocks[0];
         assert_eq!(masthead.classes, ["masthead"]);
         assert_eq!(masthead.id, None);
+    }
+
+    #[test]
+    fn top_level_blocks_recorded_including_loose_items_opened_with_their_marker() {
+        // A loose item's first paragraph is opened together with the item's marker.
+        let r = render("- {#p1} a) Texte\n\n  Suite\n\nFin\n", &Plain, false);
+        let blocks: Vec<&str> = r.blocks.iter().map(|b| &r.html[b.clone()]).collect();
+        assert_eq!(blocks.len(), 2, "{}", r.html);
+        assert!(
+            blocks[0].starts_with("<ul>") && blocks[0].ends_with("</ul>"),
+            "{}",
+            blocks[0]
+        );
+        assert!(blocks[0].contains("Suite"), "{}", blocks[0]);
+        assert_eq!(blocks[1], "<p>Fin</p>");
     }
 
     #[test]
