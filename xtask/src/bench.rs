@@ -50,7 +50,13 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
     // deletion pays several seconds of system time for the deletion, not for its own work. So
     // nothing is deleted between the timed runs (each writes into a fresh directory, all are
     // removed at the end), and timing starts at least SETTLE after the last deletion.
-    let mut deleted_at = None;
+    // A run that follows another on the same file system waits for that run's final deletion
+    // too: it leaves the time of it in a file beside its corpora.
+    let mut deleted_at = fs::metadata(deletion_mark())
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .and_then(|ago| Instant::now().checked_sub(ago));
     if tmp.exists() {
         fs::remove_dir_all(&tmp).with_context(|| format!("removing {}", tmp.display()))?;
         deleted_at = Some(Instant::now());
@@ -111,7 +117,7 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
         let _ = Command::new("sync").status();
         if let Some(wait) = SETTLE.checked_sub(t.elapsed()) {
             eprintln!(
-                "bench: waiting {:.0} s for the file system to settle after deleting the previous run",
+                "bench: waiting {:.0} s for the file system to settle after the last deletion of a run's files",
                 wait.as_secs_f64()
             );
             std::thread::sleep(wait);
@@ -268,8 +274,15 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
         eprintln!("bench: corpora and outputs kept in {}", tmp.display());
     } else if let Err(e) = fs::remove_dir_all(&tmp) {
         eprintln!("bench: could not remove {}: {e}", tmp.display());
+    } else {
+        let _ = fs::write(deletion_mark(), b"");
     }
     Ok(())
+}
+
+/// A file whose modification time says when a benchmark last deleted its outputs.
+fn deletion_mark() -> PathBuf {
+    std::env::temp_dir().join("site-gen-bench-deleted")
 }
 
 // ---------------------------------------------------------------------------------------------
