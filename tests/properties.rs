@@ -294,28 +294,32 @@ proptest! {
     }
 }
 
+/// Every Markdown file of the real content, with its text.
+fn content_files() -> Vec<(std::path::PathBuf, String)> {
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect()
+}
+
 /// Every paragraph of the real content, with and without the word "résolution" nearby: the
 /// slash scanner finds exactly what the whole-text regexes find.
 #[test]
 fn slash_scanner_agrees_with_the_regexes_on_the_real_content() {
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let mut paragraphs = 0;
     let mut mentions = 0;
-    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
-        let entry = entry.unwrap();
-        if entry.path().extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path()).unwrap();
+    for (path, text) in content_files() {
         for p in text.split("\n\n") {
             for near in [false, true] {
                 let want = symbols_by_whole_text_regexes(p, near);
-                assert_eq!(
-                    symbols_found(p, near),
-                    want,
-                    "{}: {p}",
-                    entry.path().display()
-                );
+                assert_eq!(symbols_found(p, near), want, "{}: {p}", path.display());
                 mentions += want.len();
             }
             paragraphs += 1;
@@ -331,21 +335,10 @@ fn slash_scanner_agrees_with_the_regexes_on_the_real_content() {
 /// Every content file: the blocks the renderer records are the top-level elements of its HTML.
 #[test]
 fn recorded_blocks_are_the_top_level_elements_of_the_real_content() {
-    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let mut blocks = 0;
-    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
-        let entry = entry.unwrap();
-        if entry.path().extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let text = std::fs::read_to_string(entry.path()).unwrap();
+    for (path, text) in content_files() {
         let r = render(&text, &TextOnly, true);
-        assert_eq!(
-            r.blocks,
-            top_level_by_tags(&r.html),
-            "{}",
-            entry.path().display()
-        );
+        assert_eq!(r.blocks, top_level_by_tags(&r.html), "{}", path.display());
         blocks += r.blocks.len();
     }
     assert!(blocks > 1000, "{blocks} blocks");

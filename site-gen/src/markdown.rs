@@ -574,7 +574,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     closers.push(None);
                 } else {
                     // The permalink is written at the paragraph's end (see End(Paragraph)).
-                    let (next, closer) = open_anchored_block(
+                    let opened = open_anchored_block(
                         "p",
                         &events,
                         i,
@@ -584,8 +584,8 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                         &mut note_buf,
                         &mut out,
                     );
-                    i = next;
-                    closers.push(closer);
+                    i = opened.last;
+                    closers.push(opened.permalink);
                 }
             }
             Event::End(TagEnd::Paragraph) => {
@@ -599,7 +599,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 item_depth += 1;
                 block_text.clear();
                 word.reset();
-                let (next, closer) = open_anchored_block(
+                let opened = open_anchored_block(
                     "li",
                     &events,
                     i,
@@ -609,16 +609,13 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     &mut note_buf,
                     &mut out,
                 );
-                // A loose item's first paragraph is opened with the marker: it is a block too
-                // (its end comes as usual).
-                for _ in events[i + 1..next + 1]
-                    .iter()
-                    .filter(|e| matches!(e, Event::Start(Tag::Paragraph)))
-                {
+                // A loose item's first paragraph is opened with the marker: it is a block like
+                // any other (its end comes as usual).
+                for _ in 0..opened.paragraphs {
                     open_block!();
                 }
-                i = next;
-                closers.push(closer);
+                i = opened.last;
+                closers.push(opened.permalink);
             }
             Event::End(TagEnd::Item) => {
                 item_depth -= 1;
@@ -901,8 +898,7 @@ fn write_notes(
 }
 
 /// Opens a paragraph or list item that may start with a `{#id .class}` marker: writes the tag
-/// with its attributes and the block's first text without the marker. Returns the index of the
-/// last event consumed and the permalink to write before the closing tag.
+/// with its attributes and the block's first text without the marker.
 #[allow(clippy::too_many_arguments)]
 fn open_anchored_block(
     tag: &str,
@@ -913,7 +909,7 @@ fn open_anchored_block(
     block_text: (&mut String, &mut ResolutionWord),
     note_buf: &mut Option<(String, String)>,
     out: &mut String,
-) -> (usize, Option<String>) {
+) -> Opened {
     let (id, classes, skip) = marker_ahead(events, i);
     let target = match note_buf.as_mut() {
         Some((_, b)) => b,
@@ -926,8 +922,22 @@ fn open_anchored_block(
     if let Some(id) = &id {
         pending_permalink(used_ids, id);
     }
-    let next = emit_marker_rest(events, i, skip, linker, block_text, note_buf, out);
-    (next, id.map(|id| permalink(&id, linker)))
+    let (last, paragraphs) = emit_marker_rest(events, i, skip, linker, block_text, note_buf, out);
+    Opened {
+        last,
+        permalink: id.map(|id| permalink(&id, linker)),
+        paragraphs,
+    }
+}
+
+/// What opening an anchored block did.
+struct Opened {
+    /// The index of the last event consumed.
+    last: usize,
+    /// The permalink to write before the block's closing tag.
+    permalink: Option<String>,
+    /// Paragraphs opened inside it (a loose item's first paragraph comes with the marker).
+    paragraphs: usize,
 }
 
 /// Looks at the first text of the block starting at `i` for an attribute marker.
@@ -949,7 +959,7 @@ fn marker_ahead(events: &[Event], i: usize) -> (Option<String>, Vec<String>, usi
 }
 
 /// Emits the inner opening paragraph of a loose item (if any) and the first text with the marker
-/// cut off; returns the index of the last event consumed.
+/// cut off; returns the index of the last event consumed and the number of paragraphs opened.
 fn emit_marker_rest(
     events: &[Event],
     i: usize,
@@ -958,11 +968,12 @@ fn emit_marker_rest(
     (block_text, word): (&mut String, &mut ResolutionWord),
     note_buf: &mut Option<(String, String)>,
     out: &mut String,
-) -> usize {
+) -> (usize, usize) {
     if skip == 0 {
-        return i;
+        return (i, 0);
     }
     let mut j = i + 1;
+    let mut paragraphs = 0;
     while let Some(ev) = events.get(j) {
         let target = match note_buf.as_mut() {
             Some((_, b)) => b,
@@ -971,6 +982,7 @@ fn emit_marker_rest(
         match ev {
             Event::Start(Tag::Paragraph) => {
                 target.push_str("<p>");
+                paragraphs += 1;
                 j += 1;
             }
             Event::Text(t) => {
@@ -979,12 +991,12 @@ fn emit_marker_rest(
                 block_text.push_str(rest);
                 word.add(start..block_text.len());
                 linker.link_text(target, rest, &mut || word.ask(block_text));
-                return j;
+                return (j, paragraphs);
             }
             _ => break,
         }
     }
-    i
+    (i, 0)
 }
 
 /// Whether the current block has spoken of a resolution so far, for the bare numbers such as

@@ -295,10 +295,6 @@ fn date_re(lang: Lang) -> &'static Regex {
 /// and all (the date patterns allow any whitespace between words); only a date found is
 /// collapsed to single spaces.
 pub fn cited_in_block(text: &str, lang: Lang, out: &mut Vec<Cited>) {
-    // Every symbol has a slash: most blocks have none.
-    if memchr::memchr(b'/', text.as_bytes()).is_none() {
-        return;
-    }
     for m in find_symbols(text, || speaks_of_resolutions(text)) {
         let MentionKind::Symbol(symbol) = m.kind else {
             continue;

@@ -671,10 +671,7 @@ impl<'a> Renderer<'a> {
             .map(|(l, text)| (l, markdown::render(text.as_str(), &self.linker(l), false)))
             .collect();
         let mut rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
-            (Some(fr), Some(en)) => Some(parallel_rows(
-                (&fr.html, &fr.blocks),
-                (&en.html, &en.blocks),
-            )),
+            (Some(fr), Some(en)) => Some(parallel_rows(fr, en)),
             _ => None,
         };
         Lang::ALL
@@ -1137,12 +1134,12 @@ fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
 /// The parallel view's rows: two rendered editions aligned on their top-level anchored blocks,
 /// as one piece of HTML that both languages' pages share (it is the same text under either
 /// language's page furniture, so it is assembled once, not by the template row by row). Each
-/// edition comes as its HTML and the spans of its top-level blocks, as the renderer wrote them.
-fn parallel_rows(fr: (&str, &[Range<usize>]), en: (&str, &[Range<usize>])) -> String {
+/// edition's blocks are those the renderer recorded as it wrote them.
+fn parallel_rows(fr: &markdown::Rendered, en: &markdown::Rendered) -> String {
     // Each edition's ids are prefixed block by block (ids and in-page links never cross a
     // block); a block's own id is read without its prefix.
-    let (fr, fr_spans) = prefixed_blocks(fr.0, fr.1, "fr-");
-    let (en, en_spans) = prefixed_blocks(en.0, en.1, "en-");
+    let (fr, fr_spans) = prefixed_blocks(fr, "fr-");
+    let (en, en_spans) = prefixed_blocks(en, "en-");
     let a = split_blocks(&fr, &fr_spans);
     let b = split_blocks(&en, &en_spans);
     fn own<'s>(id: &'s str, prefix: &str) -> &'s str {
@@ -1174,13 +1171,11 @@ fn parallel_rows(fr: (&str, &[Range<usize>]), en: (&str, &[Range<usize>])) -> St
 }
 
 /// An edition's top-level blocks with their ids prefixed, in one string, and their new spans.
-fn prefixed_blocks(
-    html: &str,
-    spans: &[Range<usize>],
-    prefix: &str,
-) -> (String, Vec<Range<usize>>) {
+fn prefixed_blocks(edition: &markdown::Rendered, prefix: &str) -> (String, Vec<Range<usize>>) {
+    let html = &edition.html;
     let mut out = String::with_capacity(html.len() + html.len() / 16);
-    let spans = spans
+    let spans = edition
+        .blocks
         .iter()
         .map(|span| {
             let start = out.len();
@@ -1519,17 +1514,22 @@ mod tests {
         assert_eq!(with_strings(raw, &strings), raw);
     }
 
-    /// The spans of the given blocks in `html` (each found once, in order).
-    fn spans(html: &str, blocks: &[&str]) -> Vec<Range<usize>> {
+    /// Rendered HTML with the spans of the given blocks (each found once, in order).
+    fn rendered(html: &str, blocks: &[&str]) -> markdown::Rendered {
         let mut from = 0;
-        blocks
+        let blocks = blocks
             .iter()
             .map(|b| {
                 let start = from + html[from..].find(b).expect("block in html");
                 from = start + b.len();
                 start..from
             })
-            .collect()
+            .collect();
+        markdown::Rendered {
+            html: html.to_string(),
+            toc: Vec::new(),
+            blocks,
+        }
     }
 
     #[test]
@@ -1538,7 +1538,7 @@ mod tests {
             "<p id=\"p1\">Un</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Deux</p>\n";
         let en =
             "<p id=\"p1\">One</p>\n<ul>\n<li id=\"p1-a\">a</li>\n</ul>\n<p id=\"p2\">Two</p>\n";
-        let fr_spans = spans(
+        let fr = rendered(
             fr,
             &[
                 "<p id=\"p1\">Un</p>",
@@ -1546,7 +1546,7 @@ mod tests {
                 "<p id=\"p2\">Deux</p>",
             ],
         );
-        let en_spans = spans(
+        let en = rendered(
             en,
             &[
                 "<p id=\"p1\">One</p>",
@@ -1554,7 +1554,7 @@ mod tests {
                 "<p id=\"p2\">Two</p>",
             ],
         );
-        let rows = parallel_rows((fr, &fr_spans), (en, &en_spans));
+        let rows = parallel_rows(&fr, &en);
         let expected = concat!(
             "<div class=\"par-row\" id=\"p1\"><div class=\"par-fr\" lang=\"fr\"><p id=\"fr-p1\">Un</p></div>",
             "<div class=\"par-en\" lang=\"en\"><p id=\"en-p1\">One</p></div></div>\n  ",
@@ -1570,9 +1570,9 @@ mod tests {
     fn parallel_rows_keep_unmatched_blocks_with_an_empty_column() {
         let fr = "<p class=\"masthead\">A</p>\n<p id=\"p1\">Un</p>\n";
         let en = "<p id=\"p1\">One</p>\n";
-        let fr_spans = spans(fr, &["<p class=\"masthead\">A</p>", "<p id=\"p1\">Un</p>"]);
-        let en_spans = spans(en, &["<p id=\"p1\">One</p>"]);
-        let rows = parallel_rows((fr, &fr_spans), (en, &en_spans));
+        let fr = rendered(fr, &["<p class=\"masthead\">A</p>", "<p id=\"p1\">Un</p>"]);
+        let en = rendered(en, &["<p id=\"p1\">One</p>"]);
+        let rows = parallel_rows(&fr, &en);
         assert!(rows.starts_with("<div class=\"par-row\"><div class=\"par-fr\" lang=\"fr\"><p class=\"masthead\">A</p></div><div class=\"par-en\" lang=\"en\"></div></div>"), "{rows}");
         assert!(rows.contains("<p id=\"en-p1\">One</p>"), "{rows}");
     }
