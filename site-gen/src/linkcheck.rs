@@ -15,8 +15,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 pub struct PageRefs {
     pub path: String,
     pub ids: IdSet,
-    /// Links that leave the page (internal or not), entities decoded, each once, sorted.
+    /// Site-absolute links that leave the page, entities decoded, each once.
     pub links: IdSet,
+    /// Relative links (`../corrections/`, as a content page may write them), entities decoded,
+    /// as written: resolved against the page's own path when they are checked.
+    pub relative: IdSet,
     /// Broken `#fragment` links within the page itself.
     pub problems: Vec<String>,
 }
@@ -146,12 +149,20 @@ pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
     let mut ids = Vec::new();
     let mut fragments = Vec::new();
     let mut links: Vec<Cow<[u8]>> = Vec::new();
+    let mut relative: Vec<Cow<[u8]>> = Vec::new();
     for (name, value) in attributes(html) {
         match name {
             b"id" => ids.push(value),
-            b"href" | b"src" => match value.strip_prefix(b"#") {
-                Some(f) => fragments.push(decoded(f)),
-                None => links.push(decoded(value)),
+            b"href" | b"src" => match value.first() {
+                Some(b'#') => fragments.push(decoded(&value[1..])),
+                // The base path starts with `/`, and every URL the generator writes for its own
+                // files is site-absolute (`urls.rs`).
+                Some(b'/') => links.push(decoded(value)),
+                // A scheme (`https:`, `mailto:`) leaves the site: the documents' links to
+                // undocs.org are most of a page's links, and are not kept. An empty value is
+                // the page itself.
+                Some(_) if !has_scheme(value) => relative.push(decoded(value)),
+                _ => {}
             },
             _ => {}
         }
@@ -172,8 +183,42 @@ pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
         path: path.to_string(),
         ids,
         links: IdSet::new(links),
+        relative: IdSet::new(relative),
         problems,
     }
+}
+
+/// Whether a URL starts with a scheme (`https:`, `mailto:`): a colon before any `/`, `?` or
+/// `#` (RFC 3986, 4.2: a relative path's first segment cannot hold a colon).
+fn has_scheme(url: &[u8]) -> bool {
+    url.iter()
+        .take_while(|b| !matches!(b, b'/' | b'?' | b'#'))
+        .any(|b| *b == b':')
+}
+
+/// A relative URL resolved against the page at `page` (a path from the site's root, such as
+/// `fr/about/index.html`), as a path from the site's root with its query and fragment, the way
+/// a browser resolves it (RFC 3986, 5.2). `None` when it climbs above the root.
+fn resolve(page: &str, url: &str) -> Option<String> {
+    let dir = &page[..page.rfind('/').map_or(0, |i| i + 1)];
+    let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+    let mut segments: Vec<&str> = dir.split('/').collect();
+    segments.pop(); // after the directory's final `/`
+    let parts: Vec<&str> = path.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        match *part {
+            "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            p => segments.push(p),
+        }
+        // A final `.` or `..` names a directory.
+        if i + 1 == parts.len() && matches!(*part, "." | "..") {
+            segments.push("");
+        }
+    }
+    Some(format!("{}{rest}", segments.join("/")))
 }
 
 /// Checks every page of an in-memory site.
@@ -201,10 +246,22 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
             let mut problems = page.problems.clone();
             for url in page.links.iter() {
                 let problem = known.entry(url).or_insert_with(|| {
-                    link_problem(&String::from_utf8_lossy(url), &files, &ids, base)
+                    let url = String::from_utf8_lossy(url);
+                    url.strip_prefix(base)
+                        .and_then(|rel| target_problem(rel, &files, &ids))
                 });
                 if let Some(p) = problem {
                     let url = String::from_utf8_lossy(url);
+                    problems.push(format!("{path}: link to {url}: {p}"));
+                }
+            }
+            for url in page.relative.iter() {
+                let url = String::from_utf8_lossy(url);
+                let problem = match resolve(path, &url) {
+                    Some(rel) => target_problem(&rel, &files, &ids),
+                    None => Some("it climbs above the site's root".to_string()),
+                };
+                if let Some(p) = problem {
                     problems.push(format!("{path}: link to {url}: {p}"));
                 }
             }
@@ -216,20 +273,16 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
     per_page.into_iter().flat_map(|(_, p)| p).collect()
 }
 
-/// What is wrong with a link, if anything: the page it names was not written, or has no
-/// element with the id of its fragment. Links outside the site are not checked.
-fn link_problem(
-    url: &str,
-    files: &HashSet<&str>,
-    ids: &HashMap<&str, &IdSet>,
-    base: &str,
-) -> Option<String> {
-    let (target, fragment) = match url.split_once('#') {
+/// What is wrong with a link to `rel`, a path from the site's root with its query and
+/// fragment, if anything: the page it names was not written, or has no element with the id of
+/// its fragment. (Site-absolute links outside the base path are not the site's, and are not
+/// checked.)
+fn target_problem(rel: &str, files: &HashSet<&str>, ids: &HashMap<&str, &IdSet>) -> Option<String> {
+    let (target, fragment) = match rel.split_once('#') {
         Some((t, f)) => (t, Some(f)),
-        None => (url, None),
+        None => (rel, None),
     };
-    let rel = target.strip_prefix(base)?; // external, or not under the site
-    let rel = rel.split('?').next().unwrap_or("");
+    let rel = target.split('?').next().unwrap_or("");
     let file = if rel.is_empty() || rel.ends_with('/') {
         Cow::Owned(format!("{rel}index.html"))
     } else {
@@ -262,6 +315,48 @@ mod tests {
                 "fr/index.html: link to #nowhere: no element with id \"nowhere\"",
                 "fr/index.html: link to /fr/a/#p9: no element with id \"p9\"",
                 "fr/index.html: link to /fr/b/: no such page",
+            ]
+        );
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_page() {
+        let page = "fr/about/index.html";
+        let cases = [
+            ("../corrections/", Some("fr/corrections/")),
+            ("../corrections/#c2", Some("fr/corrections/#c2")),
+            ("glossary.html?x=1#t", Some("fr/about/glossary.html?x=1#t")),
+            ("./", Some("fr/about/")),
+            ("..", Some("fr/")),
+            ("../../en/about/", Some("en/about/")),
+            ("../../../x/", None),
+        ];
+        for (url, want) in cases {
+            assert_eq!(resolve(page, url).as_deref(), want, "{url}");
+        }
+        assert_eq!(resolve("index.html", "fr/").as_deref(), Some("fr/"));
+        assert_eq!(resolve("index.html", "../fr/"), None);
+        assert!(has_scheme(b"https://undocs.org/fr/A/78/76"));
+        assert!(has_scheme(b"mailto:x@example.org"));
+        assert!(!has_scheme(b"../a:b/"));
+        assert!(!has_scheme(b"page.html#a:b"));
+    }
+
+    #[test]
+    fn checks_relative_links() {
+        let mut out = Output::new();
+        out.insert("fr/about/index.html".into(), b"<a href=\"../corrections/#c1\">ok</a><a href=\"../correctionz/\">typo</a><a href=\"../corrections/#c9\">no anchor</a><a href=\"../../../up/\">up</a><a href=\"mailto:x@example.org\">mail</a>".to_vec());
+        out.insert(
+            "fr/corrections/index.html".into(),
+            b"<p id=\"c1\">x</p>".to_vec(),
+        );
+        let p = check_links(&out, "/sub/");
+        assert_eq!(
+            p,
+            [
+                "fr/about/index.html: link to ../../../up/: it climbs above the site's root",
+                "fr/about/index.html: link to ../corrections/#c9: no element with id \"c9\"",
+                "fr/about/index.html: link to ../correctionz/: no such page",
             ]
         );
     }
