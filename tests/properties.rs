@@ -343,3 +343,93 @@ fn recorded_blocks_are_the_top_level_elements_of_the_real_content() {
     }
     assert!(blocks > 1000, "{blocks} blocks");
 }
+
+/// HTML elements with ids and links drawn from a few names, so that links in one part of a
+/// page find (or miss) ids in another part, or on another page.
+fn elements() -> impl Strategy<Value = Vec<String>> {
+    let id = prop::sample::select(vec!["p1", "p2", "fn-1", "a&amp;b", ""]);
+    let element = prop_oneof![
+        id.clone().prop_map(|i| format!("<p id=\"{i}\">x</p>")),
+        id.clone().prop_map(|i| format!("<a href=\"#{i}\">x</a>")),
+        id.clone()
+            .prop_map(|i| format!("<a href=\"/fr/p/#{i}\">x</a>")),
+        id.clone()
+            .prop_map(|i| format!("<a href=\"/fr/other/#{i}\">x</a>")),
+        id.prop_map(|i| format!("<a class=\"c\" href=\"../other/#{i}\">x</a>")),
+        Just("<a href=\"/fr/missing/\">x</a>".to_string()),
+        Just("<a href=\"../../../up/\">x</a>".to_string()),
+        Just("<a href=\"https://undocs.org/fr/A/78/76\">x</a>".to_string()),
+        Just("<div data-id=\"p9\">a=\"b\"</div>\n".to_string()),
+    ];
+    prop::collection::vec(element, 0..10)
+}
+
+/// The build's link check of a page read in two parts (the page without its long text, and
+/// the text, read once for every page printing it) against the same page read whole.
+fn check_in_parts(
+    frame: &[String],
+    text: &[String],
+    other: &[String],
+    hole: usize,
+) -> [Vec<String>; 2] {
+    use site_gen::linkcheck::{check_refs, page_refs, page_refs_with, text_refs};
+    use std::sync::Arc;
+    let hole = hole.min(frame.len());
+    let (before, after) = (frame[..hole].concat(), frame[hole..].concat());
+    let text = text.concat();
+    let whole = format!("{before}{text}{after}");
+    let other = page_refs("fr/other/index.html", other.concat().as_bytes());
+    let files = ["fr/p/index.html", "fr/other/index.html"]
+        .map(String::from)
+        .into_iter()
+        .collect();
+    let text_refs = Arc::new(text_refs(text.as_bytes()));
+    let split = page_refs_with(
+        "fr/p/index.html",
+        format!("{before}{after}").as_bytes(),
+        Some(text_refs),
+    );
+    let whole = page_refs("fr/p/index.html", whole.as_bytes());
+    [
+        check_refs(&[whole, other.clone()], &files, "/"),
+        check_refs(&[split, other], &files, "/"),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    #[test]
+    fn a_page_checked_in_parts_is_checked_as_a_whole(
+        frame in elements(), text in elements(), other in elements(), hole in 0usize..10,
+    ) {
+        let [whole, parts] = check_in_parts(&frame, &text, &other, hole);
+        prop_assert_eq!(parts, whole);
+    }
+}
+
+#[test]
+fn parts_and_whole_agree_on_a_hand_checked_page() {
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    // The frame links into the text and the text into the frame; one link misses in both.
+    let frame = s(&[
+        "<a href=\"#p1\">1</a>",
+        "<p id=\"top\"></p>",
+        "<a href=\"#p9\">9</a>",
+    ]);
+    let text = s(&[
+        "<p id=\"p1\">x</p>",
+        "<a href=\"#top\">t</a>",
+        "<a href=\"/fr/other/#o2\">o</a>",
+    ]);
+    let other = s(&["<p id=\"o1\"></p>", "<a href=\"/fr/p/#p1\">p1</a>"]);
+    let [whole, parts] = check_in_parts(&frame, &text, &other, 2);
+    assert_eq!(
+        whole,
+        [
+            "fr/p/index.html: link to #p9: no element with id \"p9\"",
+            "fr/p/index.html: link to /fr/other/#o2: no element with id \"o2\"",
+        ]
+    );
+    assert_eq!(parts, whole);
+}

@@ -9,6 +9,7 @@ use crate::render::Output;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// What the link check keeps of one page.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +23,36 @@ pub struct PageRefs {
     pub relative: IdSet,
     /// Broken `#fragment` links within the page itself.
     pub problems: Vec<String>,
+    /// What the page's long text holds (see [`crate::sink::PageText`]), shared by every page
+    /// that prints the text; the fields above are then those of the rest of the page.
+    pub text: Option<Arc<TextRefs>>,
+}
+
+impl PageRefs {
+    pub fn has_id(&self, id: impl AsRef<[u8]>) -> bool {
+        let id = id.as_ref();
+        self.ids.contains(id) || self.text.as_ref().is_some_and(|t| t.ids.contains(id))
+    }
+
+    fn links(&self) -> impl Iterator<Item = &[u8]> {
+        let text = self.text.as_ref().map(|t| t.links.iter());
+        self.links.iter().chain(text.into_iter().flatten())
+    }
+
+    fn relative(&self) -> impl Iterator<Item = &[u8]> {
+        let text = self.text.as_ref().map(|t| t.relative.iter());
+        self.relative.iter().chain(text.into_iter().flatten())
+    }
+}
+
+/// What the link check keeps of a page's long text: as for a page, and the `#fragment` links
+/// that name no id of the text itself (the rest of the page may have them).
+#[derive(Debug, Default)]
+pub struct TextRefs {
+    ids: IdSet,
+    links: IdSet,
+    relative: IdSet,
+    fragments: Vec<Vec<u8>>,
 }
 
 /// A page's ids, or its links, each once, in one buffer (a page has hundreds of short ids and
@@ -142,14 +173,25 @@ fn decoded(v: &[u8]) -> Cow<'_, [u8]> {
     }
 }
 
-/// Reduces a page to what the link check needs. Everything stays borrowed from the page until
+/// A page's or a text's attributes, sorted out. Everything stays borrowed from the page until
 /// the ids and the distinct links are known: a page has hundreds of attributes and only a few
 /// dozen distinct links.
-pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
-    let mut ids = Vec::new();
-    let mut fragments = Vec::new();
-    let mut links: Vec<Cow<[u8]>> = Vec::new();
-    let mut relative: Vec<Cow<[u8]>> = Vec::new();
+#[derive(Default)]
+struct Sorted<'h> {
+    ids: Vec<&'h [u8]>,
+    fragments: Vec<Cow<'h, [u8]>>,
+    links: Vec<Cow<'h, [u8]>>,
+    relative: Vec<Cow<'h, [u8]>>,
+}
+
+fn sorted(html: &[u8]) -> Sorted<'_> {
+    let mut s = Sorted::default();
+    let Sorted {
+        ids,
+        fragments,
+        links,
+        relative,
+    } = &mut s;
     for (name, value) in attributes(html) {
         match name {
             b"id" => ids.push(value),
@@ -167,11 +209,30 @@ pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
             _ => {}
         }
     }
-    let ids = IdSet::new(ids);
-    // Each in-page link is looked up as it comes (most pages have no problem to sort).
-    let mut problems: Vec<String> = fragments
+    s
+}
+
+/// Reduces a page to what the link check needs.
+pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
+    page_refs_with(path, html, None)
+}
+
+/// Reduces a page to what the link check needs, from the page without its long text (`frame`)
+/// and what the text holds, read once for every page that prints it.
+pub fn page_refs_with(path: &str, frame: &[u8], text: Option<Arc<TextRefs>>) -> PageRefs {
+    let s = sorted(frame);
+    let ids = IdSet::new(s.ids);
+    let in_text = |f: &[u8]| text.as_ref().is_some_and(|t| t.ids.contains(f));
+    // Each in-page link is looked up as it comes (most pages have no problem to sort). The
+    // text's own fragments were looked up among its ids already.
+    let text_fragments = text.iter().flat_map(|t| t.fragments.iter().map(|f| &f[..]));
+    let mut problems: Vec<String> = s
+        .fragments
         .iter()
-        .filter(|f| !f.is_empty() && !ids.contains(f))
+        .map(|f| &f[..])
+        .filter(|f| !f.is_empty() && !in_text(f))
+        .chain(text_fragments)
+        .filter(|f| !ids.contains(f))
         .map(|f| {
             let f = String::from_utf8_lossy(f);
             format!("{path}: link to #{f}: no element with id \"{f}\"")
@@ -182,9 +243,28 @@ pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
     PageRefs {
         path: path.to_string(),
         ids,
-        links: IdSet::new(links),
-        relative: IdSet::new(relative),
+        links: IdSet::new(s.links),
+        relative: IdSet::new(s.relative),
         problems,
+        text,
+    }
+}
+
+/// Reduces a page's long text to what the link check needs.
+pub fn text_refs(html: &[u8]) -> TextRefs {
+    let s = sorted(html);
+    let ids = IdSet::new(s.ids);
+    let fragments = s
+        .fragments
+        .iter()
+        .filter(|f| !f.is_empty() && !ids.contains(f))
+        .map(|f| f.to_vec())
+        .collect();
+    TextRefs {
+        ids,
+        links: IdSet::new(s.links),
+        relative: IdSet::new(s.relative),
+        fragments,
     }
 }
 
@@ -235,7 +315,7 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
 /// Checks every page's links against the files written and the ids they define. Problems come
 /// in page order, whatever order the pages were written in.
 pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> Vec<String> {
-    let ids: HashMap<&str, &IdSet> = pages.iter().map(|p| (p.path.as_str(), &p.ids)).collect();
+    let ids: HashMap<&str, &PageRefs> = pages.iter().map(|p| (p.path.as_str(), p)).collect();
     let files: HashSet<&str> = files.iter().map(String::as_str).collect();
     // Most links are on many pages (the navigation, the States, the documents cited): each
     // thread settles each distinct link once and remembers what it found.
@@ -244,7 +324,7 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
         .map_init(HashMap::<&[u8], Option<String>>::new, |known, page| {
             let path = &page.path;
             let mut problems = page.problems.clone();
-            for url in page.links.iter() {
+            for url in page.links() {
                 let problem = known.entry(url).or_insert_with(|| {
                     let url = String::from_utf8_lossy(url);
                     url.strip_prefix(base)
@@ -255,7 +335,7 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
                     problems.push(format!("{path}: link to {url}: {p}"));
                 }
             }
-            for url in page.relative.iter() {
+            for url in page.relative() {
                 let url = String::from_utf8_lossy(url);
                 let problem = match resolve(path, &url) {
                     Some(rel) => target_problem(&rel, &files, &ids),
@@ -266,6 +346,8 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
                 }
             }
             problems.sort();
+            // A link in both the page and its long text is reported once.
+            problems.dedup();
             (path.as_str(), problems)
         })
         .collect();
@@ -277,7 +359,11 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
 /// fragment, if anything: the page it names was not written, or has no element with the id of
 /// its fragment. (Site-absolute links outside the base path are not the site's, and are not
 /// checked.)
-fn target_problem(rel: &str, files: &HashSet<&str>, ids: &HashMap<&str, &IdSet>) -> Option<String> {
+fn target_problem(
+    rel: &str,
+    files: &HashSet<&str>,
+    ids: &HashMap<&str, &PageRefs>,
+) -> Option<String> {
     let (target, fragment) = match rel.split_once('#') {
         Some((t, f)) => (t, Some(f)),
         None => (rel, None),
@@ -292,7 +378,7 @@ fn target_problem(rel: &str, files: &HashSet<&str>, ids: &HashMap<&str, &IdSet>)
         return Some("no such page".to_string());
     }
     let f = fragment.filter(|f| !f.is_empty())?;
-    if ids.get(file.as_ref()).is_some_and(|s| s.contains(f)) {
+    if ids.get(file.as_ref()).is_some_and(|p| p.has_id(f)) {
         None
     } else {
         Some(format!("no element with id \"{f}\""))

@@ -7,6 +7,7 @@ use crate::link::{Linked, Relation};
 use crate::load::Body;
 use crate::markdown::{self, esc_into, Linker};
 use crate::mentions::{find_all, MentionKind};
+use crate::sink::{PageText, RenderedPage};
 use crate::types::{Lang, Slug, Stance};
 use crate::urls::{doc_rel, file_for, parallel_rel, Urls};
 use memchr::memmem::Finder;
@@ -14,9 +15,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// One output file: its path relative to the output directory, and its bytes.
 pub type Output = BTreeMap<String, Vec<u8>>;
@@ -47,7 +48,16 @@ struct Job {
     ctx: Value,
     /// Whether the page exists in the other language (for hreflang and the switcher).
     alternate: bool,
+    /// The page's long text and the name the template prints it under.
+    text: Option<(&'static str, Arc<PageText>)>,
 }
+
+/// What a template prints where a page's long text goes, when the text is kept out of the
+/// template engine ([`PageText`]). An HTML comment: no escaped value can hold `<!--`.
+const TEXT_MARKER: &str = "<!--site-gen:text-->";
+
+/// The names under which pages get a long text: a document's `body`, the parallel view's `parallel_rows`.
+const TEXT_NAMES: [&str; 2] = ["body", "parallel_rows"];
 
 pub struct Renderer<'a> {
     pub linked: &'a Linked,
@@ -71,6 +81,9 @@ pub struct Renderer<'a> {
     /// page (index 0: none is), and the footer. Every page has them, so they are rendered from
     /// their partial templates once, not page by page.
     partials: BTreeMap<Lang, Partials>,
+    /// The [`TEXT_NAMES`] the theme prints only as `{{ name | safe }}`: their texts are spliced
+    /// into the page instead of going through the template engine.
+    spliced: BTreeSet<&'static str>,
 }
 
 /// The parts of every page that depend on its language only (and, for the navigation, on which
@@ -205,6 +218,10 @@ impl<'a> Renderer<'a> {
             strings_for: BTreeMap::new(),
             explorer_runtime: false,
             partials: BTreeMap::new(),
+            spliced: TEXT_NAMES
+                .into_iter()
+                .filter(|n| prints_only_safe(&theme.templates, n))
+                .collect(),
         };
         for lang in Lang::ALL {
             // The keys each template still looks up once the strings are written in.
@@ -323,8 +340,8 @@ impl<'a> Renderer<'a> {
             .into_par_iter()
             .flat_map(|spec| self.jobs_for(spec))
             .map(|j| {
-                let (path, html) = self.render_job(j)?;
-                sink.put_page(path.clone(), html).map_err(|e| {
+                let (path, page) = self.render_job(j)?;
+                sink.put_page(path.clone(), page).map_err(|e| {
                     Diagnostic::new(
                         std::path::Path::new(""),
                         0,
@@ -363,14 +380,25 @@ impl<'a> Renderer<'a> {
         d.into_result(paths)
     }
 
-    fn render_job(&self, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
+    fn render_job(&self, job: Job) -> Result<(String, RenderedPage), Diagnostic> {
         let lang = job.lang;
         let mut ctx = self.base_context(lang, job.template, &job.rel, &job.title, job.alternate);
         if let Value::Object(extra) = job.ctx {
             ctx.extend(extra);
         }
+        let path = file_for(lang, &job.rel);
+        let Some((name, text)) = job.text else {
+            let html = self.render_template(lang, job.template, Value::Object(ctx))?;
+            return Ok((path, RenderedPage::whole(html)));
+        };
+        if !self.spliced.contains(name) {
+            ctx.insert(name.into(), Value::String(text.html.clone()));
+            let html = self.render_template(lang, job.template, Value::Object(ctx))?;
+            return Ok((path, RenderedPage::whole(html)));
+        }
+        ctx.insert(name.into(), TEXT_MARKER.into());
         let html = self.render_template(lang, job.template, Value::Object(ctx))?;
-        Ok((file_for(lang, &job.rel), html))
+        Ok((path, splice(html, text)))
     }
 
     /// Renders a template into bytes (tera writes UTF-8; turning it into a `String` would only
@@ -561,6 +589,7 @@ impl<'a> Renderer<'a> {
             rel: format!("{}/", page.slug),
             title: ed.front.title.clone(),
             alternate: true,
+            text: None,
             ctx: json!({
                 "page": {"title": ed.front.title, "description": ed.front.description, "body": rendered.html,
                          "toc": rendered.toc, "fallback": fallback, "content_lang": ed.lang.code()},
@@ -611,6 +640,7 @@ impl<'a> Renderer<'a> {
             rel: String::new(),
             title: self.t(lang, "site_title"),
             alternate: true,
+            text: None,
             ctx: object([
                 ("documents", Value::Array(docs)),
                 ("n_states", self.linked.checked.states.len().into()),
@@ -653,6 +683,7 @@ impl<'a> Renderer<'a> {
             rel: "documents/".into(),
             title: self.t(lang, "nav_documents"),
             alternate: true,
+            text: None,
             ctx: object([("documents", Value::Array(docs))]),
         }
     }
@@ -670,13 +701,14 @@ impl<'a> Renderer<'a> {
             .into_par_iter()
             .map(|(l, text)| (l, markdown::render(text.as_str(), &self.linker(l), false)))
             .collect();
-        let mut rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
-            (Some(fr), Some(en)) => Some(parallel_rows(fr, en)),
+        // Both languages' parallel views print the same rows.
+        let rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
+            (Some(fr), Some(en)) => Some(Arc::new(PageText::new(parallel_rows(fr, en)))),
             _ => None,
         };
         Lang::ALL
             .iter()
-            .flat_map(|l| self.document_lang_jobs(*l, doc, &mut bodies, &mut rows))
+            .flat_map(|l| self.document_lang_jobs(*l, doc, &mut bodies, rows.as_ref()))
             .collect()
     }
 
@@ -685,7 +717,7 @@ impl<'a> Renderer<'a> {
         lang: Lang,
         doc: &crate::load::Document,
         bodies: &mut BTreeMap<Lang, markdown::Rendered>,
-        rows: &mut Option<String>,
+        rows: Option<&Arc<PageText>>,
     ) -> Vec<Job> {
         let c = &self.linked.checked;
         let slug = &doc.slug;
@@ -702,14 +734,13 @@ impl<'a> Renderer<'a> {
         // A fallback page shows the other language's text, so it links in that language's words.
         // Pages are made in the order of `Lang::ALL`: the last one, or a page showing its own
         // edition when the other language has its own too, is the body's last reader and takes
-        // it; otherwise it takes a copy (a body is tens of kilobytes, rows twice that).
+        // it; otherwise it takes a copy (a body is tens of kilobytes).
         let last = Some(&lang) == Lang::ALL.last();
         let rendered = if last || (ed.lang == lang && doc.editions.contains_key(&lang.other())) {
             bodies.remove(&ed.lang).unwrap_or_default()
         } else {
             bodies.get(&ed.lang).cloned().unwrap_or_default()
         };
-        let rows = if last { rows.take() } else { rows.clone() };
         let cites: Vec<Value> = self.linked.cites.get(slug).into_iter().flatten()
             .map(|s| json!({"symbol": s.as_str(), "url": self.symbol_href(lang, s), "internal": self.linked.by_symbol.contains_key(s)}))
             .collect();
@@ -783,19 +814,18 @@ impl<'a> Renderer<'a> {
                 rel: parallel_rel(slug),
                 title: format!("{} — {}", ed.front.title, self.t(lang, "parallel_view")),
                 alternate: true,
+                text: Some(("parallel_rows", Arc::clone(rows))),
                 ctx: object([
                     // What the view shows of the document (not the whole context, which
                     // would be copied for nothing); names at the top level, as tera looks up
                     // a dotted name with allocations at each step.
                     ("doc_title", ed.front.title.as_str().into()),
                     ("slug", slug.as_str().into()),
-                    ("rows", Value::String(rows)),
                     ("title_fr", fr.front.title.as_str().into()),
                     ("title_en", en.front.title.as_str().into()),
                 ]),
             });
         }
-        doc_ctx["body"] = Value::String(rendered.html);
         doc_ctx["toc"] = json!(rendered.toc);
         jobs.push(Job {
             template: "document.html",
@@ -803,6 +833,7 @@ impl<'a> Renderer<'a> {
             rel: doc_rel(slug),
             title: ed.front.title.clone(),
             alternate: true,
+            text: Some(("body", Arc::new(PageText::new(rendered.html)))),
             // The document's fields are the page's own names (`symbol`, `body`…): tera looks up
             // `doc.symbol` with allocations at each step, and the page has dozens of them.
             ctx: doc_ctx,
@@ -873,6 +904,7 @@ impl<'a> Renderer<'a> {
             rel: "states/".into(),
             title: self.t(lang, "nav_states"),
             alternate: true,
+            text: None,
             ctx: json!({"states": states, "sponsor_docs": docs}),
         }
     }
@@ -905,6 +937,7 @@ impl<'a> Renderer<'a> {
             rel: format!("states/{id}/"),
             title: s.name(lang).to_string(),
             alternate: true,
+            text: None,
             ctx: json!({"state": {"id": id.as_str(), "name": s.name(lang), "name_other": s.name(lang.other()),
                         "group": self.t(lang, &format!("group_{}", s.group))},
                         "relations": self.relations_of(lang, id), "positions": positions, "reply": reply}),
@@ -948,6 +981,7 @@ impl<'a> Renderer<'a> {
             rel: "topics/".into(),
             title: self.t(lang, "nav_topics"),
             alternate: true,
+            text: None,
             ctx: json!({"topics": topics}),
         }
     }
@@ -977,6 +1011,7 @@ impl<'a> Renderer<'a> {
             rel: format!("topics/{}/", t.id),
             title: t.label.get(&lang).cloned().unwrap_or_default(),
             alternate: true,
+            text: None,
             ctx: json!({"topic": {"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang)}, "groups": groups}),
         }
     }
@@ -1009,6 +1044,7 @@ impl<'a> Renderer<'a> {
             rel: "references/".into(),
             title: self.t(lang, "nav_references"),
             alternate: true,
+            text: None,
             ctx: object([("references", Value::Array(refs))]),
         }
     }
@@ -1048,6 +1084,7 @@ impl<'a> Renderer<'a> {
             rel: "timeline/".into(),
             title: self.t(lang, "nav_timeline"),
             alternate: true,
+            text: None,
             ctx: object([("entries", Value::Array(entries))]),
         }
     }
@@ -1062,6 +1099,7 @@ impl<'a> Renderer<'a> {
             rel: "explorer/".into(),
             title: self.t(lang, "nav_explorer"),
             alternate: true,
+            text: None,
             ctx: json!({"facets": facets, "rows": rows, "index_url": self.urls.data(&format!("explorer-{}.bin", lang.code())),
                         "script": self.urls.asset("explorer/init.js"), "n_rows": index.rows.len(),
                         "runtime": self.explorer_runtime.then(|| json!({
@@ -1089,6 +1127,7 @@ impl<'a> Renderer<'a> {
             rel: "downloads/".into(),
             title: self.t(lang, "nav_downloads"),
             alternate: true,
+            text: None,
             ctx: json!({"files": files, "licence": cfg.licence, "version": cfg.data_version,
                         "n_positions": self.linked.checked.positions.len(), "n_facts": self.linked.facts.len()}),
         }
@@ -1470,6 +1509,67 @@ fn with_strings(template: &str, strings: &BTreeMap<String, String>) -> String {
         .into_owned()
 }
 
+/// Whether every template of the theme uses the variable `name` only to print it as it is,
+/// `{{ name | safe }}`: the text can then be written in where the template prints a marker,
+/// with the same result. Any other use (a filter, a test, a loop, `set`) keeps the text in
+/// the template engine. `page.body` is another variable.
+fn prints_only_safe(templates: &[(String, std::path::PathBuf, String)], name: &str) -> bool {
+    use std::sync::LazyLock;
+    static TAG: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("valid regex"));
+    let printed = regex::Regex::new(&format!(r"^\{{\{{-?\s*{name}\s*\|\s*safe\s*-?\}}\}}$"));
+    let named = regex::Regex::new(&format!(r"(^|[^.\w]){name}\b"));
+    let (Ok(printed), Ok(named)) = (printed, named) else {
+        return false;
+    };
+    templates.iter().all(|(_, _, text)| {
+        TAG.find_iter(text)
+            .all(|tag| printed.is_match(tag.as_str()) || !named.is_match(tag.as_str()))
+    })
+}
+
+/// A page rendered with [`TEXT_MARKER`] where its text goes, as the frame and the holes where
+/// the text is written. A marker inside a tag (a template printing the text in an attribute)
+/// or a text that is not whole elements would break the link check's reading of the page in
+/// parts: the page is then made whole here.
+fn splice(mut html: Vec<u8>, text: Arc<PageText>) -> RenderedPage {
+    let finder = Finder::new(TEXT_MARKER.as_bytes());
+    let found: Vec<usize> = finder.find_iter(&html).collect();
+    if found.is_empty() {
+        return RenderedPage::whole(html);
+    }
+    // Whether `b` ends outside a tag: its last `<` is closed.
+    let ends_outside = |b: &[u8]| {
+        let last_open = memchr::memrchr(b'<', b);
+        last_open.is_none_or(|o| memchr::memchr(b'>', &b[o..]).is_some())
+    };
+    let t = text.html.as_bytes();
+    let starts_outside =
+        memchr::memchr(b'>', t).is_none_or(|c| memchr::memchr(b'<', &t[..c]).is_some());
+    let whole =
+        !starts_outside || !ends_outside(t) || found.iter().any(|&at| !ends_outside(&html[..at]));
+    let mut holes = Vec::with_capacity(found.len());
+    let mut frame = Vec::with_capacity(html.len());
+    let mut from = 0;
+    for at in found {
+        frame.extend_from_slice(&html[from..at]);
+        holes.push(frame.len());
+        from = at + TEXT_MARKER.len();
+    }
+    frame.extend_from_slice(&html[from..]);
+    html.clear();
+    let page = RenderedPage {
+        frame,
+        holes,
+        text: Some(text),
+    };
+    if whole {
+        RenderedPage::whole(page.into_bytes())
+    } else {
+        page
+    }
+}
+
 fn tera_line(msg: &str) -> usize {
     // tera/pest report positions as "--> 3:5".
     msg.split("--> ")
@@ -1492,6 +1592,66 @@ mod tests {
         assert_eq!(format_date("2016-12-01", Lang::Fr), "1er décembre 2016");
         assert_eq!(format_date("2016-12-05", Lang::En), "5 December 2016");
         assert_eq!(format_date("bad", Lang::En), "bad");
+    }
+
+    fn set(texts: &[&str]) -> Vec<(String, std::path::PathBuf, String)> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    format!("t{i}.html"),
+                    format!("t{i}.html").into(),
+                    t.to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn long_texts_are_spliced_only_where_the_theme_prints_them_as_they_are() {
+        let ok = set(&[
+            "<body>{% block b %}{% endblock %}</body>",
+            "<div>{{ body | safe }}</div>{{ page.body | safe }}",
+            "{{- body|safe -}}",
+        ]);
+        assert!(prints_only_safe(&ok, "body"));
+        for other_use in [
+            "{{ body | upper | safe }}",
+            "{% if body %}x{% endif %}",
+            "{% set b = body %}{{ b | safe }}",
+            "{{ body }}",
+            "{% for r in body %}{{ r }}{% endfor %}",
+        ] {
+            let t = set(&["{{ body | safe }}", other_use]);
+            assert!(!prints_only_safe(&t, "body"), "{other_use}");
+        }
+        // Another variable, and the word outside tags, do not count.
+        assert!(prints_only_safe(
+            &set(&["{{ body | safe }}", "{{ nobody }} body"]),
+            "body"
+        ));
+    }
+
+    #[test]
+    fn splicing_writes_the_text_at_each_marker() {
+        let text = Arc::new(PageText::new("<p id=\"p1\">x</p>".into()));
+        let html = format!("<main>{TEXT_MARKER}</main><aside>{TEXT_MARKER}</aside>");
+        let page = splice(html.into_bytes(), Arc::clone(&text));
+        assert_eq!(page.frame, b"<main></main><aside></aside>");
+        assert_eq!(page.holes, [6, 20]);
+        assert_eq!(
+            page.into_bytes(),
+            b"<main><p id=\"p1\">x</p></main><aside><p id=\"p1\">x</p></aside>"
+        );
+        // Inside a tag, the page is made whole.
+        let html = format!("<a title=\"{TEXT_MARKER}\">");
+        let page = splice(html.into_bytes(), Arc::clone(&text));
+        assert!(page.holes.is_empty() && page.text.is_none());
+        assert_eq!(page.frame, b"<a title=\"<p id=\"p1\">x</p>\">");
+        // No marker: no text.
+        let page = splice(b"<main></main>".to_vec(), text);
+        assert!(page.holes.is_empty() && page.text.is_none());
     }
 
     #[test]
