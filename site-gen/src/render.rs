@@ -111,6 +111,8 @@ struct TextLinker<'a> {
     r: &'a Renderer<'a>,
     lang: Lang,
     strings: &'a BTreeMap<String, String>,
+    /// Where each mention's URL is made before it is escaped into the page.
+    href: std::cell::RefCell<String>,
 }
 
 impl Linker for TextLinker<'_> {
@@ -119,9 +121,17 @@ impl Linker for TextLinker<'_> {
         let mut at = 0;
         for m in mentions {
             esc_into(out, &text[at..m.range.start]);
-            let (class, href) = match m.kind {
-                MentionKind::Symbol(sym) => ("sym", self.r.symbol_href(self.lang, &sym)),
-                MentionKind::State(id) => ("state", self.r.urls.state(self.lang, &id)),
+            let mut href = self.href.borrow_mut();
+            href.clear();
+            let class = match m.kind {
+                MentionKind::Symbol(sym) => {
+                    self.r.push_symbol_href(&mut href, self.lang, &sym);
+                    "sym"
+                }
+                MentionKind::State(id) => {
+                    self.r.urls.push_state(&mut href, self.lang, &id);
+                    "state"
+                }
             };
             out.push_str("<a class=\"");
             out.push_str(class);
@@ -310,9 +320,16 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn symbol_href(&self, lang: Lang, sym: &crate::types::Symbol) -> String {
+        let mut s = String::new();
+        self.push_symbol_href(&mut s, lang, sym);
+        s
+    }
+
+    /// [`Renderer::symbol_href`], written onto `out`.
+    fn push_symbol_href(&self, out: &mut String, lang: Lang, sym: &crate::types::Symbol) {
         match self.linked.by_symbol.get(sym) {
-            Some(slug) => self.urls.document(lang, slug),
-            None => sym.undocs_url(lang),
+            Some(slug) => self.urls.push_document(out, lang, slug),
+            None => sym.push_undocs_url(out, lang),
         }
     }
 
@@ -602,6 +619,7 @@ impl<'a> Renderer<'a> {
             r: self,
             lang,
             strings: self.strings(lang),
+            href: Default::default(),
         }
     }
 

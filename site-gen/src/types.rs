@@ -98,7 +98,16 @@ string_newtype!(
 impl Symbol {
     /// The official version on the UN documents system, in the given language.
     pub fn undocs_url(&self, lang: Lang) -> String {
-        format!("https://undocs.org/{}/{}", lang.code(), self.0)
+        let mut s = String::new();
+        self.push_undocs_url(&mut s, lang);
+        s
+    }
+
+    /// [`Symbol::undocs_url`], written onto `out`.
+    pub fn push_undocs_url(&self, out: &mut String, lang: Lang) {
+        for part in ["https://undocs.org/", lang.code(), "/", &self.0] {
+            out.push_str(part);
+        }
     }
 }
 

@@ -29,11 +29,30 @@ impl Urls {
     }
 
     pub fn document(&self, lang: Lang, slug: &Slug) -> String {
-        self.page(lang, &doc_rel(slug))
+        let mut s = String::new();
+        self.push_document(&mut s, lang, slug);
+        s
     }
 
     pub fn state(&self, lang: Lang, id: &StateId) -> String {
-        self.page(lang, &format!("states/{id}/"))
+        let mut s = String::new();
+        self.push_state(&mut s, lang, id);
+        s
+    }
+
+    /// [`Urls::document`], written onto `out`: the mention linker writes tens of thousands of
+    /// URLs, and a `String` for each, through `format!`, was 1 % of a large build.
+    pub fn push_document(&self, out: &mut String, lang: Lang, slug: &Slug) {
+        for part in [&self.base, lang.code(), "/documents/", slug.as_str(), "/"] {
+            out.push_str(part);
+        }
+    }
+
+    /// [`Urls::state`], written onto `out`.
+    pub fn push_state(&self, out: &mut String, lang: Lang, id: &StateId) {
+        for part in [&self.base, lang.code(), "/states/", id.as_str(), "/"] {
+            out.push_str(part);
+        }
     }
 
     pub fn topic(&self, lang: Lang, id: &TopicId) -> String {
