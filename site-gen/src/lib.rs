@@ -149,17 +149,67 @@ fn usage_note() -> String {
     )
 }
 
-fn broken_links(root: &Path, broken: Vec<String>) -> Diagnostics {
+/// Reports broken links: one written in a content file at the file and line that hold it,
+/// any other (a template's) at the output page.
+fn broken_links(root: &Path, broken: Vec<linkcheck::Broken>) -> Diagnostics {
     let mut d = Diagnostics::default();
     for b in broken {
-        d.error(
-            &root.join("public"),
-            0,
-            format!("broken internal link: {b}"),
-            "fix the link or the anchor in the content, or the template that produced it",
-        );
+        match written_at(root, &b) {
+            Some((file, line)) => d.error(
+                &file,
+                line,
+                format!("broken link: {b}"),
+                "fix the link, or add the page or the anchor it names",
+            ),
+            None => d.error(
+                &root.join("public"),
+                0,
+                format!("broken internal link: {b}"),
+                "fix the link or the anchor in the content, or the template that produced it",
+            ),
+        }
     }
     d
+}
+
+/// Where a broken link is written in the content: the files the page it is on was made from
+/// (the content layout of `load`: a document's page from its edition, or the other one when
+/// it has none; its parallel view from both; a page from `pages/`; the corrections log), and
+/// the first line holding the link as Markdown writes a destination (`](…`, `]: …`, `<…>`).
+/// The parallel view gives each edition's ids its language as a prefix (`#fr-p9`), which the
+/// content writes without (`#p9`).
+fn written_at(root: &Path, b: &linkcheck::Broken) -> Option<(PathBuf, usize)> {
+    let content = root.join("content");
+    let doc = |lang: &str, slug: &str| {
+        content
+            .join(lang)
+            .join("documents")
+            .join(format!("{slug}.md"))
+    };
+    let other = |lang: &str| if lang == "fr" { "en" } else { "fr" };
+    let parts: Vec<&str> = b.page.split('/').collect();
+    let files: Vec<PathBuf> = match parts.as_slice() {
+        [lang, "documents", slug, "index.html"] => vec![doc(lang, slug), doc(other(lang), slug)],
+        [_, "documents", slug, "parallel.html"] => vec![doc("fr", slug), doc("en", slug)],
+        [lang, "corrections", "index.html"] => vec![content.join(lang).join("CORRECTIONS.md")],
+        [lang, slug, "index.html"] => {
+            vec![content.join(lang).join("pages").join(format!("{slug}.md"))]
+        }
+        _ => Vec::new(),
+    };
+    let mut urls = vec![b.url.clone()];
+    if let Some(id) = ["#fr-", "#en-"].iter().find_map(|p| b.url.strip_prefix(p)) {
+        urls.push(format!("#{id}"));
+    }
+    files.into_iter().find_map(|file| {
+        let text = std::fs::read_to_string(&file).ok()?;
+        let at = urls.iter().find_map(|url| {
+            [format!("]({url}"), format!("]: {url}"), format!("<{url}>")]
+                .iter()
+                .find_map(|w| text.find(w.as_str()))
+        })?;
+        Some((file, diagnostics::line_of(&text, at)))
+    })
 }
 
 /// The complete site in memory (tests, `serve`, `check`), or every problem found.

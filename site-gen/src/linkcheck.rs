@@ -22,7 +22,7 @@ pub struct PageRefs {
     /// as written: resolved against the page's own path when they are checked.
     pub relative: IdSet,
     /// Broken `#fragment` links within the page itself.
-    pub problems: Vec<String>,
+    pub problems: Vec<Broken>,
     /// What the page's long text holds (see [`crate::sink::PageText`]), shared by every page
     /// that prints the text; the fields above are then those of the rest of the page.
     pub text: Option<Arc<TextRefs>>,
@@ -42,6 +42,21 @@ impl PageRefs {
     fn relative(&self) -> impl Iterator<Item = &[u8]> {
         let text = self.text.as_ref().map(|t| t.relative.iter());
         self.relative.iter().chain(text.into_iter().flatten())
+    }
+}
+
+/// A link that leads nowhere: the page it is on (a path in the output), the link as the page
+/// has it (entities decoded), and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Broken {
+    pub page: String,
+    pub url: String,
+    pub problem: String,
+}
+
+impl std::fmt::Display for Broken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: link to {}: {}", self.page, self.url, self.problem)
     }
 }
 
@@ -226,7 +241,7 @@ pub fn page_refs_with(path: &str, frame: &[u8], text: Option<Arc<TextRefs>>) -> 
     // Each in-page link is looked up as it comes (most pages have no problem to sort). The
     // text's own fragments were looked up among its ids already.
     let text_fragments = text.iter().flat_map(|t| t.fragments.iter().map(|f| &f[..]));
-    let mut problems: Vec<String> = s
+    let mut problems: Vec<Broken> = s
         .fragments
         .iter()
         .map(|f| &f[..])
@@ -235,7 +250,11 @@ pub fn page_refs_with(path: &str, frame: &[u8], text: Option<Arc<TextRefs>>) -> 
         .filter(|f| !ids.contains(f))
         .map(|f| {
             let f = String::from_utf8_lossy(f);
-            format!("{path}: link to #{f}: no element with id \"{f}\"")
+            Broken {
+                page: path.to_string(),
+                url: format!("#{f}"),
+                problem: format!("no element with id \"{f}\""),
+            }
         })
         .collect();
     problems.sort_unstable();
@@ -302,7 +321,7 @@ fn resolve(page: &str, url: &str) -> Option<String> {
 }
 
 /// Checks every page of an in-memory site.
-pub fn check_links(out: &Output, base: &str) -> Vec<String> {
+pub fn check_links(out: &Output, base: &str) -> Vec<Broken> {
     let refs: Vec<PageRefs> = out
         .par_iter()
         .filter(|(p, _)| p.ends_with(".html"))
@@ -314,12 +333,12 @@ pub fn check_links(out: &Output, base: &str) -> Vec<String> {
 
 /// Checks every page's links against the files written and the ids they define. Problems come
 /// in page order, whatever order the pages were written in.
-pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> Vec<String> {
+pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> Vec<Broken> {
     let ids: HashMap<&str, &PageRefs> = pages.iter().map(|p| (p.path.as_str(), p)).collect();
     let files: HashSet<&str> = files.iter().map(String::as_str).collect();
     // Most links are on many pages (the navigation, the States, the documents cited): each
     // thread settles each distinct link once and remembers what it found.
-    let mut per_page: Vec<(&str, Vec<String>)> = pages
+    let mut per_page: Vec<(&str, Vec<Broken>)> = pages
         .par_iter()
         .map_init(HashMap::<&[u8], Option<String>>::new, |known, page| {
             let path = &page.path;
@@ -331,8 +350,11 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
                         .and_then(|rel| target_problem(rel, &files, &ids))
                 });
                 if let Some(p) = problem {
-                    let url = String::from_utf8_lossy(url);
-                    problems.push(format!("{path}: link to {url}: {p}"));
+                    problems.push(Broken {
+                        page: path.clone(),
+                        url: String::from_utf8_lossy(url).into_owned(),
+                        problem: p.clone(),
+                    });
                 }
             }
             for url in page.relative() {
@@ -341,8 +363,12 @@ pub fn check_refs(pages: &[PageRefs], files: &BTreeSet<String>, base: &str) -> V
                     Some(rel) => target_problem(&rel, &files, &ids),
                     None => Some("it climbs above the site's root".to_string()),
                 };
-                if let Some(p) = problem {
-                    problems.push(format!("{path}: link to {url}: {p}"));
+                if let Some(problem) = problem {
+                    problems.push(Broken {
+                        page: path.clone(),
+                        url: url.into_owned(),
+                        problem,
+                    });
                 }
             }
             problems.sort();
@@ -394,7 +420,10 @@ mod tests {
         let mut out = Output::new();
         out.insert("fr/index.html".into(), b"<a href=\"/fr/a/\">a</a><a href=\"/fr/a/#p1\">p1</a><a href=\"/fr/a/#p9\">p9</a><a href=\"/fr/b/\">b</a><a href=\"https://undocs.org/fr/A/78/76\">x</a><a href=\"#top\">t</a><a href=\"#nowhere\">n</a><p id=\"top\"></p>".to_vec());
         out.insert("fr/a/index.html".into(), b"<p id=\"p1\">x</p>".to_vec());
-        let p = check_links(&out, "/");
+        let p: Vec<String> = check_links(&out, "/")
+            .iter()
+            .map(|b| b.to_string())
+            .collect();
         assert_eq!(
             p,
             [
@@ -436,7 +465,10 @@ mod tests {
             "fr/corrections/index.html".into(),
             b"<p id=\"c1\">x</p>".to_vec(),
         );
-        let p = check_links(&out, "/sub/");
+        let p: Vec<String> = check_links(&out, "/sub/")
+            .iter()
+            .map(|b| b.to_string())
+            .collect();
         assert_eq!(
             p,
             [
