@@ -21,8 +21,11 @@ pub mod validate;
 
 use diagnostics::Diagnostics;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use types::Lang;
+use urls::{doc_rel, file_for, page_rel, parallel_rel};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -64,6 +67,10 @@ struct Generated {
     warnings: Vec<String>,
     base: String,
     files: Vec<String>,
+    /// The documents and pages the site was made from (their texts already freed): a broken
+    /// link is reported in the file it is written in.
+    documents: Vec<load::Document>,
+    pages: Vec<load::Page>,
 }
 
 /// load → validate → link → render → emit, every file going into `sink`.
@@ -109,10 +116,15 @@ fn pipeline(
     lap("render and write pages");
     emit::complete(&renderer, sink, &pages, side?)?;
     lap("emit");
+    let base = renderer.urls.base.clone();
+    drop(renderer);
+    let corpus = &mut linked.checked.corpus;
     Ok(Generated {
         warnings,
-        base: renderer.urls.base.clone(),
+        base,
         files: pages,
+        documents: std::mem::take(&mut corpus.documents),
+        pages: std::mem::take(&mut corpus.pages),
     })
 }
 
@@ -151,12 +163,14 @@ fn usage_note() -> String {
 
 /// Reports broken links: one written in a content file at the file and line that hold it,
 /// any other (a template's) at the output page.
-fn broken_links(root: &Path, broken: Vec<linkcheck::Broken>) -> Diagnostics {
+fn broken_links(root: &Path, g: &Generated, broken: Vec<linkcheck::Broken>) -> Diagnostics {
+    let sources = page_sources(&g.documents, &g.pages);
     let mut d = Diagnostics::default();
     for b in broken {
-        match written_at(root, &b) {
+        let files = sources.get(b.page.as_str()).map_or(&[][..], Vec::as_slice);
+        match written_at(files, &b) {
             Some((file, line)) => d.error(
-                &file,
+                file,
                 line,
                 format!("broken link: {b}"),
                 "fix the link, or add the page or the anchor it names",
@@ -172,37 +186,46 @@ fn broken_links(root: &Path, broken: Vec<linkcheck::Broken>) -> Diagnostics {
     d
 }
 
-/// Where a broken link is written in the content: the files the page it is on was made from
-/// (the content layout of `load`: a document's page from its edition, or the other one when
-/// it has none; its parallel view from both; a page from `pages/`; the corrections log), and
-/// the first line holding the link as Markdown writes a destination (`](…`, `]: …`, `<…>`).
-/// The parallel view gives each edition's ids its language as a prefix (`#fr-p9`), which the
-/// content writes without (`#p9`).
-fn written_at(root: &Path, b: &linkcheck::Broken) -> Option<(PathBuf, usize)> {
-    let content = root.join("content");
-    let doc = |lang: &str, slug: &str| {
-        content
-            .join(lang)
-            .join("documents")
-            .join(format!("{slug}.md"))
-    };
-    let other = |lang: &str| if lang == "fr" { "en" } else { "fr" };
-    let parts: Vec<&str> = b.page.split('/').collect();
-    let files: Vec<PathBuf> = match parts.as_slice() {
-        [lang, "documents", slug, "index.html"] => vec![doc(lang, slug), doc(other(lang), slug)],
-        [_, "documents", slug, "parallel.html"] => vec![doc("fr", slug), doc("en", slug)],
-        [lang, "corrections", "index.html"] => vec![content.join(lang).join("CORRECTIONS.md")],
-        [lang, slug, "index.html"] => {
-            vec![content.join(lang).join("pages").join(format!("{slug}.md"))]
+/// The content files each page was made from, by output path: a document's page and a page
+/// from their edition in the page's language, or from the other one, shown when it has none;
+/// a document's parallel view from both editions.
+fn page_sources<'c>(
+    documents: &'c [load::Document],
+    pages: &'c [load::Page],
+) -> HashMap<String, Vec<&'c Path>> {
+    fn paths<F>(e: &load::Editions<F>, first: Lang) -> Vec<&Path> {
+        [first, first.other()]
+            .iter()
+            .filter_map(|l| e.editions.get(l))
+            .map(|ed| ed.source.path.as_path())
+            .collect()
+    }
+    let mut out = HashMap::new();
+    for lang in Lang::ALL {
+        for doc in documents {
+            out.insert(file_for(lang, &doc_rel(&doc.slug)), paths(doc, lang));
+            out.insert(
+                file_for(lang, &parallel_rel(&doc.slug)),
+                paths(doc, Lang::Fr),
+            );
         }
-        _ => Vec::new(),
-    };
+        for page in pages {
+            out.insert(file_for(lang, &page_rel(&page.slug)), paths(page, lang));
+        }
+    }
+    out
+}
+
+/// Where a broken link is written among `files`: the first line holding it as Markdown writes
+/// a destination (`](…`, `]: …`, `<…>`). The parallel view gives each edition's ids its
+/// language as a prefix (`#fr-p9`), which the content writes without (`#p9`).
+fn written_at<'f>(files: &[&'f Path], b: &linkcheck::Broken) -> Option<(&'f Path, usize)> {
     let mut urls = vec![b.url.clone()];
     if let Some(id) = ["#fr-", "#en-"].iter().find_map(|p| b.url.strip_prefix(p)) {
         urls.push(format!("#{id}"));
     }
-    files.into_iter().find_map(|file| {
-        let text = std::fs::read_to_string(&file).ok()?;
+    files.iter().find_map(|&file| {
+        let text = std::fs::read_to_string(file).ok()?;
         let at = urls.iter().find_map(|url| {
             [format!("]({url}"), format!("]: {url}"), format!("<{url}>")]
                 .iter()
@@ -223,7 +246,7 @@ pub fn generate(
     let out = sink.into_output();
     let broken = linkcheck::check_links(&out, &g.base);
     if !broken.is_empty() {
-        return Err(broken_links(root, broken));
+        return Err(broken_links(root, &g, broken));
     }
     Ok((out, g.warnings))
 }
@@ -264,7 +287,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         if broken.is_empty() {
             Ok(g)
         } else {
-            Err(broken_links(&opts.root, broken))
+            Err(broken_links(&opts.root, &g, broken))
         }
     });
     let g = match checked {

@@ -233,21 +233,18 @@ pub fn page_refs(path: &str, html: &[u8]) -> PageRefs {
 }
 
 /// Reduces a page to what the link check needs, from the page without its long text (`frame`)
-/// and what the text holds, read once for every page that prints it.
+/// and what the text holds, read once for every page that prints it. The frame is read as a
+/// text of its own; the `#fragment` links of each part that name no id of it are then looked
+/// up in the other's (most pages have no such link).
 pub fn page_refs_with(path: &str, frame: &[u8], text: Option<Arc<TextRefs>>) -> PageRefs {
-    let s = sorted(frame);
-    let ids = IdSet::new(s.ids);
-    let in_text = |f: &[u8]| text.as_ref().is_some_and(|t| t.ids.contains(f));
-    // Each in-page link is looked up as it comes (most pages have no problem to sort). The
-    // text's own fragments were looked up among its ids already.
-    let text_fragments = text.iter().flat_map(|t| t.fragments.iter().map(|f| &f[..]));
-    let mut problems: Vec<Broken> = s
+    let own = text_refs(frame);
+    let no_id = |f: &[u8], ids: &IdSet| !ids.contains(f);
+    let mut problems: Vec<Broken> = own
         .fragments
         .iter()
-        .map(|f| &f[..])
-        .filter(|f| !f.is_empty() && !in_text(f))
-        .chain(text_fragments)
-        .filter(|f| !ids.contains(f))
+        .filter(|f| text.as_ref().is_none_or(|t| no_id(f, &t.ids)))
+        .chain(text.iter().flat_map(|t| t.fragments.iter()))
+        .filter(|f| no_id(f, &own.ids))
         .map(|f| {
             let f = String::from_utf8_lossy(f);
             Broken {
@@ -261,9 +258,9 @@ pub fn page_refs_with(path: &str, frame: &[u8], text: Option<Arc<TextRefs>>) -> 
     problems.dedup();
     PageRefs {
         path: path.to_string(),
-        ids,
-        links: IdSet::new(s.links),
-        relative: IdSet::new(s.relative),
+        ids: own.ids,
+        links: own.links,
+        relative: own.relative,
         problems,
         text,
     }
@@ -415,15 +412,20 @@ fn target_problem(
 mod tests {
     use super::*;
 
+    /// The problems found in `out`, as the build prints them.
+    fn shown(out: &Output, base: &str) -> Vec<String> {
+        check_links(out, base)
+            .iter()
+            .map(|b| b.to_string())
+            .collect()
+    }
+
     #[test]
     fn finds_missing_pages_and_anchors() {
         let mut out = Output::new();
         out.insert("fr/index.html".into(), b"<a href=\"/fr/a/\">a</a><a href=\"/fr/a/#p1\">p1</a><a href=\"/fr/a/#p9\">p9</a><a href=\"/fr/b/\">b</a><a href=\"https://undocs.org/fr/A/78/76\">x</a><a href=\"#top\">t</a><a href=\"#nowhere\">n</a><p id=\"top\"></p>".to_vec());
         out.insert("fr/a/index.html".into(), b"<p id=\"p1\">x</p>".to_vec());
-        let p: Vec<String> = check_links(&out, "/")
-            .iter()
-            .map(|b| b.to_string())
-            .collect();
+        let p = shown(&out, "/");
         assert_eq!(
             p,
             [
@@ -465,10 +467,7 @@ mod tests {
             "fr/corrections/index.html".into(),
             b"<p id=\"c1\">x</p>".to_vec(),
         );
-        let p: Vec<String> = check_links(&out, "/sub/")
-            .iter()
-            .map(|b| b.to_string())
-            .collect();
+        let p = shown(&out, "/sub/");
         assert_eq!(
             p,
             [

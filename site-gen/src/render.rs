@@ -9,7 +9,7 @@ use crate::markdown::{self, esc_into, Linker};
 use crate::mentions::{find_all, MentionKind};
 use crate::sink::{PageText, RenderedPage};
 use crate::types::{Lang, Slug, Stance};
-use crate::urls::{doc_rel, file_for, parallel_rel, Urls};
+use crate::urls::{doc_rel, file_for, page_rel, parallel_rel, Urls};
 use memchr::memmem::Finder;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -403,19 +403,23 @@ impl<'a> Renderer<'a> {
         if let Value::Object(extra) = job.ctx {
             ctx.extend(extra);
         }
-        let path = file_for(lang, &job.rel);
-        let Some((name, text)) = job.text else {
-            let html = self.render_template(lang, job.template, Value::Object(ctx))?;
-            return Ok((path, RenderedPage::whole(html)));
-        };
-        if !self.spliced.contains(name) {
-            ctx.insert(name.into(), Value::String(text.html.clone()));
-            let html = self.render_template(lang, job.template, Value::Object(ctx))?;
-            return Ok((path, RenderedPage::whole(html)));
+        // The long text is spliced in after the template, or given to it where the theme does
+        // more than print it.
+        let mut spliced = None;
+        if let Some((name, text)) = job.text {
+            if self.spliced.contains(name) {
+                ctx.insert(name.into(), TEXT_MARKER.into());
+                spliced = Some(text);
+            } else {
+                ctx.insert(name.into(), Value::String(text.html.clone()));
+            }
         }
-        ctx.insert(name.into(), TEXT_MARKER.into());
         let html = self.render_template(lang, job.template, Value::Object(ctx))?;
-        Ok((path, splice(html, text)))
+        let page = match spliced {
+            Some(text) => splice(html, text),
+            None => RenderedPage::whole(html),
+        };
+        Ok((file_for(lang, &job.rel), page))
     }
 
     /// Renders a template into bytes (tera writes UTF-8; turning it into a `String` would only
@@ -603,7 +607,7 @@ impl<'a> Renderer<'a> {
         Some(Job {
             template: "page.html",
             lang,
-            rel: format!("{}/", page.slug),
+            rel: page_rel(&page.slug),
             title: ed.front.title.clone(),
             alternate: true,
             text: None,
@@ -1550,7 +1554,7 @@ fn prints_only_safe(templates: &[(String, std::path::PathBuf, String)], name: &s
 /// the text is written. A marker inside a tag (a template printing the text in an attribute)
 /// or a text that is not whole elements would break the link check's reading of the page in
 /// parts: the page is then made whole here.
-fn splice(mut html: Vec<u8>, text: Arc<PageText>) -> RenderedPage {
+fn splice(html: Vec<u8>, text: Arc<PageText>) -> RenderedPage {
     let finder = Finder::new(TEXT_MARKER.as_bytes());
     let found: Vec<usize> = finder.find_iter(&html).collect();
     if found.is_empty() {
@@ -1575,7 +1579,6 @@ fn splice(mut html: Vec<u8>, text: Arc<PageText>) -> RenderedPage {
         from = at + TEXT_MARKER.len();
     }
     frame.extend_from_slice(&html[from..]);
-    html.clear();
     let page = RenderedPage {
         frame,
         holes,

@@ -21,7 +21,21 @@ impl Urls {
 
     /// A page path relative to the language root (`documents/a-78-76/`), made site-absolute.
     pub fn page(&self, lang: Lang, rel: &str) -> String {
-        format!("{}{}/{}", self.base, lang.code(), rel)
+        let mut s = String::new();
+        self.push_page(&mut s, lang, &[rel]);
+        s
+    }
+
+    /// [`Urls::page`] for a path given in parts, written onto `out`: the mention linker writes
+    /// tens of thousands of URLs, and a `String` for each, through `format!`, was 1 % of a
+    /// large build.
+    fn push_page(&self, out: &mut String, lang: Lang, rel: &[&str]) {
+        for part in [&self.base, lang.code(), "/"]
+            .into_iter()
+            .chain(rel.iter().copied())
+        {
+            out.push_str(part);
+        }
     }
 
     pub fn home(&self, lang: Lang) -> String {
@@ -40,19 +54,14 @@ impl Urls {
         s
     }
 
-    /// [`Urls::document`], written onto `out`: the mention linker writes tens of thousands of
-    /// URLs, and a `String` for each, through `format!`, was 1 % of a large build.
+    /// [`Urls::document`], written onto `out`.
     pub fn push_document(&self, out: &mut String, lang: Lang, slug: &Slug) {
-        for part in [&self.base, lang.code(), "/documents/", slug.as_str(), "/"] {
-            out.push_str(part);
-        }
+        self.push_page(out, lang, &doc_rel_parts(slug));
     }
 
     /// [`Urls::state`], written onto `out`.
     pub fn push_state(&self, out: &mut String, lang: Lang, id: &StateId) {
-        for part in [&self.base, lang.code(), "/states/", id.as_str(), "/"] {
-            out.push_str(part);
-        }
+        self.push_page(out, lang, &["states/", id.as_str(), "/"]);
     }
 
     pub fn topic(&self, lang: Lang, id: &TopicId) -> String {
@@ -69,7 +78,16 @@ impl Urls {
 }
 
 pub fn doc_rel(slug: &Slug) -> String {
-    format!("documents/{slug}/")
+    doc_rel_parts(slug).concat()
+}
+
+fn doc_rel_parts(slug: &Slug) -> [&str; 3] {
+    ["documents/", slug.as_str(), "/"]
+}
+
+/// An authored page (`about/`, `corrections/`).
+pub fn page_rel(slug: &Slug) -> String {
+    format!("{slug}/")
 }
 
 /// The bilingual view of a document: a file beside the document page rather than a directory
