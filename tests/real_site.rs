@@ -457,3 +457,46 @@ fn builds_are_byte_identical_across_directories() {
         "output depends on the project's directory"
     );
 }
+
+/// The programme of work prints each guiding question under the time slot it belongs to
+/// (seed 004); the copy, both editions and the parallel view keep that order.
+#[test]
+fn programme_questions_sit_under_their_time_slots() {
+    // Read off the source by hand: Wednesday's morning and Friday's afternoon have no questions.
+    let expected = "d1 d1-s1 d1-q1 d1-q2 d1-q3 d1-q4 d1-s2 d1-q5 d1-q6 d1-q7 \
+         d2 d2-s1 d2-q1 d2-s2 d2-q2 d2-q3 d2-q4 \
+         d3 d3-s1 d3-s2 d3-q1 d3-q2 d3-q3 \
+         d4 d4-s1 d4-q1 d4-q2 d4-s2 d4-q3 d4-q4 d4-s3 d4-q5 d4-q6 \
+         d5 d5-s1 d5-q1 d5-q2 d5-s2 d5-q3 d5-q4 d5-s3";
+    let expected: Vec<&str> = expected.split_whitespace().collect();
+    // Day headings, slot headings and questions, in page order, stripped of an edition prefix.
+    let outline = |page: &str, prefix: &str| -> Vec<String> {
+        page.split(" id=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .filter_map(|id| id.strip_prefix(prefix))
+            .filter(|id| {
+                let b = id.as_bytes();
+                b.len() >= 2
+                    && b[0] == b'd'
+                    && b[1].is_ascii_digit()
+                    && (b.len() == 2 || (b.len() == 5 && (b[3] == b's' || b[3] == b'q')))
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    let out = site();
+    let slug = "oewg-2021-2025-session-4-programme";
+    for lang in ["fr", "en"] {
+        let page = html(&out, &format!("{lang}/documents/{slug}/index.html"));
+        assert_eq!(outline(&page, ""), expected, "{lang} page");
+        let parallel = html(&out, &format!("{lang}/documents/{slug}/parallel.html"));
+        for side in ["fr-", "en-"] {
+            assert_eq!(
+                outline(&parallel, side),
+                expected,
+                "{lang} parallel, {side}"
+            );
+        }
+    }
+}

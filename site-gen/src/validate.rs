@@ -793,6 +793,37 @@ fn check_positions(
     out
 }
 
+/// Evidence must state the position: a heading only names what follows it, so an evidence
+/// anchor on a heading (or a table row) is refused. The French edition is enough, since both
+/// editions carry the same anchors (`check_alignment`); a missing anchor is reported with the quotes.
+fn check_evidence_is_text(
+    path: &Path,
+    line: usize,
+    anchor: &str,
+    replies_doc: Option<&Slug>,
+    scans: &BTreeMap<(Slug, Lang), Scan>,
+    d: &mut Diagnostics,
+) {
+    let Some(doc) = replies_doc else { return };
+    let Some(block) = scans
+        .get(&(doc.clone(), Lang::Fr))
+        .and_then(|s| s.blocks.iter().find(|b| b.id.as_deref() == Some(anchor)))
+    else {
+        return;
+    };
+    let what = match block.kind {
+        BlockKind::Paragraph | BlockKind::Item => return,
+        BlockKind::Heading(_) => "a heading",
+        BlockKind::TableRow => "a table row",
+    };
+    d.error(
+        path,
+        line,
+        format!("evidence anchor '{anchor}' is {what} in {doc}, not a paragraph or list item"),
+        "anchor the evidence on the paragraph or list item that states the position, and quote from it",
+    );
+}
+
 fn check_position_file(
     f: &DataFile<PositionsFile>,
     state: &StateId,
@@ -865,6 +896,14 @@ fn check_position_file(
                 );
                 continue;
             };
+            check_evidence_is_text(
+                &f.path,
+                f.line(anchor_raw),
+                anchor_raw.get_ref(),
+                replies_doc,
+                scans,
+                d,
+            );
             for (lang, q) in [(Lang::Fr, &p.quote_fr), (Lang::En, &p.quote_en)] {
                 let Some(q) = q else {
                     d.error(
