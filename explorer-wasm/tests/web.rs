@@ -13,7 +13,7 @@ mod page;
 use common::{fixture, XSS};
 use explorer_wasm::model::{Index, Row, Rows};
 use explorer_wasm::{start_explorer, start_with_bytes};
-use page::{document, page, window};
+use page::{document, page, ui_string, window};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -130,12 +130,13 @@ async fn a_checkbox_filters_counts_url_and_status() {
     click(&root, "input[name=state][value=fra]");
     assert_eq!(search(), "?state=fra&topic=consensus");
     assert_eq!(count_of(&root, "li.card"), 1);
+    assert_eq!(text(&root, ".explorer-count"), "1 position");
     assert_eq!(count_of(&root, "#explorer-active .chip"), 2);
 
     sleep(500).await;
     assert_eq!(
         text(&root, "#explorer-status"),
-        "1 positions — État\u{a0}: France ; Sujet\u{a0}: Consensus"
+        "1 position — État\u{a0}: France ; Sujet\u{a0}: Consensus"
     );
 
     // Removing a chip unchecks its box and updates the URL.
@@ -305,4 +306,36 @@ fn export_buttons_download_and_clean_up() {
     click(&root, "button[data-act=csv]");
     click(&root, "button[data-act=json]");
     assert!(document().query_selector("a[download]").unwrap().is_none());
+}
+
+/// Whether the count in the results area and the one the live region announces read `expected`
+/// for the query `search`, on the page in `lang` (with that language's own results string).
+async fn counts_read(lang: &str, search: &str, expected: &str) {
+    let index = fixture();
+    let root = page(&index, search);
+    root.set_attribute("data-lang", lang).unwrap();
+    let results = ui_string(lang, "ex_results");
+    root.set_attribute("data-t-results", &results).unwrap();
+    start_explorer(&root, index.to_bytes(), now()).expect("explorer starts");
+    assert_eq!(text(&root, ".explorer-count"), expected, "{lang} {search}");
+    sleep(500).await;
+    let status = text(&root, "#explorer-status");
+    assert!(
+        status.starts_with(&format!("{expected} — ")),
+        "{lang} {search}: {status}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn counts_agree_in_number_in_french() {
+    counts_read("fr", "?state=cub&topic=treaty", "1 position").await;
+    counts_read("fr", "?state=jpn&topic=consensus", "0 position").await;
+    counts_read("fr", "?state=deu", "3 positions").await;
+}
+
+#[wasm_bindgen_test]
+async fn counts_agree_in_number_in_english() {
+    counts_read("en", "?state=cub&topic=treaty", "1 position").await;
+    counts_read("en", "?state=jpn&topic=consensus", "0 positions").await;
+    counts_read("en", "?state=deu", "3 positions").await;
 }

@@ -1,5 +1,4 @@
-//! Small DOM helpers of the web layer: attributes, selectors, event listeners, timing and the
-//! number and placeholder formatting it needs without Rust's formatting machinery (its size).
+//! Small DOM helpers of the web layer: attributes, selectors, event listeners and timing.
 //!
 //! No state and no knowledge of the explorer's views or query: anything that does belongs to
 //! the page wiring (`web`) or to a view module.
@@ -34,27 +33,6 @@ pub(super) fn set_ms(root: &Element, name: &str, ms: f64) {
     if let Ok(s) = Number::from(ms).to_fixed(1) {
         let _ = root.set_attribute(name, &String::from(s));
     }
-}
-
-/// `template` with its `{…}` placeholder replaced by `value` (each UI string has one).
-pub(super) fn fill(template: &str, value: &str) -> String {
-    match (template.find('{'), template.find('}')) {
-        (Some(a), Some(b)) if a < b => [&template[..a], value, &template[b + 1..]].concat(),
-        _ => template.to_string(),
-    }
-}
-
-/// Decimal digits of `n`, without the formatting machinery.
-pub(super) fn itoa(mut n: usize) -> String {
-    let mut digits = Vec::new();
-    loop {
-        digits.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits.iter().rev().map(|d| *d as char).collect()
 }
 
 /// Adds an event listener that lives as long as the page and calls `f` while the app lives.

@@ -10,11 +10,12 @@ use std::cell::Cell;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlInputElement};
 
-use super::dom::{fill, itoa, target};
+use super::dom::target;
 use super::{App, Res};
 use crate::engine::{Engine, Facet, Query, Results};
 use crate::fold;
 use crate::html::{replace_children, Html};
+use crate::text::{fill, itoa};
 
 /// One facet checkbox of the form, with its count span.
 pub(super) struct Checkbox {

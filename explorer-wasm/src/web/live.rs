@@ -7,10 +7,11 @@
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use super::dom::{attr, child, fill, itoa};
+use super::dom::{attr, child};
 use super::App;
 use crate::engine::Facet;
 use crate::fold;
+use crate::text::count;
 
 /// Delay before the live region speaks, so typing is not announced letter by letter.
 const STATUS_DELAY_MS: i32 = 400;
@@ -37,7 +38,7 @@ impl App {
     pub(super) fn announce(&self) {
         self.status_timer.set(None);
         let n = self.results.borrow().rows.len();
-        let mut text = fill(&self.t.results, &itoa(n));
+        let mut text = count(&self.t.results, self.t.plural, n);
         let q = self.query.borrow();
         let mut sep = " — ";
         for (i, f) in Facet::ALL.into_iter().enumerate() {

@@ -33,8 +33,9 @@ use crate::engine::{Engine, Query, Results};
 use crate::export::{to_csv, to_json};
 use crate::html::{replace_children, Html};
 use crate::model::Index;
+use crate::text::{count, Plural};
 use crate::url::push_pair;
-use dom::{attr, child, fill, itoa, listen, mark, now, set_ms, target};
+use dom::{attr, child, listen, mark, now, set_ms, target};
 use facets::Checkbox;
 
 type Res<T = ()> = Result<T, JsValue>;
@@ -87,6 +88,7 @@ enum Record {
 
 /// UI strings, from the `data-t-*` attributes of `#explorer` (the page is already translated).
 struct Texts {
+    /// "{n} position|{n} positions": singular and plural (see `crate::text::count`).
     results: String,
     clear: String,
     remove: String,
@@ -102,6 +104,8 @@ struct Texts {
     compare_hint: String,
     /// " : " in French (with a no-break space), ": " otherwise.
     colon: &'static str,
+    /// Which counts take the singular.
+    plural: Plural,
 }
 
 impl Texts {
@@ -132,6 +136,7 @@ impl Texts {
             evidence: t("evidence"),
             compare_hint: t("compare-hint"),
             colon: if lang == "fr" { "\u{a0}: " } else { ": " },
+            plural: Plural::of_lang(&lang),
         }
     }
 }
@@ -484,7 +489,7 @@ impl App {
         h.el(
             "p",
             &[("class", "explorer-count")],
-            &fill(&self.t.results, &itoa(n)),
+            &count(&self.t.results, self.t.plural, n),
         );
         if n == 0 {
             h.el("p", &[("class", "explorer-empty")], &self.t.no_results);
