@@ -93,7 +93,7 @@ struct Texts {
     clear: String,
     remove: String,
     /// The views' labels, in [`View::ALL`]'s order.
-    views: [String; 3],
+    views: [String; View::ALL.len()],
     export_csv: String,
     export_json: String,
     more: String,
