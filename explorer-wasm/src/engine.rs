@@ -385,8 +385,9 @@ impl Engine {
             return vec![false; self.rows.len()];
         };
         // hits[row] = how many of the terms so far the row matched; a row reaches k + 1 only
-        // from k, so several words under one prefix count once.
-        let mut hits = vec![0u16; self.rows.len()];
+        // from k, so several words under one prefix count once. 32 bits: a query may hold more
+        // than 65 535 distinct words, and a 16-bit count would wrap to no match at all.
+        let mut hits = vec![0u32; self.rows.len()];
         for (k, term) in terms.iter().enumerate() {
             // The words starting with `term` form one range of the sorted vocabulary.
             let lo = vocab.partition_point(|(w, _)| **w < **term);
