@@ -106,8 +106,10 @@ pub fn side_files(
 pub const CSP: &str =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:";
 
+/// Escapes text for XML content and double-quoted attributes: the HTML escape of `text` writes
+/// only `&amp;`, `&lt;`, `&gt;` and `&quot;`, which are XML's own predefined entities.
 fn xml_esc(s: &str) -> String {
-    crate::markdown::esc(s)
+    crate::text::esc(s)
 }
 
 /// Every language page in the output, with its alternate when the other language has it.

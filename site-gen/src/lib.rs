@@ -15,6 +15,7 @@ pub mod mentions;
 pub mod render;
 pub mod serve;
 pub mod sink;
+pub mod text;
 pub mod types;
 pub mod urls;
 pub mod validate;

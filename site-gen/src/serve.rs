@@ -119,7 +119,7 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         Err(msg) => {
             let page = format!(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head><body><h1>Build error</h1><p>Fix the problem below and save: the page reloads by itself.</p><pre>{}</pre><script src=\"/__livereload.js\"></script></body></html>",
-                crate::markdown::esc(msg)
+                crate::text::esc(msg)
             );
             return respond(
                 &mut stream,
