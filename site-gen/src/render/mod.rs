@@ -5,7 +5,7 @@
 //! The folder shows the site's parts: one module per page family (`home`, `documents`, `states`,
 //! `topics`, `references`, `explorer`), the template engine (`engine`), what every page is built
 //! from (`context`) and small helpers (`format`). This module holds the one list of the site's
-//! pages ([`Renderer::pages`]) and renders them; it must not build any page's context itself,
+//! pages (`Renderer::pages`) and renders them; it must not build any page's context itself,
 //! and nothing below it may import it (the families use `context`, not this module).
 
 mod context;
