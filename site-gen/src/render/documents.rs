@@ -8,8 +8,9 @@
 use super::context::{Job, Renderer};
 use super::format::{format_date, object};
 use crate::load::Body;
-use crate::markdown::{self, esc_into};
+use crate::markdown;
 use crate::output::PageText;
+use crate::text::esc_into;
 use crate::types::Lang;
 use crate::urls::{doc_rel, parallel_rel};
 use memchr::memmem::Finder;

@@ -9,8 +9,8 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Theme;
-use crate::markdown;
 use crate::output::{PageText, RenderedPage};
+use crate::text;
 use crate::types::Lang;
 use memchr::memmem::Finder;
 use rayon::prelude::*;
@@ -283,7 +283,7 @@ fn compile_templates(
     tera.autoescape_on(vec![".html", ".xml"]);
     // Escape what HTML needs and no more: tera's default also escapes `/`, which makes every
     // URL in the output unreadable (`&#x2F;fr&#x2F;…`) for no safety gain inside quoted attributes.
-    tera.set_escape_fn(markdown::esc);
+    tera.set_escape_fn(text::esc);
     for (name, path, text) in templates {
         if let Err(e) = tera.add_raw_template(name, text) {
             let msg = error_chain(&e);
@@ -320,7 +320,7 @@ fn with_strings(template: &str, strings: &BTreeMap<String, String>) -> String {
     }
     PRINT
         .replace_all(template, |c: &regex::Captures| match strings.get(&c[1]) {
-            Some(v) if !v.contains(['{', '}']) => markdown::esc(v),
+            Some(v) if !v.contains(['{', '}']) => text::esc(v),
             _ => c[0].to_string(),
         })
         .into_owned()
