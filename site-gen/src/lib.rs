@@ -100,6 +100,7 @@ fn pipeline(
         .map(|(page, lang)| {
             format!("{page}: no {lang} edition; the other language is shown with a notice")
         })
+        .chain(checked.pending_quotes.iter().cloned())
         .collect();
     let mut linked = link::link(checked);
     lap("link");
@@ -261,7 +262,7 @@ pub enum BuildError {
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BuildError::Input(d) => write!(f, "{d}"),
+            BuildError::Input(d) => write!(f, "{d}; nothing was published"),
             BuildError::Write(e) => write!(f, "error: {e}\nthe previous output was left as it was"),
         }
     }

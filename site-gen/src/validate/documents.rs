@@ -274,6 +274,17 @@ fn resolve_meta(
         .collect();
     let Some(ed) = with_meta.first().copied() else {
         let ed = doc.editions.values().next()?;
+        if doc.editions.len() == 1 && ed.lang == Lang::En {
+            // The docs put the metadata in the French file; an English-first document has none
+            // yet, so the English file carries it until the French one exists.
+            d.error(
+                &ed.source.path,
+                1,
+                format!("this document has only an English edition, so its metadata (kind, symbol, date…) must be written here: there is no fr/documents/{}.md yet", doc.slug),
+                "add `kind = \"report\"` (or resolution, draft-resolution, note; then symbol, date… when known) to this front matter; when the French file is added, move the metadata there",
+            );
+            return None;
+        }
         d.error(
             &ed.source.path,
             1,

@@ -22,6 +22,7 @@ pub(super) fn check_positions(
     replies_doc: Option<&Slug>,
     meta: &BTreeMap<Slug, DocMeta>,
     scans: &BTreeMap<(Slug, Lang), Scan>,
+    pending: &mut Vec<String>,
     d: &mut Diagnostics,
 ) -> Vec<Position> {
     let mut out = Vec::new();
@@ -58,6 +59,7 @@ pub(super) fn check_positions(
             topics,
             replies_doc,
             scans,
+            pending,
             d,
         ));
     }
@@ -73,8 +75,8 @@ pub(super) fn check_positions(
 }
 
 /// Evidence must state the position: a heading only names what follows it, so an evidence
-/// anchor on a heading (or a table row) is refused. The French edition is enough, since both
-/// editions carry the same anchors (the alignment rule); a missing anchor is reported with the quotes.
+/// anchor on a heading (or a table row) is refused. One edition is enough (the French, or the
+/// English while it is the only one), since both carry the same anchors (the alignment rule); a missing anchor is reported with the quotes.
 fn check_evidence_is_text(
     path: &Path,
     line: usize,
@@ -86,6 +88,7 @@ fn check_evidence_is_text(
     let Some(doc) = replies_doc else { return };
     let Some(block) = scans
         .get(&(doc.clone(), Lang::Fr))
+        .or_else(|| scans.get(&(doc.clone(), Lang::En)))
         .and_then(|s| s.blocks.iter().find(|b| b.id.as_deref() == Some(anchor)))
     else {
         return;
@@ -109,6 +112,7 @@ fn check_position_file(
     topics: &[Topic],
     replies_doc: Option<&Slug>,
     scans: &BTreeMap<(Slug, Lang), Scan>,
+    pending: &mut Vec<String>,
     d: &mut Diagnostics,
 ) -> Vec<Position> {
     let mut out = Vec::new();
@@ -184,6 +188,22 @@ fn check_position_file(
                 d,
             );
             for (lang, q) in [(Lang::Fr, &p.quote_fr), (Lang::En, &p.quote_en)] {
+                // French first, English later: while the replies document has no edition in
+                // this language, its quote cannot be required nor checked; it is listed.
+                if let Some(doc) =
+                    replies_doc.filter(|doc| !scans.contains_key(&((*doc).clone(), lang)))
+                {
+                    let name = f
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    pending.push(match q {
+                        None => format!("{name}:{line}: quote_{lang} on '{}' awaits the {} edition of {doc}", topic.id, lang.name_en()),
+                        Some(_) => format!("{name}:{line}: quote_{lang} on '{}' is not checked until the {} edition of {doc} exists", topic.id, lang.name_en()),
+                    });
+                    continue;
+                }
                 let Some(q) = q else {
                     d.error(
                         &f.path,
