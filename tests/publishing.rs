@@ -169,3 +169,86 @@ fn an_english_only_document_says_where_its_metadata_goes() {
         vec!["documents/note: no fr edition; the other language is shown with a notice"]
     );
 }
+
+/// Replaces `find` (which must be there) in one file of the site.
+fn edit(dir: &Path, file: &str, find: &str, replace: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(find), "{find:?} not in {file}");
+    std::fs::write(&path, text.replacen(find, replace, 1)).expect("write");
+}
+
+#[test]
+fn content_links_follow_a_sub_path_base_url() {
+    let dir = site_with(None);
+    edit(
+        dir.path(),
+        "content/fr/pages/about.md",
+        "Un site d'essai.",
+        "Voir [le paragraphe 1](/fr/documents/rapport/#p1), [par. 1](doc:rapport#p1), \
+         [A/99/1, par. 1](A/99/1#p1) et [le rapport](doc:rapport).",
+    );
+    let (out, _) = match site_gen::generate(dir.path(), Some("https://example.org/un-ict/"), None) {
+        Ok(x) => x,
+        Err(d) => panic!("links under a sub-path must resolve: {d}"),
+    };
+    let about = page(&out, "fr/about/index.html");
+    assert_eq!(
+        about
+            .matches(r#"href="/un-ict/fr/documents/rapport/#p1""#)
+            .count(),
+        3,
+        "the site-absolute link, the doc: form and the symbol form all point under /un-ict/"
+    );
+    assert!(about.contains(r#"href="/un-ict/fr/documents/rapport/""#));
+    assert!(
+        !about.contains(r#"href="/fr/"#),
+        "a link escaped the base path"
+    );
+    // At the root, the same links need no rewriting.
+    let (out, _) = site_gen::generate(dir.path(), None, None).expect("builds at the root");
+    assert_eq!(
+        page(&out, "fr/about/index.html")
+            .matches(r#"href="/fr/documents/rapport/#p1""#)
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn a_short_link_to_a_missing_paragraph_is_reported_as_written() {
+    let dir = site_with(None);
+    edit(
+        dir.path(),
+        "content/fr/pages/about.md",
+        "Un site d'essai.",
+        "Voir [par. 9](doc:rapport#p9).",
+    );
+    let d = site_gen::generate(dir.path(), None, None).expect_err("p9 does not exist");
+    assert_eq!(d.0.len(), 1, "{d}");
+    assert!(d.0[0].file.ends_with("content/fr/pages/about.md"));
+    assert_eq!(d.0[0].line, 5);
+    assert_eq!(
+        d.0[0].message,
+        "broken link: fr/about/index.html: link to doc:rapport#p9: no element with id \"p9\""
+    );
+}
+
+#[test]
+fn a_broken_link_in_a_document_is_one_error() {
+    // The link is on the document's page and on both parallel views (there as `#fr-p9`).
+    let dir = site_with(None);
+    edit(
+        dir.path(),
+        "content/fr/documents/rapport.md",
+        "La France appuie la création d'un programme d'action.",
+        "La France appuie la création d'un programme d'action (voir le [paragraphe 9](#p9)).",
+    );
+    let d = site_gen::generate(dir.path(), None, None).expect_err("p9 does not exist");
+    assert_eq!(d.0.len(), 1, "{d}");
+    assert_eq!(d.0[0].line, 27);
+    assert_eq!(
+        d.0[0].message,
+        "broken link: fr/documents/rapport/index.html: link to #p9: no element with id \"p9\""
+    );
+}

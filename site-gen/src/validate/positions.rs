@@ -252,6 +252,21 @@ fn check_position_file(
         if let Some(n) = &p.note_en {
             note.insert(Lang::En, n.clone());
         }
+        // A note explains the coding to readers of both languages: one alone leaves the other
+        // language's readers without it (unless that edition is still to come).
+        if let (1, Some(&has)) = (note.len(), note.keys().next()) {
+            let lacks = has.other();
+            let edition_exists =
+                replies_doc.is_none_or(|doc| scans.contains_key(&(doc.clone(), lacks)));
+            if edition_exists {
+                d.error(
+                    &f.path,
+                    line,
+                    format!("topic '{}' has note_{has} but no note_{lacks}", topic.id),
+                    format!("add note_{lacks}, the same note in the other language"),
+                );
+            }
+        }
         out.push(Position {
             state: state.clone(),
             topic: topic.id.clone(),
