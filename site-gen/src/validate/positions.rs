@@ -236,8 +236,15 @@ fn check_position_file(
                         if q.get_ref().trim().is_empty()
                             || !normalise_quote(&text).contains(&normalise_quote(q.get_ref()))
                         {
-                            d.error(&f.path, f.line(q), format!("quote_{lang} is not found verbatim at #{}", anchor_raw.get_ref()),
-                                format!("copy the words exactly from the paragraph, which reads: \"{}\"", text.chars().take(160).collect::<String>()));
+                            d.error(
+                                &f.path,
+                                f.line(q),
+                                format!(
+                                    "quote_{lang} is not found verbatim at #{}",
+                                    anchor_raw.get_ref()
+                                ),
+                                quote_hint(&normalise_quote(q.get_ref()), &normalise_quote(&text)),
+                            );
                         } else {
                             quote.insert(lang, q.get_ref().clone());
                         }
@@ -283,4 +290,70 @@ fn check_position_file(
         }
     }
     out
+}
+
+/// How to fix a quote that is not in its paragraph: where the quote and the paragraph part,
+/// shown on two lines with a caret under the first character that differs. The quote is aligned
+/// where the paragraph holds the longest run of its first characters.
+fn quote_hint(quote: &str, paragraph: &str) -> String {
+    let q: Vec<char> = quote.chars().collect();
+    let p: Vec<char> = paragraph.chars().collect();
+    let common = |start: usize| {
+        q.iter()
+            .zip(&p[start..])
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    let Some((start, same)) = (0..p.len())
+        .map(|s| (s, common(s)))
+        .filter(|(_, n)| *n > 0)
+        .max_by_key(|(s, n)| (*n, std::cmp::Reverse(*s)))
+    else {
+        let reads: String = paragraph.chars().take(160).collect();
+        return format!("copy the words exactly from the paragraph, which reads: \"{reads}\"");
+    };
+    const CONTEXT: usize = 30;
+    const AFTER: usize = 20;
+    let ctx: String = q[same.saturating_sub(CONTEXT)..same].iter().collect();
+    let ctx = if same > CONTEXT {
+        format!("…{ctx}")
+    } else {
+        ctx
+    };
+    let tail = |v: &[char]| v.iter().take(AFTER).collect::<String>();
+    let line = |label: &str, rest: String| format!("{label}{ctx}{rest}").trim_end().to_string();
+    format!(
+        "copy the words exactly from the paragraph; they part at the caret:\n        {}\n        {}\n        {}^",
+        line("quote:     ", tail(&q[same..])),
+        line("paragraph: ", tail(&p[start + same..])),
+        " ".repeat(11 + ctx.chars().count()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_hint;
+
+    #[test]
+    fn the_caret_is_under_the_first_difference() {
+        let caret = format!("{}^", " ".repeat(8 + 11 + 8));
+        assert_eq!(
+            quote_hint("appuie le plan", "Le pays appuie la mise en place du plan."),
+            [
+                "copy the words exactly from the paragraph; they part at the caret:",
+                "        quote:     appuie le plan",
+                "        paragraph: appuie la mise en place du p",
+                &caret,
+            ]
+            .join("\n")
+        );
+    }
+
+    #[test]
+    fn a_quote_with_nothing_in_common_shows_the_paragraph() {
+        assert_eq!(
+            quote_hint("zzz", "abc"),
+            "copy the words exactly from the paragraph, which reads: \"abc\""
+        );
+    }
 }
