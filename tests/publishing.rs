@@ -53,6 +53,10 @@ fn a_french_only_document_is_published_with_a_notice_in_english() {
     );
     let fr = page(&out, "fr/documents/note/index.html");
     assert!(
+        fr.contains("<dd>Secrétariat</dd>") && en.contains("<dd>Secretariat</dd>"),
+        "a note by the Secretariat names its organ"
+    );
+    assert!(
         !fr.contains("Traduction française en préparation"),
         "the French page is the original"
     );

@@ -39,6 +39,8 @@ pub enum Organ {
     GeneralAssembly,
     FirstCommittee,
     SecretaryGeneral,
+    /// Notes by the Secretariat (a note "by the Secretariat" is not one by the Secretary-General).
+    Secretariat,
     Oewg,
 }
 
@@ -48,6 +50,7 @@ impl Organ {
             Organ::GeneralAssembly => "general-assembly",
             Organ::FirstCommittee => "first-committee",
             Organ::SecretaryGeneral => "secretary-general",
+            Organ::Secretariat => "secretariat",
             Organ::Oewg => "oewg",
         }
     }
