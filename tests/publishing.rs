@@ -51,6 +51,20 @@ fn a_french_only_document_is_published_with_a_notice_in_english() {
         en.contains("Le Secrétaire général a l'honneur de transmettre"),
         "the English page shows the French text"
     );
+    // The note names Germany, which neither sponsored nor replied: its page lists the note.
+    for (lang, heading) in [
+        ("fr", "Mentions dans les documents"),
+        ("en", "Mentioned in"),
+    ] {
+        let deu = page(&out, &format!("{lang}/states/deu/index.html"));
+        assert!(
+            deu.contains(&format!("<h2>{heading}</h2>"))
+                && deu.contains(&format!(
+                    r#"<li><a href="/{lang}/documents/note/">A/99/2 — Note d'essai</a></li>"#
+                )),
+            "{lang} page of Germany does not list the note that mentions it"
+        );
+    }
     let fr = page(&out, "fr/documents/note/index.html");
     assert!(
         fr.contains("<dd>Secrétariat</dd>") && en.contains("<dd>Secretariat</dd>"),
