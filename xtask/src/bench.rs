@@ -25,6 +25,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+use crate::workspace::Workspace;
+
 /// Untimed runs of each command first (files, binaries and caches warm for every tool alike),
 /// then the timed ones.
 const WARMUP: usize = 1;
@@ -39,7 +41,8 @@ const OUT: &str = "{out}";
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(305);
 const SEED: u64 = 0x5EED_2023_0A78_0076;
 
-pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Result<()> {
+pub fn run(ws: &Workspace, pages: usize, skip_hugo: bool, keep: bool) -> Result<()> {
+    let workspace = ws.root.as_path();
     let pages = pages.max(2);
     let docs = pages / 2;
     let time_bin = Path::new("/usr/bin/time");
@@ -88,16 +91,7 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
     );
 
     // 3. The release binary.
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|p| {
-            if p.is_absolute() {
-                p
-            } else {
-                workspace.join(p)
-            }
-        })
-        .unwrap_or_else(|| workspace.join("target"));
+    let target_dir = &ws.target;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!(
         "bench: cargo build --release -p site-gen (target dir {})",
@@ -106,7 +100,7 @@ pub fn run(workspace: &Path, pages: usize, skip_hugo: bool, keep: bool) -> Resul
     let status = Command::new(&cargo)
         .args(["build", "--release", "--quiet", "-p", "site-gen"])
         .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", &target_dir)
+        .env("CARGO_TARGET_DIR", target_dir)
         .status()
         .context("running cargo build")?;
     if !status.success() {
