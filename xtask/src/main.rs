@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_explorer;
+mod mutants;
 mod slow_checks;
 mod workspace;
 
@@ -26,7 +27,9 @@ fn main() -> Result<()> {
         Some("build") => build(&ws, args.iter().any(|a| a == "--verbose")),
         Some("check") => check(&ws),
         Some("serve") => serve(&ws, port(&args)?),
+        Some("test") if args.iter().any(|a| a == "--only-slow") => slow_checks::run(&ws),
         Some("test") => test(&ws, !args.iter().any(|a| a == "--skip-slow")),
+        Some("mutants") => mutants::run_mutants(&ws, &args[1..]),
         Some("bench-explorer") => {
             build(&ws, false)?;
             bench_explorer::run(&root, &ws.explorer_pkg())
@@ -46,7 +49,7 @@ fn main() -> Result<()> {
             )
         }
         _ => {
-            eprintln!("usage: cargo xtask build [--verbose] | check | serve [--port N] | test [--skip-slow] | bench [--pages N] [--no-hugo] [--keep] | bench-explorer");
+            eprintln!("usage: cargo xtask build [--verbose] | check | serve [--port N] | test [--skip-slow | --only-slow] | bench [--pages N] [--no-hugo] [--keep] | bench-explorer | mutants [FILE…] [--re REGEX] [-- ARGS]");
             std::process::exit(2);
         }
     }
@@ -126,6 +129,14 @@ fn ensure_apt(program: &str, packages: &[&str]) -> Result<()> {
         "{sudo}apt-get update -qq && DEBIAN_FRONTEND=noninteractive {sudo}apt-get install -y -qq {}",
         packages.join(" ")
     )))
+}
+
+/// Whether `cargo <name>` is installed (cargo-<name> on the PATH or in cargo's bin directory).
+fn have_cargo_subcommand(name: &str) -> bool {
+    cargo()
+        .args([name, "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn is_root() -> bool {
@@ -372,8 +383,7 @@ fn test(ws: &Workspace, slow: bool) -> Result<()> {
         .env("SITE_PUBLIC", &public))?;
     if slow {
         eprintln!("== slow: cargo xtask itself (two clones sharing a target directory; serve stopped by SIGTERM)");
-        slow_checks::serve_stops_on_sigterm(ws)?;
-        slow_checks::clones_sharing_a_target_dir(ws)?;
+        slow_checks::run(ws)?;
     } else {
         eprintln!("note: --skip-slow: the checks of cargo xtask itself did not run");
     }

@@ -15,7 +15,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-pub fn clones_sharing_a_target_dir(ws: &Workspace) -> Result<()> {
+pub fn run(ws: &Workspace) -> Result<()> {
+    serve_stops_on_sigterm(ws)?;
+    clones_sharing_a_target_dir(ws)
+}
+
+fn clones_sharing_a_target_dir(ws: &Workspace) -> Result<()> {
     let head = git_head(&ws.root)?;
     let tmp = std::env::temp_dir().join(format!("xtask-clones-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -61,12 +66,19 @@ pub fn clones_sharing_a_target_dir(ws: &Workspace) -> Result<()> {
 }
 
 fn xtask_build(checkout: &Path, target: &Path) -> Result<()> {
+    let start = Instant::now();
     crate::run(
         cargo()
             .current_dir(checkout)
             .args(["xtask", "build"])
             .env("CARGO_TARGET_DIR", target),
-    )
+    )?;
+    eprintln!(
+        "cargo xtask build in {} took {:.0} s",
+        checkout.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn git(dir: &Path, args: &[&str]) -> Command {
@@ -145,7 +157,7 @@ fn same_tree(a: &Path, b: &Path) -> Result<()> {
     Ok(())
 }
 
-pub fn serve_stops_on_sigterm(ws: &Workspace) -> Result<()> {
+fn serve_stops_on_sigterm(ws: &Workspace) -> Result<()> {
     use std::os::unix::process::CommandExt;
     let port = TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port();
     let mut cmd = cargo();
