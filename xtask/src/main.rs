@@ -1,6 +1,7 @@
-//! `cargo xtask build|serve|test|bench` — installs what a fresh machine lacks, compiles the
-//! explorer to WebAssembly (wasm-bindgen as a library, so its version is the one in Cargo.lock),
-//! then runs the generator and the test suites.
+//! `cargo xtask build|check|serve|test|bench|bench-explorer|mutants` — installs what a fresh
+//! machine lacks, compiles the explorer to WebAssembly (wasm-bindgen as a library, so its version
+//! is the one in Cargo.lock), then runs the generator and the test suites. Everything acts on the
+//! checkout the command runs in (`workspace.rs`).
 
 mod bench;
 mod bench_explorer;
