@@ -159,6 +159,9 @@ fn same_tree(a: &Path, b: &Path) -> Result<()> {
 
 fn serve_stops_on_sigterm(ws: &Workspace) -> Result<()> {
     use std::os::unix::process::CommandExt;
+    // What serve compiles is compiled first, so the wait below is for the server alone.
+    crate::build_explorer(ws)?;
+    crate::site_gen(ws)?;
     let port = TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port();
     let mut cmd = cargo();
     cmd.current_dir(&ws.root)
@@ -176,8 +179,8 @@ fn serve_stops_on_sigterm(ws: &Workspace) -> Result<()> {
                 bail!("cargo xtask serve exited ({status}) before serving on port {port}");
             }
             ensure!(
-                start.elapsed() < Duration::from_secs(600),
-                "cargo xtask serve did not listen on port {port} within 10 minutes"
+                start.elapsed() < Duration::from_secs(300),
+                "cargo xtask serve did not listen on port {port} within 5 minutes"
             );
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -204,8 +207,9 @@ fn serve_stops_on_sigterm(ws: &Workspace) -> Result<()> {
         Ok(())
     })();
     if result.is_err() {
+        // After `--`, a negative number is a process group, not an option.
         let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{pid}")])
+            .args(["-KILL", "--", &format!("-{pid}")])
             .status();
         let _ = child.wait();
     }
