@@ -12,6 +12,7 @@ pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod mentions;
+pub mod reliability;
 pub mod render;
 pub mod serve;
 pub mod sink;
