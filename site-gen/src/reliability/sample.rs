@@ -271,3 +271,118 @@ fn check_resolution(s: &Sample, p: &PairRecord, coding: &Coding, d: &mut Diagnos
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "seed = 1\nper_topic = 1\nfirst_coding = \"abc\"\n";
+
+    fn sample(pairs: &str) -> Sample {
+        let text = format!("{HEAD}{pairs}");
+        let data = toml::from_str(&text).expect("valid TOML");
+        Sample {
+            path: PathBuf::from("second-coding.toml"),
+            text,
+            data,
+        }
+    }
+
+    /// One State, `fra`, and one topic, `gender`, coded supports at fra-2.
+    fn problems(pairs: &str) -> Vec<(usize, String)> {
+        let (fra, gender) = (StateId::from("fra"), TopicId::from("gender"));
+        let allowed = [Stance::from("supports"), Stance::from("not-addressed")];
+        let (supports, fra2) = (Stance::from("supports"), Anchor::from("fra-2"));
+        let coding = Coding {
+            states: [&fra].into_iter().collect(),
+            topics: vec![(&gender, &allowed[..])],
+            coded: [((&fra, &gender), (&supports, Some(&fra2)))]
+                .into_iter()
+                .collect(),
+        };
+        let mut d = Diagnostics::default();
+        check(Some(&sample(pairs)), &coding, &mut d);
+        d.0.into_iter().map(|p| (p.line, p.message)).collect()
+    }
+
+    const GOOD: &str = "[[pair]]\nstate = \"fra\"\ntopic = \"gender\"\n\
+        first_stance = \"supports\"\nfirst_anchor = \"fra-2\"\n\
+        second_stance = \"not-addressed\"\n\
+        resolved_stance = \"supports\"\nresolved_anchor = \"fra-2\"\n";
+
+    #[test]
+    fn a_resolution_equal_to_the_coding_passes() {
+        assert_eq!(problems(GOOD), vec![]);
+    }
+
+    #[test]
+    fn a_resolution_that_is_not_the_coding_is_located() {
+        // Lines 1-3 are the head, 4 `[[pair]]`, 5 `state`, … 10 resolved_stance, 11 resolved_anchor.
+        let p = GOOD.replace(
+            "resolved_stance = \"supports\"\nresolved_anchor = \"fra-2\"\n",
+            "resolved_stance = \"not-addressed\"\nadjudication_fr = \"x\"\nadjudication_en = \"x\"\n",
+        );
+        assert_eq!(
+            problems(&p),
+            vec![(10, "resolved_stance 'not-addressed' of (fra, gender) is not the coding in content/data/positions/fra.toml, 'supports'".to_string())]
+        );
+        let p = GOOD.replace("resolved_anchor = \"fra-2\"", "resolved_anchor = \"fra-3\"");
+        assert_eq!(
+            problems(&p),
+            vec![
+                (11, "resolved_anchor 'fra-3' of (fra, gender) is not the evidence in content/data/positions/fra.toml, 'fra-2'".to_string()),
+                (10, "(fra, gender) was changed by adjudication but does not say why".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_names_disallowed_stances_and_missing_evidence() {
+        assert_eq!(
+            problems(&GOOD.replace("state = \"fra\"", "state = \"fr\"")),
+            vec![
+                (5, "unknown State 'fr'".to_string()),
+                (
+                    2,
+                    "topic 'gender' has 0 sampled pair(s), not per_topic = 1".to_string()
+                ),
+            ]
+        );
+        assert_eq!(
+            problems(&GOOD.replace(
+                "second_stance = \"not-addressed\"",
+                "second_stance = \"opposes\""
+            )),
+            vec![(
+                9,
+                "second_stance 'opposes' is not allowed for topic 'gender'".to_string()
+            )]
+        );
+        // Supports without the paragraph and quotation it rests on.
+        assert_eq!(
+            problems(&GOOD.replace(
+                "second_stance = \"not-addressed\"",
+                "second_stance = \"supports\""
+            )),
+            vec![(
+                9,
+                "second_stance 'supports' and its evidence disagree".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_pair_twice_breaks_the_stratification() {
+        assert_eq!(
+            // The second pair starts after a blank line 12: `[[pair]]` 13, `state` 14.
+            problems(&format!("{GOOD}\n{GOOD}")),
+            vec![
+                (14, "the pair (fra, gender) is listed twice".to_string()),
+                (
+                    2,
+                    "topic 'gender' has 2 sampled pair(s), not per_topic = 1".to_string()
+                ),
+            ]
+        );
+    }
+}

@@ -172,3 +172,109 @@ pub fn context(sample: &SampleRecord, labels: &Labels, lang: Lang) -> Value {
         "changed": changed,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(
+        state: &str,
+        topic: &str,
+        first: (&str, Option<&str>),
+        second: (&str, Option<&str>),
+        blind: bool,
+    ) -> String {
+        let anchor = |k: &str, a: Option<&str>| {
+            a.map_or(String::new(), |a| format!("{k}_anchor = \"{a}\"\n"))
+        };
+        let quote = if second.1.is_some() {
+            "second_quote_fr = \"q\"\n"
+        } else {
+            ""
+        };
+        format!(
+            "[[pair]]\nstate = \"{state}\"\ntopic = \"{topic}\"\nblind = {blind}\nfirst_stance = \"{}\"\n{}second_stance = \"{}\"\n{}{quote}resolved_stance = \"{}\"\n{}",
+            first.0, anchor("first", first.1), second.0, anchor("second", second.1), first.0, anchor("resolved", first.1)
+        )
+    }
+
+    #[test]
+    fn figures_count_blind_pairs_by_topic_and_the_evidence_both_cite() {
+        let s = [
+            "seed = 1\nper_topic = 3\nfirst_coding = \"abc\"\n".to_string(),
+            // Topic a: agree (same paragraph), disagree, agree on not-addressed.
+            pair(
+                "x",
+                "a",
+                ("supports", Some("x-1")),
+                ("supports", Some("x-1")),
+                true,
+            ),
+            pair(
+                "y",
+                "a",
+                ("supports", Some("y-1")),
+                ("not-addressed", None),
+                true,
+            ),
+            pair(
+                "z",
+                "a",
+                ("not-addressed", None),
+                ("not-addressed", None),
+                true,
+            ),
+            // Topic b: agree on supports at different paragraphs; the pair not blind is left out
+            // although it disagrees.
+            pair(
+                "x",
+                "b",
+                ("supports", Some("x-2")),
+                ("supports", Some("x-3")),
+                true,
+            ),
+            pair(
+                "y",
+                "b",
+                ("supports", Some("y-2")),
+                ("supports", Some("y-2")),
+                true,
+            ),
+            pair(
+                "z",
+                "b",
+                ("supports", Some("z-2")),
+                ("not-addressed", None),
+                false,
+            ),
+        ]
+        .concat();
+        let sample: SampleRecord = toml::from_str(&s).expect("valid");
+        let (a, b) = (TopicId::from("a"), TopicId::from("b"));
+        let f = Figures::of(&sample, &[&a, &b]);
+        // a: 3 pairs, 2 agree; first supports 2 / not-addressed 1, second 1 / 2:
+        // Σ = 2·1 + 1·2 = 4; κ = (3·2 − 4)/(9 − 4) = 0.4.
+        assert_eq!((f.topics[0].1.n, f.topics[0].1.agree), (3, 2));
+        assert!((f.topics[0].1.kappa.unwrap() - 0.4).abs() < 1e-12);
+        // b: 2 counted pairs, both supports: κ undefined.
+        assert_eq!(
+            (f.topics[1].1.n, f.topics[1].1.agree, f.topics[1].1.kappa),
+            (2, 2, None)
+        );
+        // Overall: 5 pairs, 4 agree; supports 4 / 3, not-addressed 1 / 2: Σ = 12 + 2 = 14;
+        // κ = (5·4 − 14)/(25 − 14) = 6/11.
+        assert_eq!((f.overall.n, f.overall.agree), (5, 4));
+        assert!((f.overall.kappa.unwrap() - 6.0 / 11.0).abs() < 1e-12);
+        // Both cite a paragraph in x/a, x/b, y/b; the same one in x/a and y/b.
+        assert_eq!(f.same_evidence, (2, 3));
+    }
+
+    #[test]
+    fn numbers_in_each_language() {
+        assert_eq!(decimal(6.0 / 11.0, 2, Lang::Fr), "0,55");
+        assert_eq!(decimal(6.0 / 11.0, 2, Lang::En), "0.55");
+        assert_eq!(decimal(-1.0, 2, Lang::En), "-1.00");
+        assert_eq!(percent(7.0 / 8.0, Lang::Fr), "87,5\u{a0}%");
+        assert_eq!(percent(1.0, Lang::En), "100.0%");
+    }
+}
