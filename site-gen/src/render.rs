@@ -616,7 +616,7 @@ impl<'a> Renderer<'a> {
                 "page": {"title": ed.front.title, "description": ed.front.description, "body": rendered.html,
                          "toc": rendered.toc, "fallback": fallback, "content_lang": ed.lang.code()},
                 // The agreement table, computed from the data, ends the methodology page.
-                "reliability": self.linked.checked.corpus.reliability.as_ref()
+                "reliability": c.corpus.reliability.as_ref()
                     .filter(|_| page.slug.as_str() == "methodology")
                     .map(|s| crate::reliability::context(&s.data, &crate::reliability::Labels {
                         topics: c.topics.iter().map(|t| (&t.id, t.label[&lang].as_str())).collect(),
