@@ -100,7 +100,10 @@ fn prepare(case: &Case) -> tempfile::TempDir {
                 .repeat(w.times.unwrap_or(1))
                 .into_bytes()
         };
-        std::fs::write(dir.path().join(&w.file), bytes).expect("write");
+        let path = dir.path().join(&w.file);
+        // A case may add a file in a folder the mini site does not have.
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
     }
     for s in &case.symlink {
         #[cfg(unix)]

@@ -12,6 +12,7 @@ pub mod load;
 pub mod markdown;
 pub mod mentions;
 pub mod output;
+pub mod reliability;
 pub mod render;
 pub mod serve;
 pub mod sink;

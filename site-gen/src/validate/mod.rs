@@ -171,6 +171,18 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
         &scans,
         &mut d,
     );
+    crate::reliability::check(
+        corpus.reliability.as_ref(),
+        &crate::reliability::Coding {
+            states: states.keys().collect(),
+            topics: topics.iter().map(|t| (&t.id, &t.stances[..])).collect(),
+            coded: positions
+                .iter()
+                .map(|p| ((&p.state, &p.topic), (&p.stance, p.anchor.as_ref())))
+                .collect(),
+        },
+        &mut d,
+    );
 
     d.into_result(Checked {
         corpus,
