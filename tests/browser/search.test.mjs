@@ -38,13 +38,13 @@ async function withPage(path, fn, ctx = site) {
 async function search(page, q) {
   await page.click('#site-search-q');
   await page.fill('#site-search-q', q);
-  await page.waitForFunction(() => {
-    const s = document.getElementById('site-search-status');
-    return s && s.textContent.trim() !== '' && !document.getElementById('site-search-panel').hidden;
-  }, null, { timeout: 15000 });
-  // The last keystroke's results (the status may still be the previous query's).
-  await page.waitForFunction((q) => new URL(location.href).searchParams.get('q') === q || document.getElementById('explorer'), q);
-  await page.waitForTimeout(150);
+  await waitShown(page, q);
+}
+
+/** Waits until the results on screen are those of `q`. */
+async function waitShown(page, q) {
+  await page.waitForFunction((q) => document.getElementById('site-search').dataset.shown === q
+    && !document.getElementById('site-search-panel').hidden, q, { timeout: 15000 });
 }
 
 const results = (page) =>
@@ -121,7 +121,8 @@ test('/ focuses the box', async () => {
 
 test('?q= opens the search with that query, and the URL follows the query', async () => {
   await withPage('/en/documents/a-78-76/?q=trust%20fund', async (page) => {
-    await page.waitForFunction(() => document.querySelectorAll('#site-search-results [role=option]').length > 0, null, { timeout: 15000 });
+    await waitShown(page, 'trust fund');
+    assert.ok((await results(page)).length > 0);
     assert.equal(await page.inputValue('#site-search-q'), 'trust fund');
     await search(page, 'Geneva');
     assert.equal(new URL(page.url()).searchParams.get('q'), 'Geneva');
