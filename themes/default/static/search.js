@@ -66,6 +66,7 @@ if (root) {
 
   async function run(from = 0) {
     const my = ++seq;
+    delete root.dataset.shown;
     const q = input.value;
     if (from === 0) syncUrl(q);
     if (!q.trim()) {
