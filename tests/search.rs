@@ -4,7 +4,7 @@
 
 use explorer_wasm::search::engine::{parse, search, Filter};
 use explorer_wasm::search::model::{Excerpts, Meta, Shard};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -23,7 +23,7 @@ fn site() -> &'static Output {
 
 struct Ix {
     meta: Meta,
-    shards: HashMap<String, Shard>,
+    shards: Vec<Shard>,
     /// Entry → URL, from the excerpt files.
     urls: Vec<String>,
 }
@@ -33,7 +33,7 @@ fn load(lang: &str) -> Ix {
     let out = site();
     let meta = Meta::from_bytes(&out[&format!("{dir}meta.bin")]).expect("meta");
     meta.check().expect("meta check");
-    let mut shards = HashMap::new();
+    let mut shards = Vec::new();
     let mut urls = vec![String::new(); meta.entries.len()];
     for (path, bytes) in out.range(dir.clone()..) {
         let Some(name) = path.strip_prefix(&dir) else {
@@ -42,7 +42,7 @@ fn load(lang: &str) -> Ix {
         if name.starts_with("t-") {
             let s = Shard::from_bytes(bytes).expect("shard");
             s.check(meta.entries.len()).expect("shard check");
-            shards.insert(s.key.clone(), s);
+            shards.push(s);
         } else if name.starts_with("x-") {
             let x = Excerpts::from_bytes(bytes).expect("excerpts");
             for (i, e) in x.excerpts.into_iter().enumerate() {
@@ -124,7 +124,7 @@ fn every_result_links_to_an_id_of_a_written_page() {
 #[test]
 fn every_word_of_the_index_finds_every_entry_of_its_stem() {
     for ix in indexes() {
-        for shard in ix.shards.values() {
+        for shard in &ix.shards {
             for (word, stem) in &shard.words {
                 let want = &shard.stems[*stem as usize].entries;
                 let query = parse(&format!("{word} "), &[]);

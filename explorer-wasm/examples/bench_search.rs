@@ -8,7 +8,7 @@
 
 use explorer_wasm::search::engine::{parse, search, Filter};
 use explorer_wasm::search::model::{excerpt_file, shard_file, Meta, Shard};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -42,12 +42,18 @@ fn main() {
     let read = |name: &str| std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let meta_bytes = read("meta.bin");
     let meta = Meta::from_bytes(&meta_bytes).expect("meta");
-    let mut shards: HashMap<String, Shard> = HashMap::new();
+    let mut shards: Vec<Shard> = Vec::new();
     for key in &meta.shards {
-        shards.insert(key.clone(), Shard::from_bytes(&read(&shard_file(key))).expect("shard"));
+        shards.push(Shard::from_bytes(&read(&shard_file(key))).expect("shard"));
     }
-    println!("index {lang}: {} entries, {} shards", meta.entries.len(), meta.shards.len());
-    println!("| query | results | first-query files | raw | gzipped | keystrokes | median | p95 | max |");
+    println!(
+        "index {lang}: {} entries, {} shards",
+        meta.entries.len(),
+        meta.shards.len()
+    );
+    println!(
+        "| query | results | first-query files | raw | gzipped | keystrokes | median | p95 | max |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|");
     let mut all: Vec<f64> = Vec::new();
     for q in &args[2..] {
@@ -99,6 +105,9 @@ fn main() {
     all.sort_by(f64::total_cmp);
     if !all.is_empty() {
         let p95 = all[((all.len() - 1) as f64 * 0.95).round() as usize];
-        println!("\nall keystrokes: p95 {p95:.3} ms, max {:.3} ms", all.last().copied().unwrap_or(0.0));
+        println!(
+            "\nall keystrokes: p95 {p95:.3} ms, max {:.3} ms",
+            all.last().copied().unwrap_or(0.0)
+        );
     }
 }

@@ -2,10 +2,9 @@
 //! page. The module is the explorer's (one compiled module, cached once): this adds a
 //! `SearchIndex` class that holds what was fetched and answers queries.
 
-use crate::search::engine::{parse, search, snippet, Filter, Hit};
+use crate::search::engine::{by_rank, parse, search, snippet, Filter, Hit};
 use crate::search::model::{excerpt_file, shard_file, Excerpts, Meta, Shard};
 use js_sys::Array;
-use std::collections::{HashMap, HashSet};
 use wasm_bindgen::prelude::*;
 
 /// Words of context in a snippet.
@@ -13,17 +12,26 @@ const SNIPPET_TOKENS: usize = 36;
 
 struct LangIndex {
     meta: Meta,
-    shards: HashMap<String, Shard>,
-    excerpts: HashMap<u32, Excerpts>,
+    shards: Vec<Shard>,
+    excerpts: Vec<Excerpts>,
+}
+
+impl LangIndex {
+    fn excerpts(&self, entry: u32) -> Option<&Excerpts> {
+        let first = entry / self.meta.chunk * self.meta.chunk;
+        self.excerpts.iter().find(|x| x.first == first)
+    }
 }
 
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct SearchIndex {
     langs: Vec<LangIndex>,
-    /// The last query's hits, ranked: (language index, hit).
-    hits: Vec<(usize, Hit)>,
-    words: HashSet<String>,
+    /// The last query's hits, ranked; a hit's `lang` indexes `order`.
+    hits: Vec<Hit>,
+    /// The languages of the last query, as indices into `langs`, in the order asked for.
+    order: Vec<usize>,
+    words: Vec<String>,
 }
 
 fn err(e: impl std::fmt::Display) -> JsValue {
@@ -45,8 +53,8 @@ impl SearchIndex {
         self.langs.retain(|l| l.meta.lang != lang);
         self.langs.push(LangIndex {
             meta,
-            shards: HashMap::new(),
-            excerpts: HashMap::new(),
+            shards: Vec::new(),
+            excerpts: Vec::new(),
         });
         Ok(lang)
     }
@@ -61,7 +69,7 @@ impl SearchIndex {
         if let Some(l) = self.lang(lang).map(|i| &self.langs[i]) {
             let query = parse(q, &l.meta.states);
             for key in query.shard_keys(&l.meta) {
-                if !l.shards.contains_key(&key) {
+                if !l.shards.iter().any(|s| s.key == key) {
                     out.push(&JsValue::from_str(&shard_file(&key)));
                 }
             }
@@ -75,7 +83,9 @@ impl SearchIndex {
             .ok_or_else(|| err("search: no such language"))?;
         let shard = Shard::from_bytes(bytes).map_err(err)?;
         shard.check(self.langs[i].meta.entries.len()).map_err(err)?;
-        self.langs[i].shards.insert(shard.key.clone(), shard);
+        let shards = &mut self.langs[i].shards;
+        shards.retain(|s| s.key != shard.key);
+        shards.push(shard);
         Ok(())
     }
 
@@ -85,8 +95,14 @@ impl SearchIndex {
     pub fn run(&mut self, q: &str, langs: &str, doc: &str, replies: bool) -> u32 {
         self.hits.clear();
         self.words.clear();
+        self.order.clear();
         for code in langs.split(' ') {
             let Some(i) = self.lang(code) else { continue };
+            if self.order.contains(&i) {
+                continue;
+            }
+            let rank = self.order.len() as u8;
+            self.order.push(i);
             let l = &self.langs[i];
             let doc_ix = l.meta.docs.iter().position(|d| d.id == doc);
             if !doc.is_empty() && doc_ix.is_none() {
@@ -97,30 +113,31 @@ impl SearchIndex {
                 replies_only: replies,
             };
             let found = search(&l.meta, &l.shards, &parse(q, &l.meta.states), filter);
-            self.words.extend(found.words);
-            self.hits.extend(found.hits.into_iter().map(|h| (i, h)));
+            for w in found.words {
+                if !self.words.contains(&w) {
+                    self.words.push(w);
+                }
+            }
+            self.hits
+                .extend(found.hits.into_iter().map(|h| Hit { lang: rank, ..h }));
         }
-        // Score, then the language order asked for, then the site's order.
-        let order: Vec<usize> = langs.split(' ').filter_map(|c| self.lang(c)).collect();
-        let rank = |i: usize| order.iter().position(|&o| o == i).unwrap_or(usize::MAX);
-        self.hits.sort_by(|a, b| {
-            b.1.score
-                .total_cmp(&a.1.score)
-                .then(rank(a.0).cmp(&rank(b.0)))
-                .then(a.1.entry.cmp(&b.1.entry))
-        });
+        self.hits.sort_unstable_by(by_rank);
         self.hits.len() as u32
+    }
+
+    /// The index of a hit's language.
+    fn of(&self, h: &Hit) -> &LangIndex {
+        &self.langs[self.order[h.lang as usize]]
     }
 
     /// The excerpt files (`<lang>/x-….bin`) that results `from .. from + count` need and that
     /// are not loaded yet.
     pub fn needed_excerpts(&self, from: u32, count: u32) -> Array {
-        let mut seen = Vec::new();
-        for (i, h) in self.page(from, count) {
-            let l = &self.langs[*i];
-            let n = h.entry / l.meta.chunk;
+        let mut seen: Vec<String> = Vec::new();
+        for h in self.page(from, count) {
+            let l = self.of(h);
             let name = format!("{}/{}", l.meta.lang, excerpt_file(h.entry, l.meta.chunk));
-            if !l.excerpts.contains_key(&n) && !seen.contains(&name) {
+            if l.excerpts(h.entry).is_none() && !seen.contains(&name) {
                 seen.push(name);
             }
         }
@@ -132,12 +149,13 @@ impl SearchIndex {
             .lang(lang)
             .ok_or_else(|| err("search: no such language"))?;
         let x = Excerpts::from_bytes(bytes).map_err(err)?;
-        let chunk = self.langs[i].meta.chunk;
-        self.langs[i].excerpts.insert(x.first / chunk, x);
+        let list = &mut self.langs[i].excerpts;
+        list.retain(|e| e.first != x.first);
+        list.push(x);
         Ok(())
     }
 
-    fn page(&self, from: u32, count: u32) -> &[(usize, Hit)] {
+    fn page(&self, from: u32, count: u32) -> &[Hit] {
         let a = (from as usize).min(self.hits.len());
         let b = (a + count as usize).min(self.hits.len());
         &self.hits[a..b]
@@ -147,9 +165,9 @@ impl SearchIndex {
     /// `[lang, url, document label, context, text, highlighted, text, highlighted, …]`.
     pub fn rows(&self, from: u32, count: u32) -> Array {
         let out = Array::new();
-        for (i, h) in self.page(from, count) {
-            let l = &self.langs[*i];
-            let Some(x) = l.excerpts.get(&(h.entry / l.meta.chunk)) else {
+        for h in self.page(from, count) {
+            let l = self.of(h);
+            let Some(x) = l.excerpts(h.entry) else {
                 continue;
             };
             let Some(e) = x.excerpts.get((h.entry - x.first) as usize) else {

@@ -15,11 +15,8 @@
 //! number, which is the site's order (documents, then pages, States, topics), so that equal
 //! scores always come out in the same order.
 
-use super::model::{
-    shard_key, EntryKind, Meta, Postings, Shard, StateSpellings, NO_DOC, TITLE_BASE,
-};
+use super::model::{shard_key, EntryKind, Meta, Shard, StateSpellings, NO_DOC, TITLE_BASE};
 use super::tokenize::{for_each_token, TokenKind};
-use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Longer queries are cut here (a pasted page must not stall the page).
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -145,26 +142,34 @@ fn with_states(clauses: Vec<Clause>, plain: &[bool], states: &[StateSpellings]) 
 }
 
 impl Query {
-    /// The shard keys the query needs, among those the index has (sorted, no repeats).
+    /// The shard keys the query needs, among those the index has (no repeats).
     pub fn shard_keys(&self, meta: &Meta) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .clauses
-            .iter()
-            .flat_map(|c| c.alts.iter().flatten())
-            .map(|t| shard_key(t).to_string())
-            .filter(|k| meta.shards.binary_search(k).is_ok())
-            .collect();
-        keys.sort();
-        keys.dedup();
+        let mut keys: Vec<String> = Vec::new();
+        for t in self.clauses.iter().flat_map(|c| c.alts.iter().flatten()) {
+            let k = shard_key(t);
+            if !keys.iter().any(|x| x == k) && meta.shards.iter().any(|x| x == k) {
+                keys.push(k.to_string());
+            }
+        }
         keys
     }
 }
 
-/// A ranked entry.
+/// A ranked entry. `lang` is the rank of its language among those searched (0 for one).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
     pub entry: u32,
     pub score: f32,
+    pub lang: u8,
+}
+
+/// The ranking: score, then the language order asked for, then the site's order. Every pair of
+/// hits differs in language or entry, so the order is total and the same on every run.
+pub fn by_rank(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.lang.cmp(&b.lang))
+        .then(a.entry.cmp(&b.entry))
 }
 
 /// Restricts results to one document and/or to the States' replies.
@@ -179,28 +184,34 @@ pub struct Filter {
 #[derive(Debug, Clone, Default)]
 pub struct Found {
     pub hits: Vec<Hit>,
-    pub words: HashSet<String>,
+    pub words: Vec<String>,
 }
 
-/// One term's matches: entry → (weight, positions).
-type TermMatches = BTreeMap<u32, (f32, Vec<u32>)>;
+// The engine works on vectors sorted by entry rather than on maps: in WebAssembly each map
+// type costs kilobytes of code, and these lists are built in entry order anyway.
+
+/// One term's matches, by increasing entry: (entry, weight, positions).
+type TermMatches = Vec<(u32, f32, Vec<u32>)>;
+
+/// Per-entry scores, by increasing entry.
+type Scores = Vec<(u32, f32)>;
+
+/// The shard of `key` among those loaded.
+fn shard<'a>(shards: &'a [Shard], key: &str) -> Option<&'a Shard> {
+    shards.iter().find(|s| s.key == key)
+}
 
 /// Runs `query` on `meta` with the shards loaded so far (a missing shard matches nothing).
-pub fn search(
-    meta: &Meta,
-    shards: &HashMap<String, Shard>,
-    query: &Query,
-    filter: Filter,
-) -> Found {
+pub fn search(meta: &Meta, shards: &[Shard], query: &Query, filter: Filter) -> Found {
     let mut found = Found::default();
     if query.clauses.is_empty() {
         return found;
     }
     let n = meta.entries.len() as f32;
     let avg = meta.avg_len.max(1.0);
-    let mut total: Option<HashMap<u32, f32>> = None;
+    let mut total: Option<Scores> = None;
     for clause in &query.clauses {
-        let mut scores: HashMap<u32, f32> = HashMap::new();
+        let mut scores: Scores = Vec::new();
         for alt in &clause.alts {
             let last = alt.len() - 1;
             let per_term: Vec<TermMatches> = alt
@@ -211,7 +222,8 @@ pub fn search(
             let matches = phrase(&per_term);
             let df = matches.len() as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            for (entry, (weight, body, title)) in matches {
+            let mut alt_scores: Scores = Vec::with_capacity(matches.len());
+            for (entry, weight, body, title) in matches {
                 let Some(e) = meta.entries.get(entry as usize) else {
                     continue;
                 };
@@ -221,17 +233,13 @@ pub fn search(
                 if title > 0 {
                     s += idf * TITLE_BONUS;
                 }
-                s *= weight;
-                let slot = scores.entry(entry).or_insert(0.0);
-                *slot = slot.max(s);
+                alt_scores.push((entry, s * weight));
             }
+            scores = merge(&scores, &alt_scores, f32::max, true);
         }
         total = Some(match total {
             None => scores,
-            Some(prev) => prev
-                .into_iter()
-                .filter_map(|(e, s)| scores.get(&e).map(|t| (e, s + t)))
-                .collect(),
+            Some(prev) => merge(&prev, &scores, |a, b| a + b, false),
         });
     }
     let mut hits: Vec<Hit> = total
@@ -245,11 +253,73 @@ pub fn search(
         .map(|(entry, s)| Hit {
             entry,
             score: s * kind_boost(meta.entries[entry as usize].kind),
+            lang: 0,
         })
         .collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+    hits.sort_unstable_by(by_rank);
     found.hits = hits;
     found
+}
+
+/// Joins two score lists sorted by entry: the union (`union`) or the intersection, entries in
+/// both combined with `f`.
+fn merge(a: &[(u32, f32)], b: &[(u32, f32)], f: fn(f32, f32) -> f32, union: bool) -> Scores {
+    let mut out = Vec::with_capacity(if union {
+        a.len() + b.len()
+    } else {
+        a.len().min(b.len())
+    });
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].0 == b[j].0 {
+            out.push((a[i].0, f(a[i].1, b[j].1)));
+            i += 1;
+            j += 1;
+        } else if a[i].0 < b[j].0 {
+            if union {
+                out.push(a[i]);
+            }
+            i += 1;
+        } else {
+            if union {
+                out.push(b[j]);
+            }
+            j += 1;
+        }
+    }
+    if union {
+        out.extend_from_slice(&a[i..]);
+        out.extend_from_slice(&b[j..]);
+    }
+    out
+}
+
+/// Two increasing lists of positions as one, without repeats.
+fn merge_positions(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let x = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) if x <= y => {
+                i += 1;
+                if x == y {
+                    j += 1;
+                }
+                x
+            }
+            (_, Some(&y)) => {
+                j += 1;
+                y
+            }
+            (Some(&x), None) => {
+                i += 1;
+                x
+            }
+            (None, None) => break,
+        };
+        out.push(x);
+    }
+    out
 }
 
 fn kind_boost(k: EntryKind) -> f32 {
@@ -260,85 +330,109 @@ fn kind_boost(k: EntryKind) -> f32 {
     }
 }
 
+/// Adds `w` to the words to highlight, once.
+fn note_word(words: &mut Vec<String>, w: &str) {
+    if !words.iter().any(|x| x == w) {
+        words.push(w.to_string());
+    }
+}
+
 /// The entries where a term matches, with its weight and positions, found in its shard.
-fn resolve(
-    term: &str,
-    prefix: bool,
-    shards: &HashMap<String, Shard>,
-    words: &mut HashSet<String>,
-) -> TermMatches {
-    let mut out = TermMatches::new();
-    let Some(shard) = shards.get(shard_key(term)) else {
-        return out;
+fn resolve(term: &str, prefix: bool, shards: &[Shard], words: &mut Vec<String>) -> TermMatches {
+    let Some(shard) = shard(shards, shard_key(term)) else {
+        return Vec::new();
     };
-    let mut stems: BTreeMap<u32, f32> = BTreeMap::new();
-    let take =
-        |from: &str, weight: f32, stems: &mut BTreeMap<u32, f32>, words: &mut HashSet<String>| {
-            let start = shard.words.partition_point(|(w, _)| w.as_str() < from);
-            for (w, s) in shard.words[start..]
-                .iter()
-                .take_while(|(w, _)| w.starts_with(from))
-            {
-                let exact = w == from;
-                if exact || weight < W_EXACT {
-                    let wt = if exact { W_EXACT } else { weight };
-                    let slot = stems.entry(*s).or_insert(0.0);
-                    *slot = slot.max(wt);
-                    words.insert(w.clone());
+    // (stem, weight), a handful at most.
+    let mut stems: Vec<(u32, f32)> = Vec::new();
+    let take = |from: &str, weight: f32, stems: &mut Vec<(u32, f32)>| {
+        let start = shard.words.partition_point(|(w, _)| w.as_str() < from);
+        for (w, s) in shard.words[start..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with(from))
+        {
+            let exact = w == from;
+            if exact || weight < W_EXACT {
+                let wt = if exact { W_EXACT } else { weight };
+                match stems.iter_mut().find(|x| x.0 == *s) {
+                    Some(x) => x.1 = x.1.max(wt),
+                    None => stems.push((*s, wt)),
                 }
             }
-        };
-    take(term, W_EXACT, &mut stems, words);
+        }
+    };
+    take(term, W_EXACT, &mut stems);
     // A one-character word would begin too many words to be worth a prefix.
     if prefix && term.chars().count() > 1 {
-        take(term, W_PREFIX, &mut stems, words);
+        take(term, W_PREFIX, &mut stems);
     }
     if stems.is_empty() {
         let chars: Vec<(usize, char)> = term.char_indices().collect();
         let mut k = chars.len();
         while stems.is_empty() && k > MIN_FALLBACK_CHARS {
             k -= 1;
-            take(&term[..chars[k].0], W_FALLBACK, &mut stems, words);
+            take(&term[..chars[k].0], W_FALLBACK, &mut stems);
         }
     }
-    // Every word with a matched stem is highlighted too.
+    // Every word with a matched stem is highlighted.
     for (w, s) in &shard.words {
-        if stems.contains_key(s) {
-            words.insert(w.clone());
+        if stems.iter().any(|x| x.0 == *s) {
+            note_word(words, w);
         }
     }
+    let mut out: TermMatches = Vec::new();
     for (s, weight) in stems {
-        let p: &Postings = &shard.stems[s as usize];
-        for (e, pos) in p.entries.iter().zip(&p.positions) {
-            let slot = out.entry(*e).or_insert((0.0, Vec::new()));
-            slot.0 = slot.0.max(weight);
-            slot.1.extend_from_slice(pos);
-        }
-    }
-    for (_, pos) in out.values_mut() {
-        pos.sort_unstable();
-        pos.dedup();
+        let Some(p) = shard.stems.get(s as usize) else {
+            continue;
+        };
+        let list: TermMatches = p
+            .entries
+            .iter()
+            .zip(&p.positions)
+            .map(|(e, pos)| (*e, weight, pos.clone()))
+            .collect();
+        out = if out.is_empty() {
+            list
+        } else {
+            merge_matches(out, list)
+        };
     }
     out
 }
 
-/// Entries where the terms occur one after the other: entry → (weight, occurrences in the
-/// text, occurrences in the title field).
-fn phrase(terms: &[TermMatches]) -> BTreeMap<u32, (f32, u32, u32)> {
-    let mut out = BTreeMap::new();
+/// Two term match lists (sorted by entry) as one: the best weight, all positions.
+fn merge_matches(a: TermMatches, b: TermMatches) -> TermMatches {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for x in a {
+        while let Some(y) = b.next_if(|y| y.0 < x.0) {
+            out.push(y);
+        }
+        match b.next_if(|y| y.0 == x.0) {
+            Some(y) => out.push((x.0, x.1.max(y.1), merge_positions(&x.2, &y.2))),
+            None => out.push(x),
+        }
+    }
+    out.extend(b);
+    out
+}
+
+/// Entries where the terms occur one after the other, by increasing entry: (entry, weight,
+/// occurrences in the text, occurrences in the title field).
+fn phrase(terms: &[TermMatches]) -> Vec<(u32, f32, u32, u32)> {
+    let mut out = Vec::new();
     let Some((first, rest)) = terms.split_first() else {
         return out;
     };
-    for (entry, (w0, starts)) in first {
+    for (entry, w0, starts) in first {
         let mut weight = *w0;
         let mut others = Vec::with_capacity(rest.len());
         for t in rest {
-            match t.get(entry) {
-                Some((w, pos)) => {
-                    weight = weight.min(*w);
-                    others.push(pos);
+            match t.binary_search_by_key(entry, |m| m.0) {
+                Ok(i) => {
+                    weight = weight.min(t[i].1);
+                    others.push(&t[i].2);
                 }
-                None => break,
+                Err(_) => break,
             }
         }
         if others.len() != rest.len() {
@@ -359,7 +453,7 @@ fn phrase(terms: &[TermMatches]) -> BTreeMap<u32, (f32, u32, u32)> {
             }
         }
         if body + title > 0 {
-            out.insert(*entry, (weight, body, title));
+            out.push((*entry, weight, body, title));
         }
     }
     out
@@ -370,10 +464,10 @@ pub type Segment = (String, bool);
 
 /// Up to `max_tokens` tokens of `text` around its first matched word, split into plain and
 /// highlighted pieces, with `…` where text was left out.
-pub fn snippet(text: &str, words: &HashSet<String>, max_tokens: usize) -> Vec<Segment> {
+pub fn snippet(text: &str, words: &[String], max_tokens: usize) -> Vec<Segment> {
     let mut tokens: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
     for_each_token(text, |t, r, kind| {
-        let hit = words.contains(t);
+        let hit = words.iter().any(|w| w == t);
         match (kind, tokens.last_mut()) {
             // An alias shares its symbol's range: it only adds to its highlight.
             (TokenKind::Alias, Some(last)) => last.1 |= hit,
