@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_explorer;
+mod bench_search;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,10 @@ fn main() -> Result<()> {
             build(&root, false)?;
             bench_explorer::run(&root, &target_dir(&root).join("explorer-pkg"))
         }
+        Some("bench-search") => {
+            build(&root, false)?;
+            bench_search::run(&root, &target_dir(&root).join("explorer-pkg"))
+        }
         Some("bench") => {
             let pages = args
                 .iter()
@@ -37,7 +42,7 @@ fn main() -> Result<()> {
             )
         }
         _ => {
-            eprintln!("usage: cargo xtask build [--verbose] | serve | test | bench [--pages N] [--no-hugo] [--keep] | bench-explorer");
+            eprintln!("usage: cargo xtask build [--verbose] | serve | test | bench [--pages N] [--no-hugo] [--keep] | bench-explorer | bench-search");
             std::process::exit(2);
         }
     }
