@@ -30,17 +30,23 @@ const HARNESS_HTML: &str = "<!DOCTYPE html><html lang=\"fr\"><head><meta charset
 const HARNESS_JS: &str = r#"const input = document.getElementById('q');
 let pf = null;
 let typedAt = 0;
-input.addEventListener('input', async () => {
-  typedAt ||= performance.now();
-  const q = input.value;
+// One search at a time, as Pagefind's own UI does (concurrent calls while it starts do not end).
+let chain = Promise.resolve();
+async function run(q) {
   pf ??= import('/pagefind/pagefind.js').then(async (m) => { await m.init(); return m; });
   const m = await pf;
+  if (input.value !== q) return;
   const s = await m.search(q);
-  if (!s) return;
+  if (!s || input.value !== q) return;
   await Promise.all(s.results.slice(0, 10).map((r) => r.data()));
   if (input.value !== q) return;
   if (!input.dataset.ms) input.dataset.ms = String(Math.round(performance.now() - typedAt));
   input.dataset.shown = q;
+}
+input.addEventListener('input', () => {
+  typedAt ||= performance.now();
+  const q = input.value;
+  chain = chain.then(() => run(q)).catch((e) => console.error(e));
 });
 "#;
 
