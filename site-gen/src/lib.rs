@@ -14,6 +14,7 @@ pub mod mentions;
 pub mod output;
 pub mod reliability;
 pub mod render;
+pub mod search_index;
 pub mod serve;
 pub mod sink;
 pub mod text;
@@ -105,7 +106,12 @@ fn pipeline(
     let mut linked = link::link(checked);
     lap("link");
     let bodies = linked.checked.corpus.take_document_bodies();
-    let mut renderer = render::Renderer::new(&linked)?;
+    // The search index reads the bodies before the pages take them.
+    let (renderer, search) = rayon::join(
+        || render::Renderer::new(&linked),
+        || search_index::files(&linked, &bodies),
+    );
+    let mut renderer = renderer?;
     renderer.explorer_runtime = explorer_pkg.is_some();
     lap("templates");
     // The side files (feeds, data, assets) do not depend on the pages: they are made while the
@@ -116,7 +122,9 @@ fn pipeline(
     );
     let pages = pages?;
     lap("render and write pages");
-    emit::complete(&renderer, sink, &pages, side?)?;
+    let mut side = side?;
+    side.extend(search);
+    emit::complete(&renderer, sink, &pages, side)?;
     lap("emit");
     let base = renderer.urls.base.clone();
     drop(renderer);

@@ -5,6 +5,7 @@
 
 mod bench;
 mod bench_explorer;
+mod bench_search;
 mod mutants;
 mod slow_checks;
 mod workspace;
@@ -35,6 +36,10 @@ fn main() -> Result<()> {
             build(&ws, false)?;
             bench_explorer::run(&root, &ws.explorer_pkg())
         }
+        Some("bench-search") => {
+            build(&ws, false)?;
+            bench_search::run(&root, &ws.explorer_pkg())
+        }
         Some("bench") => {
             let pages = args
                 .iter()
@@ -50,7 +55,7 @@ fn main() -> Result<()> {
             )
         }
         _ => {
-            eprintln!("usage: cargo xtask build [--verbose] | check | serve [--port N] | test [--skip-slow | --only-slow] | bench [--pages N] [--no-hugo] [--keep] | bench-explorer | mutants [FILE…] [--re REGEX] [-- ARGS]");
+            eprintln!("usage: cargo xtask build [--verbose] | check | serve [--port N] | test [--skip-slow | --only-slow] | bench [--pages N] [--no-hugo] [--keep] | bench-explorer | bench-search | mutants [FILE…] [--re REGEX] [-- ARGS]");
             std::process::exit(2);
         }
     }
