@@ -4,6 +4,7 @@
 //! reports all of its problems at once and the pipeline stops before writing anything.
 
 pub mod config;
+pub mod csp;
 pub mod diagnostics;
 pub mod emit;
 pub mod link;
