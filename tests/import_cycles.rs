@@ -16,17 +16,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Edges of the two cycles around the renderer (`render → explorer → render` and
-/// `render → sink → linkcheck → render`) that splitting `render.rs` into `render/` removes.
-/// They are the only exceptions, and only until that split is in: this list must then be
-/// emptied (the test `every_known_cycle_edge_still_closes_a_cycle` fails on an entry that no
-/// longer closes a cycle).
-const KNOWN_CYCLE_EDGES_UNTIL_RENDER_SPLIT: &[(&str, &str)] = &[
-    ("explorer", "render"),
-    ("sink", "render"),
-    ("linkcheck", "render"),
-];
-
 /// A module path: `[]` is the crate's root, `["markdown", "scan"]` is `markdown::scan`.
 type ModPath = Vec<String>;
 
@@ -486,7 +475,7 @@ fn site_gen_src() -> Vec<(PathBuf, String)> {
 fn site_gen_modules_import_one_another_without_cycles() {
     let files = site_gen_src();
     assert!(files.len() > 10, "site-gen/src was not read");
-    let cycles = find_cycles(&files, KNOWN_CYCLE_EDGES_UNTIL_RENDER_SPLIT);
+    let cycles = find_cycles(&files, &[]);
     assert!(
         cycles.is_empty(),
         "site-gen's modules must import one another in the pipeline's direction \
@@ -494,39 +483,6 @@ fn site_gen_modules_import_one_another_without_cycles() {
          (files under site-gen/src):\n{}",
         cycles.join("\n")
     );
-}
-
-#[test]
-fn every_known_cycle_edge_still_closes_a_cycle() {
-    let files = site_gen_src();
-    let graphs = sibling_graphs(&files);
-    for &(a, b) in KNOWN_CYCLE_EDGES_UNTIL_RENDER_SPLIT {
-        // The edge closes a cycle when it is still drawn and its end reaches its start back.
-        let on_cycle = graphs.values().any(|edges| {
-            edges.contains_key(&(a.to_string(), b.to_string())) && reaches(edges, b, a)
-        });
-        assert!(
-            on_cycle,
-            "{a} → {b} no longer closes an import cycle: remove it from \
-             KNOWN_CYCLE_EDGES_UNTIL_RENDER_SPLIT"
-        );
-    }
-}
-
-fn reaches<V>(edges: &BTreeMap<(String, String), V>, from: &str, to: &str) -> bool {
-    let mut seen = BTreeSet::from([from.to_string()]);
-    let mut todo = vec![from.to_string()];
-    while let Some(n) = todo.pop() {
-        if n == to {
-            return true;
-        }
-        for (a, b) in edges.keys() {
-            if *a == n && seen.insert(b.clone()) {
-                todo.push(b.clone());
-            }
-        }
-    }
-    false
 }
 
 fn files(list: &[(&str, &str)]) -> Vec<(PathBuf, String)> {

@@ -3,7 +3,7 @@
 //! next to the output, swapped in only when everything succeeded (and the link check passed).
 
 use crate::diagnostics::Diagnostics;
-use crate::render::Renderer;
+use crate::render::{explorer, Renderer};
 use crate::sink::Sink;
 use crate::types::Lang;
 use rayon::prelude::*;
@@ -66,16 +66,15 @@ pub fn side_files(
     let per_lang = Lang::ALL
         .par_iter()
         .map(|&lang| {
-            let index = crate::explorer::build_index(r, lang);
-            let rows = crate::explorer::static_rows(&index);
+            let index = explorer::build_index(r, lang);
+            let rows = explorer::static_rows(&index);
             let code = lang.code();
-            let json =
-                crate::explorer::to_json(&rows, origin, &cfg.data_version, &cfg.licence, lang);
+            let json = explorer::to_json(&rows, origin, &cfg.data_version, &cfg.licence, lang);
             [
                 (format!("data/explorer-{code}.bin"), index.to_bytes()),
                 (
                     format!("data/positions-{code}.csv"),
-                    crate::explorer::to_csv(&rows, origin).into_bytes(),
+                    explorer::to_csv(&rows, origin).into_bytes(),
                 ),
                 (format!("data/positions-{code}.json"), json.into_bytes()),
                 (
@@ -259,7 +258,7 @@ pub fn temp_dir_for(dest: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Output;
+    use crate::output::Output;
 
     #[test]
     fn atomic_write_replaces_whole_tree() {

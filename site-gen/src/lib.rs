@@ -6,12 +6,12 @@
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
-pub mod explorer;
 pub mod link;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod mentions;
+pub mod output;
 pub mod render;
 pub mod serve;
 pub mod sink;
@@ -241,7 +241,7 @@ pub fn generate(
     root: &Path,
     base_url: Option<&str>,
     explorer_pkg: Option<&Path>,
-) -> Result<(render::Output, Vec<String>), Diagnostics> {
+) -> Result<(output::Output, Vec<String>), Diagnostics> {
     let sink = sink::Memory::default();
     let g = pipeline(root, base_url, explorer_pkg, &sink)?;
     let out = sink.into_output();

@@ -2,7 +2,7 @@
 //! watcher rebuilds on any change under `content/`, `themes/` or `site.toml`. A failed build
 //! keeps serving an error page (and printing the errors) until the next good edit.
 
-use crate::render::Output;
+use crate::output::Output;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

@@ -17,9 +17,6 @@ mod scan;
 pub use anchors::{parse_marker, slugify};
 pub use html::{footnote_display, render, safe_href, Linker, Rendered, TocEntry};
 pub use scan::{scan, scan_with, Block, BlockKind, Scan};
-// Escaping and whitespace collapsing live in `text`; these names stay here only for the render
-// stage, which still imports them from `markdown`, until it imports them from `text`.
-pub use crate::text::{collapse_ws, esc, esc_into};
 
 use pulldown_cmark::{HeadingLevel, Options};
 
@@ -43,6 +40,7 @@ fn is_br(html: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::esc_into;
 
     struct Plain;
     impl Linker for Plain {
