@@ -23,7 +23,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into the output directory (replaced atomically; left intact on error).
+    /// Build the site into the output directory (replaced only when everything succeeded; left intact on error).
     Build {
         #[arg(long, default_value = ".")]
         root: PathBuf,
