@@ -35,7 +35,7 @@ use urls::{doc_rel, file_for, page_rel, parallel_rel};
 pub struct BuildOptions {
     /// Project root: holds `site.toml`, `content/` and `themes/`.
     pub root: PathBuf,
-    /// Output directory, replaced atomically.
+    /// Output directory, replaced by two renames once everything succeeded (see `emit::swap_into`).
     pub output: PathBuf,
     /// Compiled explorer (`explorer.js`, `explorer_bg.wasm`), when available.
     pub explorer_pkg: Option<PathBuf>,

@@ -139,9 +139,16 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
             if let Some(sym) = &m.symbol {
                 let ed = &doc.editions[&m.source_lang];
                 if let Some(prev) = symbols.insert(sym.clone(), &ed.source.path) {
+                    // The line of the `symbol` field (spans count from the opening `+++` line).
+                    let line = ed.front.symbol.as_ref().map_or(1, |s| {
+                        crate::diagnostics::line_of(
+                            &documents::front_text(&ed.source),
+                            s.span().start,
+                        )
+                    });
                     d.error(
                         &ed.source.path,
-                        2,
+                        line,
                         format!("symbol {sym} is already used by {}", prev.display()),
                         "each document has its own symbol; remove the duplicate file",
                     );
