@@ -20,7 +20,8 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let ws = Workspace::current()?;
-    // Children (cargo, the benchmark) get the same, absolute, target directory.
+    // Children (cargo, the benchmark) get the same, absolute, target directory: this
+    // checkout's own, even when CARGO_TARGET_DIR names one shared with other checkouts.
     if std::env::var_os("CARGO_TARGET_DIR").is_some() {
         std::env::set_var("CARGO_TARGET_DIR", &ws.target);
     }

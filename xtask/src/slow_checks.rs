@@ -1,9 +1,10 @@
 //! The slow part of `cargo xtask test`: checks that run whole `cargo xtask` commands, the way a
 //! user does, because what they guard lives between cargo, xtask and the server.
 //!
-//! - Two clones sharing one `CARGO_TARGET_DIR`, each built with `cargo xtask build`, each get their
-//!   own `public/`, byte-identical (cargo reuses one compiled xtask for both: it must find the
-//!   checkout when it runs, and keep each checkout's explorer package apart).
+//! - Two clones sharing one `CARGO_TARGET_DIR`, the second with a different generator source
+//!   dated before the first's build, each built with `cargo xtask build`, each get their own
+//!   `public/`, identical but for that difference (cargo reuses one compiled xtask for both: it
+//!   must find the checkout when it runs, and give each checkout its own target directory).
 //! - Stopping `cargo xtask serve` with SIGTERM stops the server it started: the port is free again.
 
 use crate::workspace::Workspace;
@@ -20,22 +21,34 @@ pub fn run(ws: &Workspace) -> Result<()> {
     clones_sharing_a_target_dir(ws)
 }
 
+/// The compiled-in difference between the two clones: clone b's generator writes a date with
+/// this mark after it. Compiled into the generator (a template would be read when it runs), so
+/// only the generator compiled from b's sources shows it.
+const DIFFERENCE_FILE: &str = "site-gen/src/render/format.rs";
+const DIFFERENCE_FROM: &str = r#"format!("{day} {month} {y}")"#;
+const DIFFERENCE_TO: &str = r#"format!("{day} {month} {y} (clone-b)")"#;
+const DIFFERENCE_MARK: &[u8] = b" (clone-b)";
+
 fn clones_sharing_a_target_dir(ws: &Workspace) -> Result<()> {
     let head = git_head(&ws.root)?;
-    let tmp = std::env::temp_dir().join(format!("xtask-clones-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp)?;
-    // Kept between runs, so that only the clones' own crates compile again; not the checkout's
-    // own target directory, whose artifacts the clones' builds would otherwise replace.
-    let shared = ws.target.join("xtask").join("shared-target-check");
+    // Both the shared target directory and the clones' paths are kept between runs: each clone
+    // compiles into a folder of its own under the shared directory, named after its path, so
+    // later runs compile only the clones' own crates. Not the checkout's own target directory,
+    // whose artifacts the clones' builds would otherwise replace.
+    let base = ws.checkout_dir();
+    let shared = base.join("shared-target-check");
+    let clones = base.join("shared-target-clones");
+    let _ = std::fs::remove_dir_all(&clones);
+    std::fs::create_dir_all(&clones)?;
     let result = (|| {
-        let (a, b) = (tmp.join("a"), tmp.join("b"));
-        // Both clones first, then both builds: the second clone's sources are older than the
-        // first clone's build, so cargo reuses that build's xtask (the reported failure).
+        let (a, b) = (clones.join("a"), clones.join("b"));
         for clone in [&a, &b] {
             crate::run(git(&ws.root, &["clone", "--quiet", "--no-checkout", "."]).arg(clone))?;
             crate::run(&mut git(clone, &["checkout", "--quiet", "--detach", &head]))?;
         }
+        make_b_differ(&b)?;
+        // Both clones first, then both builds: b's sources are older than a's build, so cargo
+        // reuses a's xtask, and would reuse a's generator if they shared one (the failures guarded).
         xtask_build(&a, &shared)?;
         let a_public = a.join("public");
         let a_inode = inode(&a_public)?;
@@ -54,15 +67,38 @@ fn clones_sharing_a_target_dir(ws: &Workspace) -> Result<()> {
             b.display(),
             a_public.display()
         );
-        same_tree(&a_public, &b_public)?;
+        same_but_the_difference(&a_public, &b_public)?;
         eprintln!(
-            "two clones of {head} sharing {}: each built its own public/, byte-identical",
+            "two clones of {head} sharing {}: each built its own public/, identical but for b's \
+             compiled-in difference",
             shared.display()
         );
         Ok(())
     })();
-    let _ = std::fs::remove_dir_all(&tmp);
+    let _ = std::fs::remove_dir_all(&clones);
     result
+}
+
+/// Changes b's generator source, and dates the change an hour before the clone: cargo, which
+/// compares modification times, would then take a build of a's sources as up to date for b.
+fn make_b_differ(b: &Path) -> Result<()> {
+    let path = b.join(DIFFERENCE_FILE);
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    ensure!(
+        text.matches(DIFFERENCE_FROM).count() == 1,
+        "{DIFFERENCE_FILE} no longer has `{DIFFERENCE_FROM}` once: the clones' check changes it \
+         to make the second clone's generator differ; pick another compiled-in string in \
+         xtask/src/slow_checks.rs"
+    );
+    std::fs::write(&path, text.replace(DIFFERENCE_FROM, DIFFERENCE_TO))?;
+    let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)?
+        .set_modified(an_hour_ago)
+        .with_context(|| format!("dating {}", path.display()))?;
+    Ok(())
 }
 
 fn xtask_build(checkout: &Path, target: &Path) -> Result<()> {
@@ -124,27 +160,39 @@ fn tree(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     Ok(files)
 }
 
-fn same_tree(a: &Path, b: &Path) -> Result<()> {
+/// `b` has the same files as `a`, with b's mark in some of them, none in `a`'s, and, the mark
+/// removed, the same bytes.
+fn same_but_the_difference(a: &Path, b: &Path) -> Result<()> {
     let (ta, tb) = (tree(a)?, tree(b)?);
     ensure!(!ta.is_empty(), "{} is empty", a.display());
+    let mut marked = 0;
     for (path, bytes) in &ta {
-        match tb.get(path) {
-            None => bail!(
+        ensure!(
+            find(bytes, DIFFERENCE_MARK).is_none(),
+            "{} in {} has b's mark {:?}: the first clone got the second clone's generator",
+            path.display(),
+            a.display(),
+            String::from_utf8_lossy(DIFFERENCE_MARK)
+        );
+        let Some(other) = tb.get(path) else {
+            bail!(
                 "{} has {}, {} does not",
                 a.display(),
                 path.display(),
                 b.display()
-            ),
-            Some(other) if other != bytes => {
-                bail!(
-                    "{} differs between {} and {}",
-                    path.display(),
-                    a.display(),
-                    b.display()
-                )
-            }
-            Some(_) => {}
+            );
+        };
+        let unmarked = remove(other, DIFFERENCE_MARK);
+        if unmarked.len() != other.len() {
+            marked += 1;
         }
+        ensure!(
+            &unmarked == bytes,
+            "{} differs between {} and {} by more than b's mark",
+            path.display(),
+            a.display(),
+            b.display()
+        );
     }
     if let Some(extra) = tb.keys().find(|p| !ta.contains_key(*p)) {
         bail!(
@@ -154,7 +202,31 @@ fn same_tree(a: &Path, b: &Path) -> Result<()> {
             a.display()
         );
     }
+    ensure!(
+        marked > 0,
+        "no page of {} has b's mark {:?}: the second clone was built with the first clone's \
+         generator (or no page shows a date any more: change the check's difference)",
+        b.display(),
+        String::from_utf8_lossy(DIFFERENCE_MARK)
+    );
+    eprintln!("{marked} files of {} show b's mark", b.display());
     Ok(())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `bytes` without any occurrence of `needle`.
+fn remove(bytes: &[u8], needle: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(i) = find(rest, needle) {
+        out.extend_from_slice(&rest[..i]);
+        rest = &rest[i + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 fn serve_stops_on_sigterm(ws: &Workspace) -> Result<()> {
@@ -214,4 +286,32 @@ fn serve_stops_on_sigterm(ws: &Workspace) -> Result<()> {
         let _ = child.wait();
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mark_is_removed_wherever_it_is() {
+        assert_eq!(
+            remove(
+                b"1 mai 2024 (clone-b), 2 mai 2024 (clone-b)",
+                DIFFERENCE_MARK
+            ),
+            b"1 mai 2024, 2 mai 2024"
+        );
+        assert_eq!(remove(b"no mark", DIFFERENCE_MARK), b"no mark");
+        assert_eq!(find(b"ab (clone-b)", DIFFERENCE_MARK), Some(2));
+    }
+
+    #[test]
+    fn the_difference_is_where_the_mark_says() {
+        // The real source: the string the check changes is there, once.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let text = std::fs::read_to_string(root.join(DIFFERENCE_FILE)).unwrap();
+        assert_eq!(text.matches(DIFFERENCE_FROM).count(), 1);
+        let changed = text.replace(DIFFERENCE_FROM, DIFFERENCE_TO);
+        assert_eq!(remove(changed.as_bytes(), DIFFERENCE_MARK), text.as_bytes());
+    }
 }

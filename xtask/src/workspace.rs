@@ -3,8 +3,8 @@
 //! Cargo reuses a compiled xtask for every checkout that shares its target directory (its
 //! fingerprint does not depend on where the checkout is), so a path fixed at compile time
 //! (`env!("CARGO_MANIFEST_DIR")`) would make one checkout's commands act on another's files.
-//! Everything xtask reads or writes derives from the root found here, and what it writes under
-//! a shared target directory goes into a folder of that checkout's own.
+//! Everything xtask reads or writes derives from the root found here, and everything it has
+//! cargo compile goes to a target directory of that checkout's own (`Workspace::target`).
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 pub struct Workspace {
     /// The checkout: the directory of the `Cargo.toml` that has `[workspace]`.
     pub root: PathBuf,
-    /// Cargo's target directory, absolute (`CARGO_TARGET_DIR`, or `target/` in the checkout).
+    /// The target directory of every cargo command xtask runs, absolute, and this checkout's
+    /// alone: `target/` in the checkout, `CARGO_TARGET_DIR` when it lies inside the checkout,
+    /// and a folder of its own under `CARGO_TARGET_DIR` when that lies outside (`own_target`).
     pub target: PathBuf,
 }
 
@@ -24,27 +26,39 @@ impl Workspace {
         // Cargo reads a relative CARGO_TARGET_DIR against the directory it runs in; xtask runs
         // cargo in the root, so the value is made absolute here, once, for xtask and its children.
         let target = match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) if !dir.is_empty() => cwd.join(dir),
+            Some(dir) if !dir.is_empty() => own_target(&root, &cwd.join(dir)),
             _ => root.join("target"),
         };
         Ok(Workspace { root, target })
     }
 
-    /// A directory for what xtask writes that belongs to this checkout (the explorer package):
-    /// `target/xtask` when the target directory is the checkout's own, otherwise a folder named
-    /// after the checkout's path, so checkouts sharing a target directory never share it.
+    /// A directory for what xtask writes itself (the explorer package, wasm-opt's output,
+    /// cargo-mutants' results): inside the checkout's own target directory.
     pub fn checkout_dir(&self) -> PathBuf {
-        let base = self.target.join("xtask");
-        if self.target.starts_with(&self.root) {
-            base
-        } else {
-            base.join(checkout_key(&self.root))
-        }
+        self.target.join("xtask")
     }
 
     /// The compiled explorer (`explorer.js`, `explorer_bg.wasm`) of this checkout.
     pub fn explorer_pkg(&self) -> PathBuf {
         self.checkout_dir().join("explorer-pkg")
+    }
+}
+
+/// The target directory for a checkout given `CARGO_TARGET_DIR = configured`. Cargo judges a
+/// workspace crate up to date by comparing its source files' modification times with its last
+/// build, not their contents, and names its artifacts the same in every checkout: in a target
+/// directory shared by two checkouts of different sources, the second can get the first's
+/// generator or WebAssembly when its files are older than that build. So a directory outside the
+/// checkout gets a folder per checkout, `<dir>/xtask/<checkout name>-<hash of its path>/target`;
+/// each checkout compiles its dependencies once there, then only what changed.
+fn own_target(root: &Path, configured: &Path) -> PathBuf {
+    if configured.starts_with(root) {
+        configured.to_path_buf()
+    } else {
+        configured
+            .join("xtask")
+            .join(checkout_key(root))
+            .join("target")
     }
 }
 
@@ -158,31 +172,43 @@ mod tests {
     }
 
     #[test]
-    fn checkouts_sharing_a_target_dir_get_their_own_folder() {
-        let shared = PathBuf::from("/cache/target");
-        let a = Workspace {
+    fn checkouts_sharing_a_target_dir_get_their_own() {
+        let shared = Path::new("/cache/target");
+        let a = own_target(Path::new("/src/a/site"), shared);
+        let b = own_target(Path::new("/src/b/site"), shared);
+        assert_ne!(a, b);
+        for own in [&a, &b] {
+            assert_eq!(own.file_name(), Some("target".as_ref()));
+            let folder = own.parent().unwrap();
+            assert_eq!(folder.parent(), Some(Path::new("/cache/target/xtask")));
+            assert!(folder
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("site-"));
+        }
+        // The same checkout finds the same folder again, so it compiles only what changed.
+        assert_eq!(a, own_target(Path::new("/src/a/site"), shared));
+        let ws = Workspace {
             root: "/src/a/site".into(),
-            target: shared.clone(),
+            target: a.clone(),
         };
-        let b = Workspace {
-            root: "/src/b/site".into(),
-            target: shared,
-        };
-        assert_ne!(a.explorer_pkg(), b.explorer_pkg());
-        let folder = a.checkout_dir();
-        assert_eq!(folder.parent(), Some(Path::new("/cache/target/xtask")));
-        assert!(folder
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .starts_with("site-"));
-        // The checkout's own target directory needs no such folder.
-        let own = Workspace {
-            root: "/src/a/site".into(),
-            target: "/src/a/site/target".into(),
+        assert_eq!(ws.explorer_pkg(), a.join("xtask/explorer-pkg"));
+    }
+
+    #[test]
+    fn a_target_dir_inside_the_checkout_is_used_as_it_is() {
+        let root = Path::new("/src/a/site");
+        assert_eq!(
+            own_target(root, Path::new("/src/a/site/build")),
+            PathBuf::from("/src/a/site/build")
+        );
+        let ws = Workspace {
+            root: root.into(),
+            target: root.join("target"),
         };
         assert_eq!(
-            own.explorer_pkg(),
+            ws.explorer_pkg(),
             PathBuf::from("/src/a/site/target/xtask/explorer-pkg")
         );
     }
