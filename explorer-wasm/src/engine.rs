@@ -504,6 +504,33 @@ mod tests {
     }
 
     #[test]
+    fn a_query_selects_deselects_and_knows_when_it_is_empty() {
+        use super::{Facet, Query};
+        let mut q = Query::default();
+        assert!(q.is_empty());
+        assert!(q.set(Facet::Topic, 3, true));
+        assert!(q.set(Facet::Topic, 1, true));
+        assert!(
+            !q.set(Facet::Topic, 3, true),
+            "selecting twice changes nothing"
+        );
+        assert_eq!(q.selected(Facet::Topic), &[1, 3]);
+        assert!(!q.is_empty());
+        assert!(q.set(Facet::Topic, 3, false));
+        assert!(
+            !q.set(Facet::Topic, 3, false),
+            "deselecting twice changes nothing"
+        );
+        assert_eq!(q.selected(Facet::Topic), &[1]);
+        q.clear_facet(Facet::Topic);
+        assert!(q.is_empty());
+        q.text = " , ".into();
+        assert!(q.is_empty(), "text without a word is no filter");
+        q.text = "cyber".into();
+        assert!(!q.is_empty(), "a word is a filter");
+    }
+
+    #[test]
     fn heap_sort_sorts() {
         for n in 0..40u32 {
             let mut v: Vec<u32> = (0..n).map(|i| i.wrapping_mul(2_654_435_761) % 17).collect();

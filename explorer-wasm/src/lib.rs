@@ -12,11 +12,14 @@ pub mod export;
 pub mod fold;
 pub mod matrix;
 pub mod model;
+pub mod search;
 pub mod text;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]
 mod html;
+#[cfg(target_arch = "wasm32")]
+mod search_web;
 #[cfg(target_arch = "wasm32")]
 mod web;
 #[cfg(target_arch = "wasm32")]

@@ -85,12 +85,12 @@ pub fn side_files(
         })
         .collect::<Vec<_>>();
     files.extend(per_lang.into_iter().flatten());
-    // The Content-Security-Policy is sent as a header: the HTML validator does not yet accept
-    // 'wasm-unsafe-eval' in a <meta> policy. `_headers` is read by Netlify and Cloudflare Pages;
-    // docs/architecture.md gives the same header for other servers.
+    // Every page carries the policy in a <meta> element; `_headers`, read by Netlify and
+    // Cloudflare Pages, adds what only a header can carry (docs/deployment.md: other hosts).
     let headers = format!(
-        "{}*\n  Content-Security-Policy: {CSP}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
-        r.urls.base
+        "{}*\n  Content-Security-Policy: {}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
+        r.urls.base,
+        crate::csp::header_policy()
     );
     files.push(("_headers".into(), headers.into_bytes()));
     let robots = format!(
@@ -100,10 +100,6 @@ pub fn side_files(
     files.push(("robots.txt".into(), robots.into_bytes()));
     d.into_result(files)
 }
-
-/// The policy every page is written to satisfy: no inline script, WebAssembly allowed.
-pub const CSP: &str =
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:";
 
 /// Escapes text for XML content and double-quoted attributes: the HTML escape of `text` writes
 /// only `&amp;`, `&lt;`, `&gt;` and `&quot;`, which are XML's own predefined entities.

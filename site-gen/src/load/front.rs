@@ -371,6 +371,25 @@ mod tests {
     }
 
     #[test]
+    fn only_a_whole_plus_line_closes_the_front_matter() {
+        // `+++x` is a TOML line (an invalid one), not the closing delimiter.
+        let mut d = Diagnostics::default();
+        let text = "+++\ntitle = \"T\"\n+++x\n+++\nbody\n";
+        assert!(parse_front::<PageFront>(Path::new("x.md"), text.into(), &mut d).is_none());
+        assert_eq!((d.0[0].line, d.0[0].message.as_str()), (3, "invalid key"));
+        // The delimiter may end the file, and may close an empty front matter.
+        let mut d = Diagnostics::default();
+        let (_, s) =
+            parse_front::<PageFront>(Path::new("x.md"), "+++\ntitle = \"T\"\n+++".into(), &mut d)
+                .expect("closed at the end of the file");
+        assert_eq!(s.body(), "");
+        assert!(
+            parse_front::<PageFront>(Path::new("x.md"), "+++\n+++\nbody".into(), &mut d).is_none()
+        );
+        assert_eq!(d.0[0].message, "missing field `title`");
+    }
+
+    #[test]
     fn unterminated_front_matter() {
         let mut d = Diagnostics::default();
         assert!(

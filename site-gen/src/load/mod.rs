@@ -46,6 +46,8 @@ pub struct Corpus {
     pub states: DataFile<StatesFile>,
     pub topics: DataFile<TopicsFile>,
     pub positions: Vec<DataFile<PositionsFile>>,
+    /// The second coding of a sample of positions, when there is one.
+    pub reliability: Option<crate::reliability::Sample>,
     pub theme: Theme,
 }
 
@@ -133,6 +135,7 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
             }
         }
     }
+    let reliability = crate::reliability::load(&data, &mut diags);
     let theme = load_theme(&root.join("themes").join("default"), &mut diags);
 
     match (states, topics, theme) {
@@ -144,6 +147,7 @@ pub fn load(root: &Path) -> Result<Corpus, Diagnostics> {
             states,
             topics,
             positions,
+            reliability,
             theme,
         }),
         _ => {

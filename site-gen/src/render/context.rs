@@ -327,6 +327,7 @@ impl Renderer<'_> {
             "other_language_switch": self.strings(other).get("language_switch"),
             "base": self.urls.base,
             "css": self.urls.asset("style.css"),
+            "csp": crate::csp::meta_policy(),
             "feed": self.urls.page(lang, "atom.xml"),
             "home": self.urls.home(lang),
         });

@@ -205,28 +205,43 @@ fn parallel_rows(fr: &markdown::Rendered, en: &markdown::Rendered) -> String {
         id.strip_prefix(prefix).unwrap_or(id)
     }
     let b_ids: Vec<&str> = b.iter().map(|(id, _)| own(id, "en-")).collect();
-    let mut rows = String::with_capacity(fr.len() + en.len() + a.len() * 120);
+    let mut rows = String::with_capacity(fr.len() + en.len() + (a.len() + b.len()) * 120);
     let mut j = 0;
     for (id, html) in &a {
         let id = own(id, "fr-");
         // Anchors are validated identical in order, so a linear merge suffices.
         let other = b_ids[j..].iter().position(|bid| *bid == id).map(|k| j + k);
-        rows.push_str("<div class=\"par-row\"");
-        if !id.is_empty() {
-            rows.push_str(" id=\"");
-            esc_into(&mut rows, id);
-            rows.push('"');
-        }
-        rows.push_str("><div class=\"par-fr\" lang=\"fr\">");
-        rows.push_str(html);
-        rows.push_str("</div><div class=\"par-en\" lang=\"en\">");
         if let Some(k) = other {
-            rows.push_str(&b[k].1);
+            // English blocks passed over (a `{.meta}` line only the English edition has) keep
+            // a row of their own, before the block that matched.
+            for (bid, en_html) in b_ids[j..k].iter().zip(&b[j..k]) {
+                parallel_row(&mut rows, bid, "", &en_html.1);
+            }
+            parallel_row(&mut rows, id, html, &b[k].1);
             j = k + 1;
+        } else {
+            parallel_row(&mut rows, id, html, "");
         }
-        rows.push_str("</div></div>\n  ");
+    }
+    for (bid, en_html) in b_ids[j..].iter().zip(&b[j..]) {
+        parallel_row(&mut rows, bid, "", &en_html.1);
     }
     rows
+}
+
+/// One row of the parallel view: a block of each edition, either of them possibly empty.
+fn parallel_row(rows: &mut String, id: &str, fr: &str, en: &str) {
+    rows.push_str("<div class=\"par-row\"");
+    if !id.is_empty() {
+        rows.push_str(" id=\"");
+        esc_into(rows, id);
+        rows.push('"');
+    }
+    rows.push_str("><div class=\"par-fr\" lang=\"fr\">");
+    rows.push_str(fr);
+    rows.push_str("</div><div class=\"par-en\" lang=\"en\">");
+    rows.push_str(en);
+    rows.push_str("</div></div>\n  ");
 }
 
 /// An edition's top-level blocks with their ids prefixed, in one string, and their new spans.
@@ -389,6 +404,35 @@ mod tests {
             "<div class=\"par-en\" lang=\"en\"><p id=\"en-p2\">Two</p></div></div>\n  ",
         );
         assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn parallel_rows_keep_english_only_blocks_without_an_anchor() {
+        // An English `{.meta}` line the French edition lacks, between two paragraphs and at
+        // the end: each gets its own row, with an empty French column.
+        let fr = "<p id=\"p1\">Un</p>\n<p id=\"p2\">Deux</p>\n";
+        let en = "<p id=\"p1\">One</p>\n<p class=\"meta\">M</p>\n<p id=\"p2\">Two</p>\n<p class=\"meta\">E</p>\n";
+        let fr = rendered(fr, &["<p id=\"p1\">Un</p>", "<p id=\"p2\">Deux</p>"]);
+        let en = rendered(
+            en,
+            &[
+                "<p id=\"p1\">One</p>",
+                "<p class=\"meta\">M</p>",
+                "<p id=\"p2\">Two</p>",
+                "<p class=\"meta\">E</p>",
+            ],
+        );
+        let expected = concat!(
+            "<div class=\"par-row\" id=\"p1\"><div class=\"par-fr\" lang=\"fr\"><p id=\"fr-p1\">Un</p></div>",
+            "<div class=\"par-en\" lang=\"en\"><p id=\"en-p1\">One</p></div></div>\n  ",
+            "<div class=\"par-row\"><div class=\"par-fr\" lang=\"fr\"></div>",
+            "<div class=\"par-en\" lang=\"en\"><p class=\"meta\">M</p></div></div>\n  ",
+            "<div class=\"par-row\" id=\"p2\"><div class=\"par-fr\" lang=\"fr\"><p id=\"fr-p2\">Deux</p></div>",
+            "<div class=\"par-en\" lang=\"en\"><p id=\"en-p2\">Two</p></div></div>\n  ",
+            "<div class=\"par-row\"><div class=\"par-fr\" lang=\"fr\"></div>",
+            "<div class=\"par-en\" lang=\"en\"><p class=\"meta\">E</p></div></div>\n  ",
+        );
+        assert_eq!(parallel_rows(&fr, &en), expected);
     }
 
     #[test]

@@ -34,6 +34,7 @@ impl Renderer<'_> {
             None => (page.editions.get(&lang.other())?, true),
         };
         let rendered = markdown::render(ed.source.body(), &self.linker(lang), true);
+        let c = &self.linked.checked;
         Some(Job {
             template: "page.html",
             lang,
@@ -44,6 +45,15 @@ impl Renderer<'_> {
             ctx: json!({
                 "page": {"title": ed.front.title, "description": ed.front.description, "body": rendered.html,
                          "toc": rendered.toc, "fallback": fallback, "content_lang": ed.lang.code()},
+                // The agreement table, computed from the data, ends the methodology page.
+                "reliability": c.corpus.reliability.as_ref()
+                    .filter(|_| page.slug.as_str() == "methodology")
+                    .map(|s| crate::reliability::context(&s.data, &crate::reliability::Labels {
+                        topics: c.topics.iter().map(|t| (&t.id, t.label[&lang].as_str())).collect(),
+                        states: c.states.iter().map(|(id, s)| (id, s.name(lang))).collect(),
+                        stances: c.stance_labels.iter().map(|(k, v)| (k, v[&lang].as_str())).collect(),
+                        replies_url: c.replies_doc.as_ref().map(|d| self.urls.document(lang, d)),
+                    }, lang)),
             }),
         })
     }

@@ -442,7 +442,7 @@ fn resolve_meta(
 
 /// A reconstruction of the file text up to the body, so that front matter spans map to lines:
 /// the opening `+++` line precedes the TOML.
-fn front_text(source: &crate::load::Source) -> String {
+pub(super) fn front_text(source: &crate::load::Source) -> String {
     std::fs::read_to_string(&source.path)
         .map(|t| t.trim_start_matches('\u{feff}').replace("\r\n", "\n"))
         .map(|t| {
@@ -453,12 +453,61 @@ fn front_text(source: &crate::load::Source) -> String {
         .unwrap_or_default()
 }
 
+/// A real calendar date written YYYY-MM-DD (month 1–12, a day that month has).
 fn is_iso_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
+    let shaped = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && s.chars()
+        && b.iter()
             .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_iso_date;
+
+    #[test]
+    fn dates_are_real_calendar_dates() {
+        for good in [
+            "2023-04-18",
+            "2024-02-29",
+            "2000-02-29",
+            "2023-12-31",
+            "2023-01-01",
+        ] {
+            assert!(is_iso_date(good), "{good} refused");
+        }
+        for bad in [
+            "2023-13-45",
+            "2023-00-10",
+            "2023-04-00",
+            "2023-04-31",
+            "2023-02-29",
+            "1900-02-29",
+            "2023-4-18",
+            "2023/04/18",
+            "18-04-2023",
+            "2023-04-1a",
+            "2023-04-18 ",
+            "",
+        ] {
+            assert!(!is_iso_date(bad), "{bad} accepted");
+        }
+    }
 }

@@ -141,9 +141,16 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
             if let Some(sym) = &m.symbol {
                 let ed = &doc.editions[&m.source_lang];
                 if let Some(prev) = symbols.insert(sym.clone(), &ed.source.path) {
+                    // The line of the `symbol` field (spans count from the opening `+++` line).
+                    let line = ed.front.symbol.as_ref().map_or(1, |s| {
+                        crate::diagnostics::line_of(
+                            &documents::front_text(&ed.source),
+                            s.span().start,
+                        )
+                    });
                     d.error(
                         &ed.source.path,
-                        2,
+                        line,
                         format!("symbol {sym} is already used by {}", prev.display()),
                         "each document has its own symbol; remove the duplicate file",
                     );
@@ -173,6 +180,18 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
         &meta,
         &scans,
         &mut pending_quotes,
+        &mut d,
+    );
+    crate::reliability::check(
+        corpus.reliability.as_ref(),
+        &crate::reliability::Coding {
+            states: states.keys().collect(),
+            topics: topics.iter().map(|t| (&t.id, &t.stances[..])).collect(),
+            coded: positions
+                .iter()
+                .map(|p| ((&p.state, &p.topic), (&p.stance, p.anchor.as_ref())))
+                .collect(),
+        },
         &mut d,
     );
 
