@@ -294,8 +294,9 @@ fn report_misalignment(
             .iter()
             .filter(|b| b.id.is_some())
             .nth(i)
+            // Past the last anchored block: the last line with text, not the line after the final newline.
             .map_or_else(
-                || ed.source.line(ed.source.body().len()),
+                || ed.source.line(ed.source.body().trim_end().len()),
                 |b| ed.source.line(b.offset),
             )
     };
