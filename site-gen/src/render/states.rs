@@ -82,7 +82,8 @@ impl Renderer<'_> {
             text: None,
             ctx: json!({"state": {"id": id.as_str(), "name": s.name(lang), "name_other": s.name(lang.other()),
                         "group": self.t(lang, &format!("group_{}", s.group))},
-                        "relations": self.relations_of(lang, id), "positions": positions, "reply": reply}),
+                        "relations": self.relations_of(lang, id), "positions": positions, "reply": reply,
+                        "mentioned_in": self.linked.mentioned_in.get(id).into_iter().flatten().map(|d| self.doc_summary(lang, d)).collect::<Vec<_>>()}),
         }
     }
 
