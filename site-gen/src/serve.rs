@@ -53,21 +53,21 @@ pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), 
             }
         }
     };
-    rebuild();
     let watched: Vec<PathBuf> = vec![
         root.join("content"),
         root.join("themes"),
         root.join("site.toml"),
     ];
-    std::thread::spawn(move || {
-        let mut last = latest_mtime(&watched);
-        loop {
-            std::thread::sleep(Duration::from_millis(400));
-            let now = latest_mtime(&watched);
-            if now != last {
-                last = now;
-                rebuild();
-            }
+    // The files are stamped before the first build, so an edit made while it runs (or just
+    // after it, before the watcher starts) still triggers a rebuild.
+    let mut last = latest_mtime(&watched);
+    rebuild();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(400));
+        let now = latest_mtime(&watched);
+        if now != last {
+            last = now;
+            rebuild();
         }
     });
     println!("Serving on {base_url} (Ctrl-C to stop)");
