@@ -253,6 +253,26 @@ fn a_short_link_to_a_missing_paragraph_is_reported_as_written() {
 }
 
 #[test]
+fn a_symbol_link_to_a_missing_paragraph_is_reported_as_written() {
+    // The short form by symbol: reported at the line that holds it, in the form written.
+    let dir = site_with(None);
+    edit(
+        dir.path(),
+        "content/fr/pages/about.md",
+        "Un site d'essai.",
+        "Voir [A/99/1, par. 9](A/99/1#p9).",
+    );
+    let d = site_gen::generate(dir.path(), None, None).expect_err("p9 does not exist");
+    assert_eq!(d.0.len(), 1, "{d}");
+    assert!(d.0[0].file.ends_with("content/fr/pages/about.md"));
+    assert_eq!(d.0[0].line, 5);
+    assert_eq!(
+        d.0[0].message,
+        "broken link: fr/about/index.html: link to A/99/1#p9: no element with id \"p9\""
+    );
+}
+
+#[test]
 fn a_broken_link_in_a_document_is_one_error() {
     // The link is on the document's page and on both parallel views (there as `#fr-p9`).
     let dir = site_with(None);

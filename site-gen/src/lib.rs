@@ -178,13 +178,25 @@ fn usage_note() -> String {
 /// parallel views, there with its id prefixed); any other (a template's) at the output page.
 fn broken_links(root: &Path, g: &Generated, mut broken: Vec<linkcheck::Broken>) -> Diagnostics {
     let sources = page_sources(&g.documents, &g.pages);
+    // A link's short form may name a document by its symbol (`A/78/76#p4`).
+    let symbols: HashMap<&str, &str> = g
+        .documents
+        .iter()
+        .filter_map(|doc| {
+            let symbol = doc
+                .editions
+                .values()
+                .find_map(|e| e.front.symbol.as_ref())?;
+            Some((doc.slug.as_str(), symbol.get_ref().as_str()))
+        })
+        .collect();
     let mut d = Diagnostics::default();
     // The document's own page is named rather than a parallel view, when both have the link.
     broken.sort_by_key(|b| (b.page.ends_with("parallel.html"), b.page.clone()));
     let mut reported = std::collections::HashSet::new();
     for b in broken {
         let files = sources.get(b.page.as_str()).map_or(&[][..], Vec::as_slice);
-        match written_at(files, &b, &g.base) {
+        match written_at(files, &b, &g.base, &symbols) {
             Some((file, line, written)) => {
                 if !reported.insert((file, line, written.clone())) {
                     continue;
@@ -244,12 +256,13 @@ fn page_sources<'c>(
 /// Where a broken link is written among `files`, and how: the first line holding it as
 /// Markdown writes a destination (`](…`, `]: …`, `<…>`). The page's address may differ from the
 /// written one: the parallel view prefixes each edition's ids (`#fr-p9` for `#p9`), a
-/// site-absolute path gains the base path, and the short form `doc:<slug>#<id>` (or a symbol)
-/// becomes the document's address.
+/// site-absolute path gains the base path, and the short form `doc:<slug>#<id>` (or the
+/// document's symbol, from `symbols` by slug) becomes the document's address.
 fn written_at<'f>(
     files: &[&'f Path],
     b: &linkcheck::Broken,
     base: &str,
+    symbols: &HashMap<&str, &str>,
 ) -> Option<(&'f Path, usize, String)> {
     let mut urls = vec![b.url.clone()];
     if let Some(id) = ["#fr-", "#en-"].iter().find_map(|p| b.url.strip_prefix(p)) {
@@ -262,11 +275,17 @@ fn written_at<'f>(
             let (slug, id) = doc
                 .split_once("/#")
                 .unwrap_or((doc.trim_end_matches('/'), ""));
-            urls.push(if id.is_empty() {
-                format!("doc:{slug})")
-            } else {
-                format!("doc:{slug}#{id}")
-            });
+            let short = |name: &str| {
+                if id.is_empty() {
+                    format!("{name})")
+                } else {
+                    format!("{name}#{id}")
+                }
+            };
+            urls.push(short(&format!("doc:{slug}")));
+            if let Some(symbol) = symbols.get(slug) {
+                urls.push(short(symbol));
+            }
         }
     }
     files.iter().find_map(|&file| {
