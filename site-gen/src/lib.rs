@@ -18,6 +18,7 @@ pub mod sink;
 pub mod types;
 pub mod urls;
 pub mod validate;
+pub mod visuals;
 
 use diagnostics::Diagnostics;
 use rayon::prelude::*;

@@ -319,6 +319,10 @@ impl<'a> Renderer<'a> {
         &self.linked.checked.corpus.theme.i18n[&lang].strings
     }
 
+    fn visuals(&self, lang: Lang) -> crate::visuals::Visuals<'_> {
+        crate::visuals::Visuals::new(self.linked, &self.urls, lang, self.strings(lang))
+    }
+
     pub fn symbol_href(&self, lang: Lang, sym: &crate::types::Symbol) -> String {
         let mut s = String::new();
         self.push_symbol_href(&mut s, lang, sym);
@@ -667,6 +671,7 @@ impl<'a> Renderer<'a> {
                 ("documents", Value::Array(docs)),
                 ("n_states", self.linked.checked.states.len().into()),
                 ("n_positions", self.linked.checked.positions.len().into()),
+                ("map", self.visuals(lang).home_map().into()),
             ]),
         }
     }
@@ -962,7 +967,8 @@ impl<'a> Renderer<'a> {
             text: None,
             ctx: json!({"state": {"id": id.as_str(), "name": s.name(lang), "name_other": s.name(lang.other()),
                         "group": self.t(lang, &format!("group_{}", s.group))},
-                        "relations": self.relations_of(lang, id), "positions": positions, "reply": reply}),
+                        "relations": self.relations_of(lang, id), "positions": positions, "reply": reply,
+                        "locator": self.visuals(lang).locator(id), "strip": self.visuals(lang).stance_strip(id)}),
         }
     }
 
@@ -995,7 +1001,7 @@ impl<'a> Renderer<'a> {
                 "count": c.positions.iter().filter(|p| p.topic == t.id && &p.stance == s).count(),
             })).collect();
             json!({"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang),
-                   "url": self.urls.topic(lang, &t.id), "counts": counts})
+                   "url": self.urls.topic(lang, &t.id), "counts": counts, "bar": self.visuals(lang).topic_bar(&t.id)})
         }).collect();
         Job {
             template: "topics.html",
@@ -1034,7 +1040,8 @@ impl<'a> Renderer<'a> {
             title: t.label.get(&lang).cloned().unwrap_or_default(),
             alternate: true,
             text: None,
-            ctx: json!({"topic": {"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang)}, "groups": groups}),
+            ctx: json!({"topic": {"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang)}, "groups": groups,
+                        "map": self.visuals(lang).topic_map(&t.id), "bar": self.visuals(lang).topic_bar(&t.id)}),
         }
     }
 
