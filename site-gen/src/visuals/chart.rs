@@ -74,7 +74,7 @@ pub fn stacked_bar(segments: &[Segment], label: &str, of: &str) -> String {
 
 /// Thousandths as a percentage with one decimal: 325 → `32.5`.
 fn per_mille(n: usize) -> String {
-    if n % 10 == 0 {
+    if n.is_multiple_of(10) {
         (n / 10).to_string()
     } else {
         format!("{}.{}", n / 10, n % 10)
