@@ -543,6 +543,7 @@ impl<'a> Renderer<'a> {
             "other_language_switch": self.strings(other).get("language_switch"),
             "base": self.urls.base,
             "css": self.urls.asset("style.css"),
+            "favicon": self.urls.asset("favicon.svg"),
             "feed": self.urls.page(lang, "atom.xml"),
             "home": self.urls.home(lang),
         });
@@ -1170,6 +1171,7 @@ impl<'a> Renderer<'a> {
             let ctx = json!({
                 "base": self.urls.base,
                 "css": self.urls.asset("style.css"),
+                "favicon": self.urls.asset("favicon.svg"),
                 "fr": self.strings(Lang::Fr),
                 "en": self.strings(Lang::En),
                 "home_fr": self.urls.home(Lang::Fr),
