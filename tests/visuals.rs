@@ -238,7 +238,7 @@ fn a_topic_page_map_and_chart_weigh_at_most_40_kb_gzipped() {
             let html = page(&out, &format!("{lang}/topics/{topic}/index.html"));
             let bar = html.find("<svg class=\"stance-bar\"").unwrap();
             let end = html.find("<div id=\"positions\">").unwrap();
-            let n = gzipped_len(html[bar..end].as_bytes());
+            let n = gzipped_len(&html.as_bytes()[bar..end]);
             if n > worst.0 {
                 worst = (n, format!("{lang}/{topic}"));
             }

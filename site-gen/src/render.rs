@@ -969,7 +969,8 @@ impl<'a> Renderer<'a> {
             ctx: json!({"state": {"id": id.as_str(), "name": s.name(lang), "name_other": s.name(lang.other()),
                         "group": self.t(lang, &format!("group_{}", s.group))},
                         "relations": self.relations_of(lang, id), "positions": positions, "reply": reply,
-                        "locator": self.visuals(lang).locator(id), "strip": self.visuals(lang).stance_strip(id)}),
+                        "locator": self.visuals(lang).locator(id), "strip": self.visuals(lang).stance_strip(id),
+                        "data_version": self.linked.checked.corpus.config.data_version}),
         }
     }
 
@@ -1042,7 +1043,8 @@ impl<'a> Renderer<'a> {
             alternate: true,
             text: None,
             ctx: json!({"topic": {"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang)}, "groups": groups,
-                        "map": self.visuals(lang).topic_map(&t.id), "bar": self.visuals(lang).topic_bar(&t.id)}),
+                        "map": self.visuals(lang).topic_map(&t.id), "bar": self.visuals(lang).topic_bar(&t.id),
+                        "data_version": self.linked.checked.corpus.config.data_version}),
         }
     }
 
