@@ -1,6 +1,7 @@
 //! The catalogue of bad inputs (tests/fixtures/bad/*/case.toml): each case is the small valid
 //! site tests/fixtures/mini with one mistake applied. Every case must fail with exactly the
-//! expected file, line, message and hint, never panic, and leave the previous output untouched.
+//! expected diagnostics (file, line, whole message and whole hint) and no other, never panic,
+//! and leave the previous output untouched.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -100,7 +101,10 @@ fn prepare(case: &Case) -> tempfile::TempDir {
                 .repeat(w.times.unwrap_or(1))
                 .into_bytes()
         };
-        std::fs::write(dir.path().join(&w.file), bytes).expect("write");
+        let path = dir.path().join(&w.file);
+        // A case may add a file in a folder the mini site does not have.
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
     }
     for s in &case.symlink {
         #[cfg(unix)]
@@ -163,40 +167,60 @@ fn run_case(name: &str) -> Result<(), String> {
     let diags = match result {
         Ok(_) => return Err(format!("{name}: the build succeeded")),
         Err(site_gen::BuildError::Input(d)) => d.0,
+        // A write error names no input file; the command line adds this sentence to it.
         Err(site_gen::BuildError::Write(msg)) => vec![site_gen::diagnostics::Diagnostic::new(
             Path::new(""),
             0,
             msg,
-            "",
+            "the previous output was left as it was",
         )],
     };
-    for exp in &case.expect {
-        let found = diags.iter().any(|d| {
+    // Paths under the fixture's temporary directory and the process id in a temporary
+    // directory's name vary from run to run: the expectations write them `{root}` and `{pid}`.
+    let root = dir.path().display().to_string();
+    let pid = format!(".tmp-{}", std::process::id());
+    let normalise = |s: &str| s.replace(&root, "{root}").replace(&pid, ".tmp-{pid}");
+    let mut got: Vec<(String, usize, String, String)> = diags
+        .iter()
+        .map(|d| {
             let rel = d.file.strip_prefix(dir.path()).unwrap_or(&d.file);
-            let file_ok = exp.file.is_empty() || rel == Path::new(&exp.file);
-            file_ok
-                && d.line == exp.line
-                && d.message.contains(&exp.message)
-                && d.hint.contains(&exp.hint)
-        });
-        if !found {
-            let got: Vec<String> = diags
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{}:{}: {} | {}",
-                        d.file.strip_prefix(dir.path()).unwrap_or(&d.file).display(),
-                        d.line,
-                        d.message,
-                        d.hint
-                    )
-                })
-                .collect();
+            (
+                rel.display().to_string(),
+                d.line,
+                normalise(&d.message),
+                normalise(&d.hint),
+            )
+        })
+        .collect();
+    let shown = |got: &[(String, usize, String, String)]| {
+        got.iter()
+            .map(|(f, l, m, h)| format!("{f}:{l}: {m} | {h}"))
+            .collect::<Vec<_>>()
+            .join("\n    ")
+    };
+    let all = shown(&got);
+    // Each expectation takes one diagnostic that matches it exactly; none may be left over.
+    for exp in &case.expect {
+        if exp.message.is_empty() || exp.hint.is_empty() {
             return Err(format!(
-                "{name}: expected {exp:?}\n  got:\n    {}",
-                got.join("\n    ")
+                "{name}: an expectation must give the message and the hint"
             ));
         }
+        let found = got.iter().position(|(f, l, m, h)| {
+            *f == exp.file && *l == exp.line && *m == exp.message && *h == exp.hint
+        });
+        match found {
+            Some(i) => {
+                got.remove(i);
+            }
+            None => return Err(format!("{name}: expected {exp:?}\n  got:\n    {all}")),
+        }
+    }
+    if !got.is_empty() {
+        return Err(format!(
+            "{name}: unexpected diagnostics:\n    {}",
+            shown(&got)
+        ));
     }
     Ok(())
 }

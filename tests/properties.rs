@@ -3,10 +3,11 @@
 
 use proptest::prelude::*;
 use site_gen::diagnostics::Diagnostics;
-use site_gen::markdown::{esc, render, scan, Linker};
+use site_gen::markdown::{render, scan, Linker};
 use site_gen::mentions::{
     find_all, find_symbols, speaks_of_resolutions, MentionKind, StateMatcher,
 };
+use site_gen::text::esc;
 use site_gen::types::StateId;
 use std::path::Path;
 
@@ -282,7 +283,7 @@ proptest! {
     fn escaper_agrees_with_html_escape(s in "\\PC{0,80}|[&<>\"' a-zé]{0,40}") {
         // The generator's own escaper is a hand-written fast path: it must give exactly what
         // the html-escape crate gives for a double-quoted attribute.
-        let ours = site_gen::markdown::esc(&s);
+        let ours = site_gen::text::esc(&s);
         let theirs = html_escape::encode_double_quoted_attribute(&s);
         prop_assert_eq!(ours.as_str(), theirs.as_ref());
     }
@@ -290,7 +291,7 @@ proptest! {
     #[test]
     fn collapse_ws_is_split_whitespace_joined(s in "[ \t\n\r\u{a0}\u{202f}\u{2009}\u{b}\u{c}\u{85}\u{1680}\u{2028}\u{205f}\u{3000}\u{e0}\u{2019}\u{201c}a-zé.,]{0,60}|\\PC{0,40}") {
         let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        prop_assert_eq!(site_gen::markdown::collapse_ws(&s), expected);
+        prop_assert_eq!(site_gen::text::collapse_ws(&s), expected);
     }
 }
 

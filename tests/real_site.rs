@@ -427,8 +427,79 @@ fn web_conventions() {
             "{path}: inline handler"
         );
     }
-    assert!(html(&out, "_headers")
-        .contains(&format!("Content-Security-Policy: {}", site_gen::emit::CSP)));
+    assert!(html(&out, "_headers").contains(&format!(
+        "Content-Security-Policy: {}",
+        site_gen::csp::header_policy()
+    )));
+}
+
+/// The tags of `page` from `<head>` on, as written, and whether only whitespace separates them.
+fn head_tags(page: &str) -> (Vec<&str>, bool) {
+    let Some(start) = page.find("<head>") else {
+        return (Vec::new(), false);
+    };
+    let mut rest = &page[start..];
+    let (mut tags, mut only_space) = (Vec::new(), true);
+    while let Some(open) = rest.find('<') {
+        only_space &= rest[..open].trim().is_empty();
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        tags.push(&rest[open..open + close + 1]);
+        rest = &rest[open + close + 1..];
+        if tags.len() == 3 {
+            break;
+        }
+    }
+    (tags, only_space)
+}
+
+#[test]
+fn every_page_carries_the_meta_policy_first_in_head() {
+    let out = site();
+    // The header policy as `_headers` sends it, less what a <meta> policy cannot carry.
+    let headers = html(&out, "_headers");
+    let header_policy = headers
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Content-Security-Policy: "))
+        .expect("_headers has a Content-Security-Policy line");
+    assert!(
+        header_policy.contains("frame-ancestors 'none'"),
+        "{header_policy}"
+    );
+    let meta_policy = header_policy
+        .split(';')
+        .map(str::trim)
+        .filter(|d| {
+            let name = d.split_whitespace().next().unwrap_or("");
+            !["frame-ancestors", "report-uri", "sandbox"].contains(&name)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    assert_eq!(
+        meta_policy,
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:"
+    );
+    let expected =
+        format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{meta_policy}\">");
+    let pages: Vec<_> = out.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+    for (path, bytes) in &pages {
+        let page = String::from_utf8_lossy(bytes);
+        let (tags, only_space) = head_tags(&page);
+        assert_eq!(
+            tags[..],
+            ["<head>", "<meta charset=\"utf-8\">", expected.as_str()],
+            "{path}: <head> does not open with the charset and the policy"
+        );
+        assert!(only_space, "{path}: text between the first tags of <head>");
+        assert_eq!(
+            page.matches("Content-Security-Policy").count(),
+            1,
+            "{path}: more than one policy"
+        );
+    }
+    assert!(pages.len() > 200, "only {} pages", pages.len());
+    assert!(out.contains_key("404.html") && out.contains_key("index.html"));
 }
 
 #[test]

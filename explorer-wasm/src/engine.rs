@@ -385,8 +385,9 @@ impl Engine {
             return vec![false; self.rows.len()];
         };
         // hits[row] = how many of the terms so far the row matched; a row reaches k + 1 only
-        // from k, so several words under one prefix count once.
-        let mut hits = vec![0u16; self.rows.len()];
+        // from k, so several words under one prefix count once. 32 bits: a query may hold more
+        // than 65 535 distinct words, and a 16-bit count would wrap to no match at all.
+        let mut hits = vec![0u32; self.rows.len()];
         for (k, term) in terms.iter().enumerate() {
             // The words starting with `term` form one range of the sorted vocabulary.
             let lo = vocab.partition_point(|(w, _)| **w < **term);
@@ -500,6 +501,33 @@ mod tests {
             .iter()
             .enumerate()
             .all(|(n, id)| *id == (n % 300) as u32));
+    }
+
+    #[test]
+    fn a_query_selects_deselects_and_knows_when_it_is_empty() {
+        use super::{Facet, Query};
+        let mut q = Query::default();
+        assert!(q.is_empty());
+        assert!(q.set(Facet::Topic, 3, true));
+        assert!(q.set(Facet::Topic, 1, true));
+        assert!(
+            !q.set(Facet::Topic, 3, true),
+            "selecting twice changes nothing"
+        );
+        assert_eq!(q.selected(Facet::Topic), &[1, 3]);
+        assert!(!q.is_empty());
+        assert!(q.set(Facet::Topic, 3, false));
+        assert!(
+            !q.set(Facet::Topic, 3, false),
+            "deselecting twice changes nothing"
+        );
+        assert_eq!(q.selected(Facet::Topic), &[1]);
+        q.clear_facet(Facet::Topic);
+        assert!(q.is_empty());
+        q.text = " , ".into();
+        assert!(q.is_empty(), "text without a word is no filter");
+        q.text = "cyber".into();
+        assert!(!q.is_empty(), "a word is a filter");
     }
 
     #[test]

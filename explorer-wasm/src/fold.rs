@@ -12,7 +12,7 @@ const LATIN1: &[u8; 64] = b"aaaaaa1ceeeeiiiidnooooo ouuuuy34aaaaaa1ceeeeiiiidnoo
 const LATIN_EXT_A: &[u8; 128] = b"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii55jjkkkllllllllllnnnnnnnnnoooooo22rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
 
 /// Appends the folded form of `c` to `out`, or returns false when `c` separates words.
-fn push_folded(c: char, out: &mut String) -> bool {
+pub fn push_folded(c: char, out: &mut String) -> bool {
     let code = c as u32;
     if c.is_ascii() {
         if c.is_ascii_alphanumeric() {

@@ -649,3 +649,57 @@ proptest! {
         prop_assert_eq!(e.parse_query(&e.query_string(&q)), q);
     }
 }
+
+/// A text query of `n` words drawn from `pool` (by the indexes in `picks`, cycled).
+fn huge_query(pool: &[&str], picks: &[usize], n: usize) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(pool[picks[i % picks.len()] % pool.len()]);
+        text.push(' ');
+    }
+    text
+}
+
+proptest! {
+    // Each case runs a query of tens of thousands of words: a few cases are enough.
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// However many words a query has — past 65 535 too, where a 16-bit per-row counter
+    /// wrapped — a row matches when every word starts one of its words, as the naive reference
+    /// says. Repeated words, and words that are prefixes of others, count once each.
+    #[test]
+    fn huge_text_queries_match_the_naive_reference(
+        (ix, sel, text) in arb_case(),
+        picks in proptest::collection::vec(0..8usize, 1..4),
+        n in 65_530..66_000usize,
+    ) {
+        let e = Engine::new(ix.clone());
+        let mut q = build_query(&e, &sel, text);
+        q.text = huge_query(&["état", "etats", "consensus", "conf", "l", "onu", "e", "xyz"], &picks, n);
+        prop_assert_eq!(e.run(&q).rows, naive_rows(&ix, &q));
+    }
+}
+
+#[test]
+fn queries_of_65_536_words_and_more_still_match() {
+    // The rows of the fixture holding "consensus" (3, 5, 8) match it written 65 536 times.
+    let e = engine();
+    let repeated = "consensus ".repeat(65_536);
+    assert_eq!(e.run(&query(&[], &repeated)).rows, [3, 5, 8]);
+
+    // One row holding 70 000 distinct words, queried with all of them: every word matches, so
+    // the row does; the row without them does not.
+    let many: String = (0..70_000).map(|i| format!("w{i} ")).collect();
+    let mut ix = fixture();
+    ix.rows = [
+        Row {
+            quote: &many,
+            ..fixture().rows.get(3).unwrap()
+        },
+        fixture().rows.get(4).unwrap(),
+    ]
+    .into_iter()
+    .collect();
+    let e = Engine::new(ix);
+    assert_eq!(e.run(&query(&[], &many)).rows, [0]);
+}

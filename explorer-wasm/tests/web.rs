@@ -13,11 +13,14 @@ mod page;
 use common::{fixture, XSS};
 use explorer_wasm::model::{Index, Row, Rows};
 use explorer_wasm::{start_explorer, start_with_bytes};
-use page::{document, page, window};
+use page::{document, page, ui_string, window};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlAnchorElement, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -130,12 +133,13 @@ async fn a_checkbox_filters_counts_url_and_status() {
     click(&root, "input[name=state][value=fra]");
     assert_eq!(search(), "?state=fra&topic=consensus");
     assert_eq!(count_of(&root, "li.card"), 1);
+    assert_eq!(text(&root, ".explorer-count"), "1 position");
     assert_eq!(count_of(&root, "#explorer-active .chip"), 2);
 
     sleep(500).await;
     assert_eq!(
         text(&root, "#explorer-status"),
-        "1 positions — État\u{a0}: France ; Sujet\u{a0}: Consensus"
+        "1 position — État\u{a0}: France ; Sujet\u{a0}: Consensus"
     );
 
     // Removing a chip unchecks its box and updates the URL.
@@ -299,10 +303,110 @@ fn removing_the_last_chip_moves_focus_to_the_search_box() {
     assert_eq!(focused.as_deref(), Some("explorer-q"));
 }
 
+/// The files the export buttons hand to the browser: each one's name and bytes. A capturing
+/// listener catches the module's temporary `<a download>`, cancels the download and fetches its
+/// Blob URL (the fetch is started before the module revokes the URL).
+async fn downloads(root: &Element, buttons: &[&str]) -> Vec<(String, String)> {
+    let caught = Rc::new(RefCell::new(Vec::new()));
+    let sink = caught.clone();
+    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        let a = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlAnchorElement>().ok());
+        if let Some(a) = a.filter(|a| a.has_attribute("download")) {
+            e.prevent_default();
+            let fetched = window().fetch_with_str(&a.href());
+            sink.borrow_mut().push((a.download(), fetched));
+        }
+    });
+    let doc = document();
+    doc.add_event_listener_with_callback_and_bool("click", listener.as_ref().unchecked_ref(), true)
+        .unwrap();
+    for b in buttons {
+        click(root, b);
+    }
+    doc.remove_event_listener_with_callback_and_bool(
+        "click",
+        listener.as_ref().unchecked_ref(),
+        true,
+    )
+    .unwrap();
+    assert!(
+        doc.query_selector("a[download]").unwrap().is_none(),
+        "the temporary link is removed"
+    );
+    let caught = caught.take();
+    let mut files = Vec::new();
+    for (name, fetched) in caught {
+        let response: web_sys::Response =
+            JsFuture::from(fetched).await.unwrap().dyn_into().unwrap();
+        let bytes = JsFuture::from(response.array_buffer().unwrap())
+            .await
+            .unwrap();
+        let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+        files.push((name, String::from_utf8(bytes).expect("UTF-8")));
+    }
+    files
+}
+
 #[wasm_bindgen_test]
-fn export_buttons_download_and_clean_up() {
-    let root = start(&fixture(), "?topic=consensus");
-    click(&root, "button[data-act=csv]");
-    click(&root, "button[data-act=json]");
-    assert!(document().query_selector("a[download]").unwrap().is_none());
+async fn exports_hold_the_rows_shown_as_csv_and_json() {
+    // Rows 5 (France) and 7 (Brazil) of the fixture: their quotes need CSV quoting (a comma;
+    // double quotes) and the JSON has two objects.
+    let root = start(&fixture(), "?state=fra&state=bra&topic=consensus");
+    let files = downloads(&root, &["button[data-act=csv]", "button[data-act=json]"]).await;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["explorer-fr.csv", "explorer-fr.json"]);
+    assert_eq!(
+        files[0].1,
+        "\u{feff}state_id,state,group,relation,document,topic,stance,quote,note,url\r\n\
+         fra,France,Europe occidentale et autres,,A/78/76,Consensus,Soutient,\
+         \"La France est attachée au consensus, « pierre angulaire » du programme.\",,\
+         /fr/docs/a-78-76/#p20\r\n\
+         bra,Brésil,Amérique latine et Caraïbes,,A/78/76,Consensus,S’oppose,\
+         \"Le Brésil préfère un \"\"vote\"\" à la majorité qualifiée.\",,/fr/docs/a-78-76/#p31\r\n"
+    );
+    assert_eq!(
+        files[1].1,
+        "[\n{\"state_id\":\"fra\",\"state\":\"France\",\"group\":\"Europe occidentale et autres\",\
+         \"relation\":\"\",\"document\":\"A/78/76\",\"topic\":\"Consensus\",\"stance\":\"Soutient\",\
+         \"quote\":\"La France est attachée au consensus, « pierre angulaire » du programme.\",\
+         \"note\":\"\",\"url\":\"/fr/docs/a-78-76/#p20\"},\n\
+         {\"state_id\":\"bra\",\"state\":\"Brésil\",\"group\":\"Amérique latine et Caraïbes\",\
+         \"relation\":\"\",\"document\":\"A/78/76\",\"topic\":\"Consensus\",\"stance\":\"S’oppose\",\
+         \"quote\":\"Le Brésil préfère un \\\"vote\\\" à la majorité qualifiée.\",\"note\":\"\",\
+         \"url\":\"/fr/docs/a-78-76/#p31\"}\n]\n"
+    );
+}
+
+/// Whether the count in the results area and the one the live region announces read `expected`
+/// for the query `search`, on the page in `lang` (with that language's own results string).
+async fn counts_read(lang: &str, search: &str, expected: &str) {
+    let index = fixture();
+    let root = page(&index, search);
+    root.set_attribute("data-lang", lang).unwrap();
+    let results = ui_string(lang, "ex_results");
+    root.set_attribute("data-t-results", &results).unwrap();
+    start_explorer(&root, index.to_bytes(), now()).expect("explorer starts");
+    assert_eq!(text(&root, ".explorer-count"), expected, "{lang} {search}");
+    sleep(500).await;
+    let status = text(&root, "#explorer-status");
+    assert!(
+        status.starts_with(&format!("{expected} — ")),
+        "{lang} {search}: {status}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn counts_agree_in_number_in_french() {
+    counts_read("fr", "?state=cub&topic=treaty", "1 position").await;
+    counts_read("fr", "?state=jpn&topic=consensus", "0 position").await;
+    counts_read("fr", "?state=deu", "3 positions").await;
+}
+
+#[wasm_bindgen_test]
+async fn counts_agree_in_number_in_english() {
+    counts_read("en", "?state=cub&topic=treaty", "1 position").await;
+    counts_read("en", "?state=jpn&topic=consensus", "0 positions").await;
+    counts_read("en", "?state=deu", "3 positions").await;
 }

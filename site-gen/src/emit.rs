@@ -3,7 +3,7 @@
 //! next to the output, swapped in only when everything succeeded (and the link check passed).
 
 use crate::diagnostics::Diagnostics;
-use crate::render::Renderer;
+use crate::render::{explorer, Renderer};
 use crate::sink::Sink;
 use crate::types::Lang;
 use rayon::prelude::*;
@@ -66,16 +66,15 @@ pub fn side_files(
     let per_lang = Lang::ALL
         .par_iter()
         .map(|&lang| {
-            let index = crate::explorer::build_index(r, lang);
-            let rows = crate::explorer::static_rows(&index);
+            let index = explorer::build_index(r, lang);
+            let rows = explorer::static_rows(&index);
             let code = lang.code();
-            let json =
-                crate::explorer::to_json(&rows, origin, &cfg.data_version, &cfg.licence, lang);
+            let json = explorer::to_json(&rows, origin, &cfg.data_version, &cfg.licence, lang);
             [
                 (format!("data/explorer-{code}.bin"), index.to_bytes()),
                 (
                     format!("data/positions-{code}.csv"),
-                    crate::explorer::to_csv(&rows, origin).into_bytes(),
+                    explorer::to_csv(&rows, origin).into_bytes(),
                 ),
                 (format!("data/positions-{code}.json"), json.into_bytes()),
                 (
@@ -86,12 +85,12 @@ pub fn side_files(
         })
         .collect::<Vec<_>>();
     files.extend(per_lang.into_iter().flatten());
-    // The Content-Security-Policy is sent as a header: the HTML validator does not yet accept
-    // 'wasm-unsafe-eval' in a <meta> policy. `_headers` is read by Netlify and Cloudflare Pages;
-    // docs/architecture.md gives the same header for other servers.
+    // Every page carries the policy in a <meta> element; `_headers`, read by Netlify and
+    // Cloudflare Pages, adds what only a header can carry (docs/deployment.md: other hosts).
     let headers = format!(
-        "{}*\n  Content-Security-Policy: {CSP}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
-        r.urls.base
+        "{}*\n  Content-Security-Policy: {}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
+        r.urls.base,
+        crate::csp::header_policy()
     );
     files.push(("_headers".into(), headers.into_bytes()));
     let robots = format!(
@@ -102,12 +101,10 @@ pub fn side_files(
     d.into_result(files)
 }
 
-/// The policy every page is written to satisfy: no inline script, WebAssembly allowed.
-pub const CSP: &str =
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:";
-
+/// Escapes text for XML content and double-quoted attributes: the HTML escape of `text` writes
+/// only `&amp;`, `&lt;`, `&gt;` and `&quot;`, which are XML's own predefined entities.
 fn xml_esc(s: &str) -> String {
-    crate::markdown::esc(s)
+    crate::text::esc(s)
 }
 
 /// Every language page in the output, with its alternate when the other language has it.
@@ -257,7 +254,7 @@ pub fn temp_dir_for(dest: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Output;
+    use crate::output::Output;
 
     #[test]
     fn atomic_write_replaces_whole_tree() {

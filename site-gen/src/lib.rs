@@ -4,17 +4,21 @@
 //! reports all of its problems at once and the pipeline stops before writing anything.
 
 pub mod config;
+pub mod csp;
 pub mod diagnostics;
 pub mod emit;
-pub mod explorer;
 pub mod link;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod mentions;
+pub mod output;
+pub mod reliability;
 pub mod render;
+pub mod search_index;
 pub mod serve;
 pub mod sink;
+pub mod text;
 pub mod types;
 pub mod urls;
 pub mod validate;
@@ -32,7 +36,7 @@ use urls::{doc_rel, file_for, page_rel, parallel_rel};
 pub struct BuildOptions {
     /// Project root: holds `site.toml`, `content/` and `themes/`.
     pub root: PathBuf,
-    /// Output directory, replaced atomically.
+    /// Output directory, replaced by two renames once everything succeeded (see `emit::swap_into`).
     pub output: PathBuf,
     /// Compiled explorer (`explorer.js`, `explorer_bg.wasm`), when available.
     pub explorer_pkg: Option<PathBuf>,
@@ -104,7 +108,12 @@ fn pipeline(
     let mut linked = link::link(checked);
     lap("link");
     let bodies = linked.checked.corpus.take_document_bodies();
-    let mut renderer = render::Renderer::new(&linked)?;
+    // The search index reads the bodies before the pages take them.
+    let (renderer, search) = rayon::join(
+        || render::Renderer::new(&linked),
+        || search_index::files(&linked, &bodies),
+    );
+    let mut renderer = renderer?;
     renderer.explorer_runtime = explorer_pkg.is_some();
     lap("templates");
     // The side files (feeds, data, assets) do not depend on the pages: they are made while the
@@ -115,7 +124,9 @@ fn pipeline(
     );
     let pages = pages?;
     lap("render and write pages");
-    emit::complete(&renderer, sink, &pages, side?)?;
+    let mut side = side?;
+    side.extend(search);
+    emit::complete(&renderer, sink, &pages, side)?;
     lap("emit");
     let base = renderer.urls.base.clone();
     drop(renderer);
@@ -241,7 +252,7 @@ pub fn generate(
     root: &Path,
     base_url: Option<&str>,
     explorer_pkg: Option<&Path>,
-) -> Result<(render::Output, Vec<String>), Diagnostics> {
+) -> Result<(output::Output, Vec<String>), Diagnostics> {
     let sink = sink::Memory::default();
     let g = pipeline(root, base_url, explorer_pkg, &sink)?;
     let out = sink.into_output();

@@ -5,10 +5,9 @@
 //! reduced to its ids (one sorted string table), its links to *other* pages (each once), and the
 //! problems of its own `#fragment` links, which can be settled on the spot.
 
-use crate::render::Output;
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// What the link check keeps of one page.
@@ -23,7 +22,7 @@ pub struct PageRefs {
     pub relative: IdSet,
     /// Broken `#fragment` links within the page itself.
     pub problems: Vec<Broken>,
-    /// What the page's long text holds (see [`crate::sink::PageText`]), shared by every page
+    /// What the page's long text holds (a rendered page's `PageText`), shared by every page
     /// that prints the text; the fields above are then those of the rest of the page.
     pub text: Option<Arc<TextRefs>>,
 }
@@ -317,8 +316,9 @@ fn resolve(page: &str, url: &str) -> Option<String> {
     Some(format!("{}{rest}", segments.join("/")))
 }
 
-/// Checks every page of an in-memory site.
-pub fn check_links(out: &Output, base: &str) -> Vec<Broken> {
+/// Checks every page of an in-memory site (the render stage's `Output`; named here by its type,
+/// as this check sits below the records of rendered pages and reads only bytes).
+pub fn check_links(out: &BTreeMap<String, Vec<u8>>, base: &str) -> Vec<Broken> {
     let refs: Vec<PageRefs> = out
         .par_iter()
         .filter(|(p, _)| p.ends_with(".html"))
@@ -413,7 +413,7 @@ mod tests {
     use super::*;
 
     /// The problems found in `out`, as the build prints them.
-    fn shown(out: &Output, base: &str) -> Vec<String> {
+    fn shown(out: &BTreeMap<String, Vec<u8>>, base: &str) -> Vec<String> {
         check_links(out, base)
             .iter()
             .map(|b| b.to_string())
@@ -422,7 +422,7 @@ mod tests {
 
     #[test]
     fn finds_missing_pages_and_anchors() {
-        let mut out = Output::new();
+        let mut out = BTreeMap::new();
         out.insert("fr/index.html".into(), b"<a href=\"/fr/a/\">a</a><a href=\"/fr/a/#p1\">p1</a><a href=\"/fr/a/#p9\">p9</a><a href=\"/fr/b/\">b</a><a href=\"https://undocs.org/fr/A/78/76\">x</a><a href=\"#top\">t</a><a href=\"#nowhere\">n</a><p id=\"top\"></p>".to_vec());
         out.insert("fr/a/index.html".into(), b"<p id=\"p1\">x</p>".to_vec());
         let p = shown(&out, "/");
@@ -461,7 +461,7 @@ mod tests {
 
     #[test]
     fn checks_relative_links() {
-        let mut out = Output::new();
+        let mut out = BTreeMap::new();
         out.insert("fr/about/index.html".into(), b"<a href=\"../corrections/#c1\">ok</a><a href=\"../correctionz/\">typo</a><a href=\"../corrections/#c9\">no anchor</a><a href=\"../../../up/\">up</a><a href=\"mailto:x@example.org\">mail</a>".to_vec());
         out.insert(
             "fr/corrections/index.html".into(),

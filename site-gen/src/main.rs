@@ -23,7 +23,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into the output directory (replaced atomically; left intact on error).
+    /// Build the site into the output directory (replaced only when everything succeeded; left intact on error).
     Build {
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -55,8 +55,9 @@ enum Command {
     },
 }
 
-/// mimalloc's `mi_option_purge_delay` (its position in `mi_option_t`, the same in mimalloc 2 and 3).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+// mimalloc's `mi_option_purge_delay`, which libmimalloc-sys does not export: build.rs reads
+// its position from the bundled mimalloc.h, and fails the build if the option is gone.
+include!(concat!(env!("OUT_DIR"), "/mi_options.rs"));
 
 fn main() -> ExitCode {
     // A build frees and allocates again hundreds of MB within a second. By default mimalloc hands

@@ -303,7 +303,7 @@ pub fn cited_in_block(text: &str, lang: Lang, out: &mut Vec<Cited>) {
             date_re(lang)
                 .captures(&text[m.range.end..])
                 .map(|c| RecallDate {
-                    text: crate::markdown::collapse_ws(&c[1]),
+                    text: crate::text::collapse_ws(&c[1]),
                     year: c[2].parse().ok(),
                 })
         } else {

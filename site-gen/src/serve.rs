@@ -2,24 +2,30 @@
 //! watcher rebuilds on any change under `content/`, `themes/` or `site.toml`. A failed build
 //! keeps serving an error page (and printing the errors) until the next good edit.
 
-use crate::render::Output;
+use crate::output::Output;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 /// Polls the build number and reloads the page when it changes. Served as a file, so pages
 /// keep their no-inline-script policy even in preview.
 const RELOAD_JS: &str = "let b=null;setInterval(async()=>{try{const r=await fetch('/__build');const n=await r.text();if(b!==null&&n!==b)location.reload();b=n}catch(e){}},800);\n";
 
+/// What the server shares between the rebuilding thread and the connections. A connection
+/// takes a copy of it (an `Arc`, not the files) and lets the lock go before it writes anything:
+/// a slow client then holds up neither the other requests nor the next rebuild.
+#[derive(Clone)]
 struct State {
     build: u64,
-    site: Result<Output, String>,
+    site: Result<Arc<Output>, String>,
 }
 
 pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), String> {
     let base_url = format!("http://127.0.0.1:{port}/");
+    // The port is taken before the first build, so a busy port is reported at once.
+    let listener = listen(port)?;
     let state = Arc::new(Mutex::new(State {
         build: 0,
         site: Err("building…".into()),
@@ -38,7 +44,7 @@ pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), 
             match result {
                 Ok((out, _)) => {
                     println!("rebuilt ({} files)", out.len());
-                    s.site = Ok(out);
+                    s.site = Ok(Arc::new(out));
                 }
                 Err(d) => {
                     eprintln!("{d}");
@@ -64,8 +70,6 @@ pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), 
             }
         }
     });
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .map_err(|e| format!("cannot listen on port {port}: {e}"))?;
     println!("Serving on {base_url} (Ctrl-C to stop)");
     for stream in listener.incoming().flatten() {
         let state = state.clone();
@@ -74,6 +78,25 @@ pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), 
         });
     }
     Ok(())
+}
+
+/// Listens on `port`; when another program holds it, says so and names a free port to use.
+fn listen(port: u16) -> Result<TcpListener, String> {
+    match TcpListener::bind(("127.0.0.1", port)) {
+        Ok(l) => Ok(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            let free = (port.saturating_add(1)..=port.saturating_add(100))
+                .find(|&p| p != port && TcpListener::bind(("127.0.0.1", p)).is_ok());
+            let offer = match free {
+                Some(p) => format!("port {p} is free: add `--port {p}` to the command"),
+                None => "choose a free one with `--port N`".to_string(),
+            };
+            Err(format!(
+                "port {port} is already in use (by an earlier `serve` still running, or another program); {offer}"
+            ))
+        }
+        Err(e) => Err(format!("cannot listen on port {port}: {e}")),
+    }
 }
 
 fn latest_mtime(paths: &[PathBuf]) -> (SystemTime, usize) {
@@ -102,7 +125,7 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         .unwrap_or("/")
         .to_string();
     let path = percent_decode(&path);
-    let s = state.lock().unwrap_or_else(|e| e.into_inner());
+    let s = state.lock().unwrap_or_else(PoisonError::into_inner).clone();
     if path == "/__build" {
         return respond(
             &mut stream,
@@ -115,11 +138,11 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
         return respond(&mut stream, 200, "text/javascript", RELOAD_JS.as_bytes());
     }
     let site = match &s.site {
-        Ok(site) => site,
+        Ok(site) => site.as_ref(),
         Err(msg) => {
             let page = format!(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head><body><h1>Build error</h1><p>Fix the problem below and save: the page reloads by itself.</p><pre>{}</pre><script src=\"/__livereload.js\"></script></body></html>",
-                crate::markdown::esc(msg)
+                crate::text::esc(msg)
             );
             return respond(
                 &mut stream,
@@ -181,14 +204,19 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// Decodes `%XY` escapes of two hex digits; anything else, a lone `%` included, is kept as
+/// written. Works on bytes, so a `%` before a multi-byte character is only a `%`.
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
+        if bytes[i] == b'%' {
+            if let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).and_then(|&b| hex(b)),
+                bytes.get(i + 2).and_then(|&b| hex(b)),
+            ) {
+                out.push(hi << 4 | lo);
                 i += 3;
                 continue;
             }
@@ -197,4 +225,47 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    char::from(b).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn escapes_of_two_hex_digits_are_decoded() {
+        assert_eq!(percent_decode("/fr/%C3%A9t%c3%a9/"), "/fr/été/");
+        assert_eq!(percent_decode("/a%20b"), "/a b");
+        assert_eq!(percent_decode("%41"), "A");
+    }
+
+    #[test]
+    fn a_percent_before_a_multibyte_character_is_kept() {
+        // `%a` then `é` (two bytes): slicing three bytes from the `%` would cut the `é`.
+        assert_eq!(percent_decode("/%aé"), "/%aé");
+        assert_eq!(percent_decode("/%é"), "/%é");
+    }
+
+    #[test]
+    fn only_hex_digits_make_an_escape() {
+        // `u8::from_str_radix("+1", 16)` is 1: a sign is not a hex digit.
+        assert_eq!(percent_decode("/%+1"), "/%+1");
+        assert_eq!(percent_decode("/%-1"), "/%-1");
+        assert_eq!(percent_decode("/%g1"), "/%g1");
+    }
+
+    #[test]
+    fn an_escape_cut_short_at_the_end_is_kept() {
+        assert_eq!(percent_decode("/a%"), "/a%");
+        assert_eq!(percent_decode("/a%4"), "/a%4");
+        assert_eq!(percent_decode("/a%41"), "/aA");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_become_replacement_characters() {
+        assert_eq!(percent_decode("/%FF"), "/\u{FFFD}");
+    }
 }

@@ -210,11 +210,12 @@ export async function observeExplorerReady(page) {
 }
 
 /**
- * Starts the static server and Chromium for one test file. `options` go to the context.
+ * Starts the static server and Chromium for one test file. `options` go to the context,
+ * `serverOptions` to the server (`{ headers: false }`: no CSP header, see server.mjs).
  * Returns { base, context, problemsOf, newPage(), close() }.
  */
-export async function setup(options = {}) {
-  const server = await startServer(sitePublic());
+export async function setup(options = {}, serverOptions = {}) {
+  const server = await startServer(sitePublic(), serverOptions);
   let browser;
   try {
     browser = await launch(options);

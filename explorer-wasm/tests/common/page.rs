@@ -14,11 +14,26 @@ pub fn document() -> Document {
     window().document().expect("document")
 }
 
-/// The markup `site-gen` renders for the explorer page, for `index`.
+/// The site's UI string `key` in `lang` (`fr` or `en`), read from the theme's i18n file: a
+/// one-line `key = "…"` without escapes.
+pub fn ui_string(lang: &str, key: &str) -> String {
+    let toml = match lang {
+        "fr" => include_str!("../../../themes/default/i18n/fr.toml"),
+        _ => include_str!("../../../themes/default/i18n/en.toml"),
+    };
+    let prefix = format!("{key} = \"");
+    toml.lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str())?.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("no {key} in {lang}.toml"))
+        .to_string()
+}
+
+/// The markup `site-gen` renders for the explorer page, for `index` (in French; the results
+/// count is the site's own string).
 pub fn contract(index: &Index) -> String {
     let mut html = String::from(
         r#"<div id="explorer" data-index="/none.bin" data-lang="fr"
-  data-t-results="{n} positions" data-t-clear="Tout effacer" data-t-remove="Retirer le filtre : {label}"
+  data-t-clear="Tout effacer" data-t-remove="Retirer le filtre : {label}"
   data-t-cards="Citations" data-t-matrix="Matrice" data-t-compare="Comparer" data-t-export-csv="Exporter CSV"
   data-t-export-json="Exporter JSON" data-t-more="Afficher plus" data-t-no-results="Aucun résultat"
   data-t-topic="Sujet" data-t-stance="Position" data-t-state="État" data-t-group="Groupe"
@@ -26,6 +41,14 @@ pub fn contract(index: &Index) -> String {
   data-t-compare-hint="Choisissez de 2 à 4 États" data-t-loading="Chargement…"
   data-t-error="Le module n'a pas pu être chargé ; le tableau statique reste disponible.">
 <form id="explorer-form" method="get">"#,
+    );
+    html = html.replacen(
+        " data-t-clear",
+        &format!(
+            " data-t-results=\"{}\" data-t-clear",
+            ui_string("fr", "ex_results")
+        ),
+        1,
     );
     let mut fieldset = |key: &str, values: Vec<(&str, &str)>| {
         html.push_str(&format!(

@@ -12,6 +12,8 @@ pub mod world;
 use crate::link::{Linked, Relation};
 use crate::types::{Lang, Stance, StateId, TopicId};
 use crate::urls::Urls;
+
+pub(crate) use crate::text::esc_into;
 use chart::{Cell, Segment};
 use map::Mark;
 use std::collections::BTreeMap;
@@ -328,18 +330,5 @@ pub fn glyph(s: &Stance) -> char {
         "opposes" | "oewg-led" | "before-oewg-end" | "geneva" => '✗',
         "not-addressed" => '–',
         _ => '≈',
-    }
-}
-
-/// Escapes text for an HTML element or a double-quoted attribute.
-pub(crate) fn esc_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
     }
 }

@@ -1,11 +1,63 @@
-//! The explorer's data: the binary index read by the WebAssembly engine, the static table shown
-//! without JavaScript, and the CSV/JSON downloads. All three come from the same rows.
+//! The explorer and the downloads: their pages, and the explorer's data they and `emit` share:
+//! the binary index read by the WebAssembly engine, the static table shown without JavaScript,
+//! and the CSV/JSON downloads. All of it comes from the same rows.
+//!
+//! It must not filter (the WebAssembly engine does, in the browser) nor write files (`emit`
+//! writes the index and the downloads); the rows' order and fields are the engine's format
+//! (`explorer_wasm::model`).
 
+use super::context::{Job, Renderer};
+use super::format::sort_key;
 use crate::link::Relation;
-use crate::render::{sort_key, Renderer};
 use crate::types::Lang;
 use explorer_wasm::model::{DocEntry, Index, Label, Row, StateEntry, INDEX_VERSION};
 use serde_json::{json, Value};
+
+impl Renderer<'_> {
+    pub(super) fn explorer_job(&self, lang: Lang) -> Job {
+        let index = build_index(self, lang);
+        let facets = facets(&index);
+        let rows = static_rows(&index);
+        Job {
+            template: "explorer.html",
+            lang,
+            rel: "explorer/".into(),
+            title: self.t(lang, "nav_explorer"),
+            alternate: true,
+            text: None,
+            ctx: json!({"facets": facets, "rows": rows, "index_url": self.urls.data(&format!("explorer-{}.bin", lang.code())),
+                        "script": self.urls.asset("explorer/init.js"), "n_rows": index.rows.len(),
+                        "runtime": self.explorer_runtime.then(|| json!({
+                            "glue": self.urls.asset("explorer/explorer.js"),
+                            "wasm": self.urls.asset("explorer/explorer_bg.wasm")}))}),
+        }
+    }
+
+    pub(super) fn downloads_job(&self, lang: Lang) -> Job {
+        let cfg = &self.linked.checked.corpus.config;
+        let files: Vec<Value> = ["csv", "json"]
+            .iter()
+            .flat_map(|ext| Lang::ALL.iter().map(move |l| (ext, l)))
+            .map(|(ext, l)| {
+                json!({
+                    "url": self.urls.data(&format!("positions-{}.{ext}", l.code())),
+                    "format": ext.to_uppercase(),
+                    "lang": self.t(lang, &format!("language_{}", l.code())),
+                })
+            })
+            .collect();
+        Job {
+            template: "downloads.html",
+            lang,
+            rel: "downloads/".into(),
+            title: self.t(lang, "nav_downloads"),
+            alternate: true,
+            text: None,
+            ctx: json!({"files": files, "licence": cfg.licence, "version": cfg.data_version,
+                        "n_positions": self.linked.checked.positions.len(), "n_facts": self.linked.facts.len()}),
+        }
+    }
+}
 
 /// Builds the index of one language from the validated, linked corpus.
 pub fn build_index(r: &Renderer, lang: Lang) -> Index {

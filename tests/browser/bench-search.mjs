@@ -1,0 +1,133 @@
+// Not a test: run by `cargo xtask bench-search` (or by hand: SITE_PUBLIC=… [PAGEFIND_SITE=…]
+// node bench-search.mjs). For each query, in a fresh browser profile (nothing cached), opens a
+// document page, types the query, and reports the time from the first keystroke to the first
+// results shown and the bytes fetched from the first keystroke on (the module included, as it
+// is not cached). With PAGEFIND_SITE (the same site indexed by Pagefind, with the harness page
+// `pagefind-bench.html` the xtask writes), the same for Pagefind's API: search, then the data
+// of the first ten results. Then, warm, the time of each further keystroke (ours).
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launch } from './browser.mjs';
+import { startServer, sitePublic } from './server.mjs';
+
+const QUERIES = (process.env.QUERIES || 'programme|Genève|fonds d\'affectation|77/37').split('|');
+const PAGE = '/fr/documents/a-78-76/';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const p95 = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.round((s.length - 1) * 0.95))];
+};
+
+/**
+ * Records the requests of `page` (its workers' included: Pagefind searches in a worker, whose
+ * fetches the page's Resource Timing does not list) from the moment `start()` is called.
+ */
+function recorder(page) {
+  const urls = [];
+  let on = false;
+  page.on('request', (r) => { if (on) urls.push(new URL(r.url()).pathname); });
+  return { start: () => { on = true; }, urls };
+}
+
+/**
+ * The bytes of `urls` as a server compressing with gzip -9 would send them: each file's
+ * gzipped size, read from disk under `root` (Pagefind's `.pagefind`, `pf_*` files are already
+ * gzipped: their size as they are).
+ */
+function gzBytes(urls, root) {
+  let n = 0;
+  for (const u of urls) {
+    try {
+      const b = readFileSync(path.join(root, decodeURIComponent(u)));
+      n += b[0] === 0x1f && b[1] === 0x8b ? b.length : gzipSync(b, { level: 9 }).length;
+    } catch {
+      // Not a file of the site (e.g. a favicon the server answers with its 404 page).
+    }
+  }
+  return n;
+}
+
+async function ours(base, q) {
+  const b = await launch();
+  try {
+    const page = await b.context.newPage();
+    const rec = recorder(page);
+    await page.goto(base + PAGE, { waitUntil: 'load' });
+    rec.start();
+    await page.click('#site-search-q');
+    await page.keyboard.type(q);
+    await page.waitForFunction((q) => document.getElementById('site-search').dataset.shown === q, q, { timeout: 30000 });
+    const ms = Number(await page.getAttribute('#site-search', 'data-search-ms'));
+    const bytes = gzBytes(rec.urls, sitePublic());
+    // Warm: retype the query one key at a time; in the page, each input event is timed to the
+    // results of that text being shown (the attribute search.js sets), DOM update included.
+    await page.fill('#site-search-q', '');
+    await page.evaluate(() => {
+      const root = document.getElementById('site-search');
+      const input = document.getElementById('site-search-q');
+      window.__keys = [];
+      let t = 0;
+      let want = '';
+      input.addEventListener('input', () => { t = performance.now(); want = input.value; }, true);
+      new MutationObserver(() => {
+        if (t && root.dataset.shown === want) {
+          window.__keys.push(performance.now() - t);
+          t = 0;
+        }
+      }).observe(root, { attributes: true, attributeFilter: ['data-shown'] });
+    });
+    for (const ch of q) {
+      const before = await page.evaluate(() => window.__keys.length);
+      await page.keyboard.type(ch);
+      await page.waitForFunction((n) => window.__keys.length > n, before, { timeout: 10000 }).catch(() => {});
+    }
+    const keys = await page.evaluate(() => window.__keys);
+    return { ms, bytes, keys };
+  } finally {
+    await b.close();
+  }
+}
+
+async function pagefind(base, q) {
+  const b = await launch();
+  try {
+    const page = await b.context.newPage();
+    const rec = recorder(page);
+    await page.goto(base + '/pagefind-bench.html', { waitUntil: 'load' });
+    rec.start();
+    await page.click('#q');
+    await page.keyboard.type(q);
+    await page.waitForFunction((q) => document.getElementById('q').dataset.shown === q, q, { timeout: 30000 });
+    const ms = Number(await page.getAttribute('#q', 'data-ms'));
+    return { ms, bytes: gzBytes(rec.urls, process.env.PAGEFIND_SITE) };
+  } finally {
+    await b.close();
+  }
+}
+
+const server = await startServer(sitePublic());
+const pf = process.env.PAGEFIND_SITE ? await startServer(process.env.PAGEFIND_SITE) : null;
+const allKeys = [];
+console.log('| query | ours: first keystroke → results (cold) | ours: bytes fetched | Pagefind: first keystroke → results (cold) | Pagefind: bytes fetched |');
+console.log('|---|---|---|---|---|');
+for (const q of QUERIES) {
+  const runs = [];
+  for (let i = 0; i < 3; i++) runs.push(await ours(server.url, q));
+  allKeys.push(...runs.flatMap((r) => r.keys));
+  let pfCell = 'not run | not run';
+  if (pf) {
+    const p = [];
+    for (let i = 0; i < 3; i++) p.push(await pagefind(pf.url, q));
+    pfCell = `${median(p.map((r) => r.ms)).toFixed(0)} ms | ${(median(p.map((r) => r.bytes)) / 1000).toFixed(1)} KB`;
+  }
+  console.log(`| ${q} | ${median(runs.map((r) => r.ms)).toFixed(0)} ms | ${(median(runs.map((r) => r.bytes)) / 1000).toFixed(1)} KB | ${pfCell} |`);
+}
+console.log(`\nWarm keystrokes (ours, ${allKeys.length}, input event → results shown): median ${median(allKeys).toFixed(1)} ms, p95 ${p95(allKeys).toFixed(1)} ms`);
+await server.close();
+await pf?.close();

@@ -1,0 +1,239 @@
+// The search box of every page's header. The box is hidden in the HTML and shown here, so that
+// a reader without JavaScript sees no dead control. The WebAssembly module (the explorer's, one
+// cached module for both) is loaded on the first focus or keystroke, never on page load, or at
+// once when the URL carries ?q=. The engine ranks and cuts snippets; this file fetches the
+// index files it asks for and writes results as DOM nodes and text (never as HTML).
+
+const root = document.getElementById('site-search');
+const PAGE = 10;
+
+if (root) {
+  const input = document.getElementById('site-search-q');
+  const panel = document.getElementById('site-search-panel');
+  const list = document.getElementById('site-search-results');
+  const status = document.getElementById('site-search-status');
+  const more = document.getElementById('site-search-more');
+  const docSelect = document.getElementById('site-search-doc');
+  const replies = document.getElementById('site-search-replies');
+  const langButtons = Array.from(root.querySelectorAll('button[data-langs]'));
+  const { index: indexUrl, module: moduleUrl, lang: pageLang, other: otherLang } = root.dataset;
+  // The explorer's own free-text filter is `q=` too: on its page, the URL belongs to it.
+  const ownsUrl = !document.getElementById('explorer');
+
+  let engine = null; // promise of the SearchIndex
+  const files = new Map(); // URL → promise of the file added to the index
+  let seq = 0;
+  let shown = 0;
+  let total = 0;
+  let active = -1;
+  let langMode = 'page';
+  let typedAt = 0;
+
+  // The combobox exists only with this script, so its role is set here: the HTML's validator
+  // (ARIA in HTML) allows no role on a search field without a list.
+  input.setAttribute('role', 'combobox');
+  input.setAttribute('aria-expanded', 'false');
+  input.setAttribute('aria-controls', list.id);
+  input.setAttribute('aria-autocomplete', 'list');
+  root.hidden = false;
+
+  function load() {
+    engine ??= (async () => {
+      const glue = await import(moduleUrl + 'explorer.js');
+      await glue.default({ module_or_path: new URL(moduleUrl + 'explorer_bg.wasm', location.href) });
+      return new glue.SearchIndex();
+    })();
+    return engine;
+  }
+
+  async function bytes(url) {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`search index: HTTP ${r.status} for ${url}`);
+    return new Uint8Array(await r.arrayBuffer());
+  }
+
+  /** Fetches `url` once and hands it to `add`; later calls wait for the same fetch. */
+  function once(url, add) {
+    if (!files.has(url)) files.set(url, bytes(url).then(add));
+    return files.get(url);
+  }
+
+  function langs() {
+    if (langMode === 'other') return [otherLang];
+    if (langMode === 'both') return [pageLang, otherLang];
+    return [pageLang];
+  }
+
+  async function run(from = 0) {
+    const my = ++seq;
+    delete root.dataset.shown;
+    const q = input.value;
+    if (from === 0) syncUrl(q);
+    if (!q.trim()) {
+      close();
+      return;
+    }
+    try {
+      const idx = await load();
+      const ls = langs();
+      await Promise.all(ls.map((l) => once(`${indexUrl}${l}/meta.bin`, (b) => { idx.add_meta(b); fillDocs(idx); })));
+      await Promise.all(ls.flatMap((l) =>
+        Array.from(idx.needed_shards(l, q), (f) => once(`${indexUrl}${l}/${f}`, (b) => idx.add_shard(l, b)))));
+      if (my !== seq) return;
+      total = idx.run(q, ls.join(' '), docSelect.value, replies.checked);
+      await Promise.all(Array.from(idx.needed_excerpts(from, PAGE), (f) =>
+        once(indexUrl + f, (b) => idx.add_excerpts(f.split('/')[0], b))));
+      if (my !== seq) return;
+      show(idx.rows(from, PAGE), from, q);
+    } catch (e) {
+      console.error(e);
+      status.textContent = root.dataset.tError;
+      open();
+    }
+  }
+
+  function fillDocs(idx) {
+    if (docSelect.options.length > 1) return;
+    const d = idx.docs(pageLang);
+    for (let i = 0; i + 1 < d.length; i += 2) docSelect.add(new Option(d[i + 1], d[i]));
+  }
+
+  function show(rows, from, q) {
+    if (from === 0) {
+      list.replaceChildren();
+      active = -1;
+      input.removeAttribute('aria-activedescendant');
+    }
+    for (const row of rows) list.append(option(row, list.children.length));
+    shown = from + rows.length;
+    more.hidden = shown >= total;
+    const t = root.dataset;
+    status.textContent = total === 0 ? t.tNone : total === 1 ? t.tOne : t.tCount.replace('{n}', total);
+    open();
+    // What the results on screen answer, and how long they took from the first keystroke
+    // (read by the browser tests and the benchmark).
+    root.dataset.shown = q;
+    if (typedAt) {
+      root.dataset.searchMs = String(Math.round(performance.now() - typedAt));
+      typedAt = 0;
+    }
+  }
+
+  /** One result: `[lang, url, document, context, text, highlighted, …]` → a link as an option. */
+  function option(row, n) {
+    const [lang, url, doc, context] = row;
+    const a = document.createElement('a');
+    a.href = url;
+    a.id = `site-search-opt-${n}`;
+    a.setAttribute('role', 'option');
+    a.setAttribute('aria-selected', 'false');
+    a.tabIndex = -1;
+    if (lang !== document.documentElement.lang) a.lang = lang;
+    const head = document.createElement('span');
+    head.className = 'site-search-where';
+    head.textContent = [doc, context].filter(Boolean).join(' · ');
+    const snip = document.createElement('span');
+    snip.className = 'site-search-snippet';
+    for (let i = 4; i + 1 < row.length; i += 2) {
+      if (row[i + 1]) {
+        const m = document.createElement('mark');
+        m.textContent = row[i];
+        snip.append(m);
+      } else {
+        snip.append(row[i]);
+      }
+    }
+    a.append(head, snip);
+    return a;
+  }
+
+  function open() {
+    panel.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+  }
+
+  function close() {
+    panel.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
+  }
+
+  function move(delta) {
+    const opts = list.children;
+    if (!opts.length) return;
+    if (active >= 0) opts[active].setAttribute('aria-selected', 'false');
+    active = (active + delta + opts.length) % opts.length;
+    const o = opts[active];
+    o.setAttribute('aria-selected', 'true');
+    input.setAttribute('aria-activedescendant', o.id);
+    o.scrollIntoView({ block: 'nearest' });
+  }
+
+  function syncUrl(q) {
+    if (!ownsUrl) return;
+    const u = new URL(location.href);
+    if (q.trim()) u.searchParams.set('q', q);
+    else u.searchParams.delete('q');
+    if (u.href !== location.href) history.replaceState(history.state, '', u);
+  }
+
+  input.addEventListener('focus', () => { load().catch(() => {}); }, { once: true });
+  input.addEventListener('input', () => {
+    typedAt ||= performance.now();
+    run();
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      if (panel.hidden && input.value.trim()) open();
+      move(e.key === 'ArrowDown' ? 1 : -1);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      const o = list.children[active];
+      if (o && !panel.hidden) location.assign(o.href);
+      else run();
+    } else if (e.key === 'Escape') {
+      if (!panel.hidden) {
+        e.preventDefault();
+        close();
+      }
+    }
+  });
+  for (const b of langButtons) {
+    b.addEventListener('click', () => {
+      langMode = b.dataset.langs;
+      for (const o of langButtons) o.setAttribute('aria-pressed', String(o === b));
+      run();
+    });
+  }
+  docSelect.addEventListener('change', () => run());
+  replies.addEventListener('change', () => run());
+  more.addEventListener('click', () => run(shown));
+  // A click outside the search closes its results.
+  document.addEventListener('click', (e) => {
+    if (!root.contains(e.target)) close();
+  });
+  // `/` focuses the box, unless the reader is typing somewhere.
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t.isContentEditable) return;
+    e.preventDefault();
+    input.focus();
+  });
+
+  function fromUrl() {
+    if (!ownsUrl) return;
+    const q = new URLSearchParams(location.search).get('q');
+    if (q !== null && q !== input.value) {
+      input.value = q;
+      run();
+    } else if (q === null && input.value) {
+      input.value = '';
+      close();
+    }
+  }
+  window.addEventListener('popstate', fromUrl);
+  fromUrl();
+}
