@@ -571,3 +571,42 @@ fn programme_questions_sit_under_their_time_slots() {
         }
     }
 }
+
+#[test]
+fn the_positions_data_describes_every_field_it_carries() {
+    let out = site();
+    for lang in ["fr", "en"] {
+        let j: serde_json::Value =
+            serde_json::from_slice(&out[&format!("data/positions-{lang}.json")]).expect("json");
+        let cols: Vec<&str> = j["columns"]
+            .as_array()
+            .expect("columns")
+            .iter()
+            .filter_map(|c| c.as_str())
+            .collect();
+        let rows = j["rows"].as_array().expect("rows");
+        assert!(!rows.is_empty());
+        for row in rows {
+            for key in row.as_object().expect("row").keys() {
+                assert!(
+                    cols.contains(&key.as_str()),
+                    "`{key}` is not in columns {cols:?}"
+                );
+            }
+        }
+        assert!(cols.contains(&"note") && cols.contains(&"state_url"));
+        let csv = String::from_utf8_lossy(&out[&format!("data/positions-{lang}.csv")]).into_owned();
+        assert_eq!(
+            csv.lines().next(),
+            Some(cols.join(",").as_str()),
+            "CSV header"
+        );
+        // A coded note reaches the CSV.
+        let noted = rows
+            .iter()
+            .filter_map(|r| r["note"].as_str())
+            .find(|n| !n.is_empty() && !n.contains(['"', ',', '\n']))
+            .expect("the content codes notes");
+        assert!(csv.contains(noted), "note {noted:?} missing from the CSV");
+    }
+}

@@ -87,7 +87,8 @@ impl fmt::Display for Diagnostics {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        write!(f, "{} error(s); nothing was published", self.0.len())
+        // Not "nothing was published": `check` and `serve` print this too, and they never publish.
+        write!(f, "{} error(s)", self.0.len())
     }
 }
 

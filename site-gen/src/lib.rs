@@ -104,6 +104,7 @@ fn pipeline(
         .map(|(page, lang)| {
             format!("{page}: no {lang} edition; the other language is shown with a notice")
         })
+        .chain(checked.pending_quotes.iter().cloned())
         .collect();
     let mut linked = link::link(checked);
     lap("link");
@@ -173,20 +174,33 @@ fn usage_note() -> String {
     )
 }
 
-/// Reports broken links: one written in a content file at the file and line that hold it,
-/// any other (a template's) at the output page.
-fn broken_links(root: &Path, g: &Generated, broken: Vec<linkcheck::Broken>) -> Diagnostics {
+/// Reports broken links: one written in a content file at the file and line that hold it, once,
+/// in the form it is written in (a link in a document's body is on its page and on both
+/// parallel views, there with its id prefixed); any other (a template's) at the output page.
+fn broken_links(root: &Path, g: &Generated, mut broken: Vec<linkcheck::Broken>) -> Diagnostics {
     let sources = page_sources(&g.documents, &g.pages);
     let mut d = Diagnostics::default();
+    // The document's own page is named rather than a parallel view, when both have the link.
+    broken.sort_by_key(|b| (b.page.ends_with("parallel.html"), b.page.clone()));
+    let mut reported = std::collections::HashSet::new();
     for b in broken {
         let files = sources.get(b.page.as_str()).map_or(&[][..], Vec::as_slice);
-        match written_at(files, &b) {
-            Some((file, line)) => d.error(
-                file,
-                line,
-                format!("broken link: {b}"),
-                "fix the link, or add the page or the anchor it names",
-            ),
+        match written_at(files, &b, &g.base) {
+            Some((file, line, written)) => {
+                if !reported.insert((file, line, written.clone())) {
+                    continue;
+                }
+                let problem = match b.url.strip_prefix('#') {
+                    Some(id) if !written.contains(id) => b.problem.replace(id, &written[1..]),
+                    _ => b.problem.clone(),
+                };
+                d.error(
+                    file,
+                    line,
+                    format!("broken link: {}: link to {written}: {problem}", b.page),
+                    "fix the link, or add the page or the anchor it names",
+                )
+            }
             None => d.error(
                 &root.join("public"),
                 0,
@@ -228,22 +242,47 @@ fn page_sources<'c>(
     out
 }
 
-/// Where a broken link is written among `files`: the first line holding it as Markdown writes
-/// a destination (`](…`, `]: …`, `<…>`). The parallel view gives each edition's ids its
-/// language as a prefix (`#fr-p9`), which the content writes without (`#p9`).
-fn written_at<'f>(files: &[&'f Path], b: &linkcheck::Broken) -> Option<(&'f Path, usize)> {
+/// Where a broken link is written among `files`, and how: the first line holding it as
+/// Markdown writes a destination (`](…`, `]: …`, `<…>`). The page's address may differ from the
+/// written one: the parallel view prefixes each edition's ids (`#fr-p9` for `#p9`), a
+/// site-absolute path gains the base path, and the short form `doc:<slug>#<id>` (or a symbol)
+/// becomes the document's address.
+fn written_at<'f>(
+    files: &[&'f Path],
+    b: &linkcheck::Broken,
+    base: &str,
+) -> Option<(&'f Path, usize, String)> {
     let mut urls = vec![b.url.clone()];
     if let Some(id) = ["#fr-", "#en-"].iter().find_map(|p| b.url.strip_prefix(p)) {
         urls.push(format!("#{id}"));
     }
+    if let Some(rest) = b.url.strip_prefix(base) {
+        urls.push(format!("/{rest}"));
+        // `fr/documents/<slug>/#<id>`: the short form names the document by its slug.
+        if let Some((_, doc)) = rest.split_once("/documents/") {
+            let (slug, id) = doc
+                .split_once("/#")
+                .unwrap_or((doc.trim_end_matches('/'), ""));
+            urls.push(if id.is_empty() {
+                format!("doc:{slug})")
+            } else {
+                format!("doc:{slug}#{id}")
+            });
+        }
+    }
     files.iter().find_map(|&file| {
         let text = std::fs::read_to_string(file).ok()?;
-        let at = urls.iter().find_map(|url| {
+        let (at, url) = urls.iter().find_map(|url| {
             [format!("]({url}"), format!("]: {url}"), format!("<{url}>")]
                 .iter()
                 .find_map(|w| text.find(w.as_str()))
+                .map(|at| (at, url))
         })?;
-        Some((file, diagnostics::line_of(&text, at)))
+        Some((
+            file,
+            diagnostics::line_of(&text, at),
+            url.trim_end_matches(')').to_string(),
+        ))
     })
 }
 
@@ -272,7 +311,7 @@ pub enum BuildError {
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BuildError::Input(d) => write!(f, "{d}"),
+            BuildError::Input(d) => write!(f, "{d}; nothing was published"),
             BuildError::Write(e) => write!(f, "error: {e}\nthe previous output was left as it was"),
         }
     }

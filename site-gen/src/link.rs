@@ -1,7 +1,7 @@
 //! Stage 3, link: resolve mentions to targets and build the cross-references (cites / cited by,
 //! the references page, the timeline of recalled resolutions, each State's relations).
 
-use crate::mentions::{RecallDate, StateMatcher};
+use crate::mentions::{find_all, MentionKind, RecallDate, StateMatcher};
 use crate::types::{Lang, Slug, StateId, Symbol};
 use crate::validate::{Checked, DocMeta};
 use std::collections::{BTreeMap, BTreeSet};
@@ -60,6 +60,8 @@ pub struct Linked {
     pub facts: Vec<Fact>,
     /// Recalled resolutions per language, as the texts date them.
     pub timeline: BTreeMap<Lang, Vec<Recall>>,
+    /// The documents whose text names each State (in their source edition), in slug order.
+    pub mentioned_in: BTreeMap<StateId, BTreeSet<Slug>>,
 }
 
 impl Linked {
@@ -156,9 +158,26 @@ pub fn link(mut checked: Checked) -> Linked {
         }));
     }
 
+    // A State's page lists the documents that name it, beyond those it sponsored or replied in.
+    let mut mentioned_in: BTreeMap<StateId, BTreeSet<Slug>> = BTreeMap::new();
+    for doc in &checked.corpus.documents {
+        let Some(meta) = checked.meta.get(&doc.slug) else {
+            continue;
+        };
+        let Some(ed) = doc.editions.get(&meta.source_lang) else {
+            continue;
+        };
+        for m in find_all(ed.source.body(), || false, &matchers[&meta.source_lang]) {
+            if let MentionKind::State(id) = m.kind {
+                mentioned_in.entry(id).or_default().insert(doc.slug.clone());
+            }
+        }
+    }
+
     Linked {
         checked,
         matchers,
+        mentioned_in,
         by_symbol,
         cites,
         cited_by,

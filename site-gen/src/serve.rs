@@ -53,21 +53,21 @@ pub fn serve(root: &Path, port: u16, explorer_pkg: Option<&Path>) -> Result<(), 
             }
         }
     };
-    rebuild();
     let watched: Vec<PathBuf> = vec![
         root.join("content"),
         root.join("themes"),
         root.join("site.toml"),
     ];
-    std::thread::spawn(move || {
-        let mut last = latest_mtime(&watched);
-        loop {
-            std::thread::sleep(Duration::from_millis(400));
-            let now = latest_mtime(&watched);
-            if now != last {
-                last = now;
-                rebuild();
-            }
+    // The files are stamped before the first build, so an edit made while it runs (or just
+    // after it, before the watcher starts) still triggers a rebuild.
+    let mut last = latest_mtime(&watched);
+    rebuild();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(400));
+        let now = latest_mtime(&watched);
+        if now != last {
+            last = now;
+            rebuild();
         }
     });
     println!("Serving on {base_url} (Ctrl-C to stop)");
@@ -140,10 +140,7 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     let site = match &s.site {
         Ok(site) => site.as_ref(),
         Err(msg) => {
-            let page = format!(
-                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error</title></head><body><h1>Build error</h1><p>Fix the problem below and save: the page reloads by itself.</p><pre>{}</pre><script src=\"/__livereload.js\"></script></body></html>",
-                crate::text::esc(msg)
-            );
+            let page = error_page(msg);
             return respond(
                 &mut stream,
                 500,
@@ -177,6 +174,19 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
             respond(&mut stream, 404, "text/html; charset=utf-8", &body)
         }
     }
+}
+
+/// The page `serve` shows while the content has errors. It is not one language's page (the
+/// error stands for the whole site), so it speaks both; the diagnostics are in English.
+fn error_page(msg: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Erreur de construction · Build error</title></head><body>\
+         <h1>Erreur de construction · <span lang=\"en\">Build error</span></h1>\
+         <p>Corrigez le problème ci-dessous et enregistrez : la page se recharge d'elle-même.</p>\
+         <p lang=\"en\">Fix the problem below and save: the page reloads by itself.</p>\
+         <pre lang=\"en\">{}</pre><script src=\"/__livereload.js\"></script></body></html>",
+        crate::text::esc(msg)
+    )
 }
 
 fn respond(stream: &mut TcpStream, status: u16, ctype: &str, body: &[u8]) -> std::io::Result<()> {
@@ -234,6 +244,14 @@ fn hex(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::percent_decode;
+
+    #[test]
+    fn the_error_page_speaks_both_languages() {
+        let page = super::error_page("rapport.md:3: <bad>");
+        assert!(page.contains("Corrigez le problème ci-dessous et enregistrez"));
+        assert!(page.contains("<p lang=\"en\">Fix the problem below and save"));
+        assert!(page.contains("rapport.md:3: &lt;bad&gt;"));
+    }
 
     #[test]
     fn escapes_of_two_hex_digits_are_decoded() {

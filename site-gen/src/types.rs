@@ -21,6 +21,14 @@ impl Lang {
         }
     }
 
+    /// The language's name in English, for messages to the maintainer.
+    pub fn name_en(self) -> &'static str {
+        match self {
+            Lang::Fr => "French",
+            Lang::En => "English",
+        }
+    }
+
     pub fn other(self) -> Lang {
         match self {
             Lang::Fr => Lang::En,

@@ -77,7 +77,7 @@ pub fn run(root: &Path, pkg: &Path) -> Result<()> {
     }
 
     println!("\n## Engine, synthetic index, native (release)\n\n```");
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = crate::cargo()
         .current_dir(root)
         .args([
             "run",
@@ -92,7 +92,7 @@ pub fn run(root: &Path, pkg: &Path) -> Result<()> {
         .context("bench_engine")?;
     print!("{}", String::from_utf8_lossy(&out.stdout));
     println!("```\n\n## Engine, synthetic index, headless Chromium (wasm-release profile)\n\n```");
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let out = crate::cargo()
         .current_dir(root)
         .args([
             "test",

@@ -91,7 +91,7 @@ pub fn run(root: &Path, pkg: &Path) -> Result<()> {
 
     for lang in ["fr", "en"] {
         println!("\n## Engine on the real index ({lang}), native release build\n");
-        let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let out = crate::cargo()
             .current_dir(root)
             .args([
                 "run",

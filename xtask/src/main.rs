@@ -327,7 +327,19 @@ fn ensure_test_runner(root: &Path) -> Result<()> {
 /// script is run (vnu-jar's would fetch a Java runtime: the system's is used).
 fn ensure_browser_packages(browser: &Path, ci: bool) -> Result<()> {
     ensure_apt("npm", &["npm"])?;
-    if !browser.join("node_modules").is_dir() || ci {
+    // npm records what it installed in node_modules/.package-lock.json: a lockfile newer than
+    // that (a pulled change that adds a package, such as the HTML checker) means reinstalling.
+    let stale = || {
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        match (
+            modified(&browser.join("package-lock.json")),
+            modified(&browser.join("node_modules/.package-lock.json")),
+        ) {
+            (Some(lock), Some(installed)) => lock > installed,
+            _ => true,
+        }
+    };
+    if !browser.join("node_modules").is_dir() || ci || stale() {
         run(Command::new("npm").current_dir(browser).args([
             "ci",
             "--no-audit",

@@ -51,6 +51,9 @@ pub(super) fn files_with_ext(dir: &Path, ext: &str, diags: &mut Diagnostics) -> 
     out
 }
 
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Reads a file as UTF-8 text, refusing empty, huge and non-UTF-8 files with a located error.
 pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
     use std::io::Read;
@@ -85,14 +88,18 @@ pub fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
         cannot_read(diags, e);
         return None;
     }
+    // A byte-order mark (what Notepad writes at the start of a UTF-8 file) says nothing here.
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
     match String::from_utf8(bytes) {
         Ok(t) if t.trim().is_empty() => {
-            diags.error(
-                path,
-                1,
-                "file is empty",
-                "add front matter and content, or delete the file",
-            );
+            let hint = if path.extension().is_some_and(|e| e == "toml") {
+                "write its TOML data (see docs/content-format.md, section Other files), or delete the file"
+            } else {
+                "add front matter and content, or delete the file"
+            };
+            diags.error(path, 1, "file is empty", hint);
             None
         }
         // Most files have no carriage return: they are kept as read, without a copy.

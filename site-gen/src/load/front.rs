@@ -39,6 +39,8 @@ pub enum Organ {
     GeneralAssembly,
     FirstCommittee,
     SecretaryGeneral,
+    /// Notes by the Secretariat (a note "by the Secretariat" is not one by the Secretary-General).
+    Secretariat,
     Oewg,
 }
 
@@ -48,6 +50,7 @@ impl Organ {
             Organ::GeneralAssembly => "general-assembly",
             Organ::FirstCommittee => "first-committee",
             Organ::SecretaryGeneral => "secretary-general",
+            Organ::Secretariat => "secretariat",
             Organ::Oewg => "oewg",
         }
     }
@@ -252,12 +255,52 @@ pub fn parse_front<F: DeserializeOwned>(
                 } else {
                     toml_line(front_text, &e) + 1
                 },
-                toml_message(&e),
+                plain_message(&e, front_text),
                 front_hint(&e),
             );
             None
         }
     }
+}
+
+/// The TOML parser's message said in the maintainer's words for the common mistakes, with the
+/// parser's own text kept on a second line for those who know TOML.
+fn plain_message(e: &toml::de::Error, front_text: &str) -> String {
+    let raw = toml_message(e);
+    // The line the parser points at (its key names the field).
+    let at = e.span().map_or(0, |s| s.start.min(front_text.len()));
+    let start = front_text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = front_text[at..]
+        .find('\n')
+        .map_or(front_text.len(), |i| at + i);
+    let line = &front_text[start..end];
+    let key = line.split('=').next().unwrap_or("").trim();
+    let expected = raw.rsplit("expected ").next().unwrap_or("");
+    let plain = if raw.contains("invalid basic string") || raw.contains("unterminated") {
+        "a quote is not closed: end the text with `\"`".to_string()
+    } else if raw.starts_with("invalid type") && !key.is_empty() {
+        if expected.starts_with('u') || expected.starts_with('i') {
+            format!("`{key}` must be a number, like `{key} = 79`")
+        } else if expected.contains("sequence") {
+            format!("`{key}` must be a list, like `{key} = [\"fra\", \"deu\"]`")
+        } else if expected.contains("string") {
+            format!("`{key}` must be text in quotes, like `{key} = \"…\"`")
+        } else {
+            return raw;
+        }
+    } else if raw.starts_with("expected newline") {
+        if line.trim_end().ends_with(',') {
+            "a line ends with a comma: commas only separate the items of a list, inside [ ]"
+                .to_string()
+        } else if line.contains(',') && !line.contains('[') {
+            format!("a list must be written in square brackets, like `{key} = [\"fra\", \"deu\"]`")
+        } else {
+            "something follows the value on this line: write one field per line".to_string()
+        }
+    } else {
+        return raw;
+    };
+    format!("{plain}\n  (TOML: {raw})")
 }
 
 fn find_closing(rest: &str) -> Option<usize> {

@@ -28,6 +28,12 @@ pub trait Linker {
     fn footnotes_heading(&self) -> &str;
     /// Label of the link from a footnote back to its reference.
     fn back_label(&self) -> &str;
+    /// Where a link written in content points: the short form `doc:<slug>#<anchor>` becomes the
+    /// document's address, and a site-absolute path (`/fr/…`) is put under the base path. Any
+    /// other address is kept as written.
+    fn link_dest<'u>(&self, url: &'u str) -> std::borrow::Cow<'u, str> {
+        std::borrow::Cow::Borrowed(url)
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -355,9 +361,10 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 dest_url, title, ..
             }) => {
                 in_link += 1;
-                if safe_href(dest_url) {
+                let dest_url = linker.link_dest(dest_url);
+                if safe_href(&dest_url) {
                     let ext = dest_url.starts_with("http");
-                    w!("<a href=\"{}\"", esc(dest_url));
+                    w!("<a href=\"{}\"", esc(&dest_url));
                     if !title.is_empty() {
                         w!(" title=\"{}\"", esc(title));
                     }

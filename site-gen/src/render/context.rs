@@ -14,7 +14,7 @@ use crate::markdown::Linker;
 use crate::mentions::{find_all, MentionKind};
 use crate::output::PageText;
 use crate::text::esc_into;
-use crate::types::{Lang, Slug, Stance};
+use crate::types::{Lang, Slug, Stance, Symbol};
 use crate::urls::Urls;
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -112,6 +112,40 @@ impl Linker for TextLinker<'_> {
             at = m.range.end;
         }
         esc_into(out, &text[at..]);
+    }
+
+    fn link_dest<'u>(&self, url: &'u str) -> std::borrow::Cow<'u, str> {
+        use std::borrow::Cow;
+        // A paragraph of a document, by slug (`doc:a-78-76#p4`) or by the symbol of a document
+        // of the site (`A/78/76#p4`). The link check then finds an unknown document or anchor,
+        // and the error is reported where the short form is written.
+        let (target, fragment) = url.split_once('#').unwrap_or((url, ""));
+        let slug = match target.strip_prefix("doc:") {
+            Some(slug) => Some(Slug::from(slug)),
+            None if target.contains('/') && !target.starts_with(['/', '.']) => self
+                .r
+                .linked
+                .by_symbol
+                .get(&Symbol(target.to_string()))
+                .cloned(),
+            None => None,
+        };
+        if let Some(slug) = slug {
+            let mut href = self.r.urls.document(self.lang, &slug);
+            if !fragment.is_empty() {
+                href.push('#');
+                href.push_str(fragment);
+            }
+            return Cow::Owned(href);
+        }
+        // Authors copy addresses from the browser (`/fr/documents/a-78-76/#p4`): rewritten
+        // rather than refused, they keep working wherever the site is deployed.
+        match url.strip_prefix('/') {
+            Some(rest) if !rest.starts_with('/') && self.r.urls.base != "/" => {
+                Cow::Owned(format!("{}{rest}", self.r.urls.base))
+            }
+            _ => Cow::Borrowed(url),
+        }
     }
 
     fn permalink_label(&self) -> &str {

@@ -138,7 +138,9 @@ impl Renderer<'_> {
             "unofficial": translation_note.unwrap_or(false),
             "fallback": fallback,
             "content_lang": ed.lang.code(),
-            "parallel_url": self.urls.page(lang, &parallel_rel(slug)),
+            // The parallel view exists only once both editions do.
+            "parallel_url": rows.map(|_| self.urls.page(lang, &parallel_rel(slug))),
+            "other_edition_url": self.urls.page(ed.lang, &doc_rel(slug)),
         });
         // Lists are moved in (`json!` would copy them through serialisation).
         if let Value::Object(m) = &mut doc_ctx {

@@ -238,9 +238,11 @@ pub fn static_rows(index: &Index) -> Vec<Value> {
     }).collect()
 }
 
-pub const CSV_COLUMNS: [&str; 11] = [
+/// Every field of a row, in the order of the CSV's columns and of the JSON's `columns`.
+pub const COLUMNS: [&str; 13] = [
     "state_id",
     "state",
+    "state_url",
     "group",
     "relation",
     "document",
@@ -249,19 +251,20 @@ pub const CSV_COLUMNS: [&str; 11] = [
     "stance_id",
     "stance",
     "quote",
+    "note",
     "url",
 ];
 
 /// RFC 4180 CSV of the rows (absolute URLs, so the file is useful outside the site).
 pub fn to_csv(rows: &[Value], origin: &str) -> String {
-    let mut out = CSV_COLUMNS.join(",");
+    let mut out = COLUMNS.join(",");
     out.push_str("\r\n");
     for r in rows {
-        let cells: Vec<String> = CSV_COLUMNS
+        let cells: Vec<String> = COLUMNS
             .iter()
             .map(|c| {
                 let v = match r.get(*c) {
-                    Some(Value::String(s)) if *c == "url" => format!("{origin}{s}"),
+                    Some(Value::String(s)) if c.ends_with("url") => format!("{origin}{s}"),
                     Some(Value::String(s)) => s.clone(),
                     _ => String::new(),
                 };
@@ -292,7 +295,7 @@ pub fn to_json(rows: &[Value], origin: &str, version: &str, licence: &str, lang:
             r
         })
         .collect();
-    let doc = json!({"version": version, "licence": licence, "language": lang.code(), "columns": CSV_COLUMNS, "rows": rows});
+    let doc = json!({"version": version, "licence": licence, "language": lang.code(), "columns": COLUMNS, "rows": rows});
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
@@ -309,7 +312,7 @@ mod tests {
         let line = csv.lines().nth(1).unwrap_or_default();
         assert_eq!(
             line,
-            "fra,France,,,,,,,,\"il dit « oui, \"\"vraiment\"\" »\",https://h/fr/x/#p1"
+            "fra,France,,,,,,,,,\"il dit « oui, \"\"vraiment\"\" »\",,https://h/fr/x/#p1"
         );
     }
 }

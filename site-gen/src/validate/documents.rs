@@ -51,6 +51,12 @@ fn check_blocks(ed: &Edition<DocFront>, s: &Scan, d: &mut Diagnostics) {
                 }
             }
             None if b.in_footnote || b.classes.iter().any(|c| c == "masthead" || c == "meta") => {}
+            None if b.kind == BlockKind::Item && numbered(ed.source.body(), b.offset).is_some() => {
+                let n = numbered(ed.source.body(), b.offset).unwrap_or_default();
+                let preview: String = collapse_ws(&b.text).chars().take(50).collect();
+                d.error(path, line(), format!("paragraph {n}. has no anchor, so Markdown reads \"{n}.\" as a numbered list item: \"{preview}\""),
+                    format!("add its anchor before the number, as in the other paragraphs: `{{#p{n}}} {n}. …`"));
+            }
             None => {
                 let what = match b.kind {
                     BlockKind::Heading(_) => "heading without an anchor",
@@ -102,6 +108,14 @@ fn check_blocks(ed: &Edition<DocFront>, s: &Scan, d: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// The number of a list item written `3.` or `3)` at `offset`: a numbered paragraph that lost
+/// its `{#p3}` marker.
+fn numbered(body: &str, offset: usize) -> Option<&str> {
+    let rest = body.get(offset..)?;
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    (digits > 0 && rest[digits..].starts_with(['.', ')'])).then(|| &rest[..digits])
 }
 
 /// What checking one document leaves for the rest of the stage.
@@ -215,21 +229,7 @@ fn check_alignment(doc: &Document, scans: &BTreeMap<Lang, Scan>, d: &mut Diagnos
     let fr_ids: Vec<&str> = fr.anchors().collect();
     let en_ids: Vec<&str> = en.anchors().collect();
     if fr_ids != en_ids {
-        let i = fr_ids
-            .iter()
-            .zip(&en_ids)
-            .position(|(a, b)| a != b)
-            .unwrap_or(fr_ids.len().min(en_ids.len()));
-        let line = en
-            .blocks
-            .iter()
-            .filter(|b| b.id.is_some())
-            .nth(i)
-            .map_or(0, |b| en_ed.source.line(b.offset));
-        d.error(path, line, format!(
-            "anchors differ from the French edition at position {}: French has {:?}, English has {:?}",
-            i + 1, fr_ids.get(i), en_ids.get(i)),
-            "both editions must have the same paragraphs, in the same order, with the same ids");
+        report_misalignment(doc, fr, en, &fr_ids, &en_ids, d);
     }
     let labels = |s: &Scan| {
         s.footnote_defs
@@ -262,6 +262,92 @@ fn check_alignment(doc: &Document, scans: &BTreeMap<Lang, Scan>, d: &mut Diagnos
     }
 }
 
+/// The first place where the editions' anchors part, said as the fix: a paragraph missing from
+/// the English edition, one the French does not have, or one out of order, each with the line
+/// on both sides ("file:line" names the other edition).
+fn report_misalignment(
+    doc: &Document,
+    fr: &Scan,
+    en: &Scan,
+    fr_ids: &[&str],
+    en_ids: &[&str],
+    d: &mut Diagnostics,
+) {
+    let (Some(fr_ed), Some(en_ed)) = (doc.editions.get(&Lang::Fr), doc.editions.get(&Lang::En))
+    else {
+        return;
+    };
+    let i = fr_ids
+        .iter()
+        .zip(en_ids)
+        .position(|(a, b)| a != b)
+        .unwrap_or(fr_ids.len().min(en_ids.len()));
+    // The line of the anchored block `id` in an edition, or of its i-th anchored block.
+    let line_of_id = |s: &Scan, ed: &Edition<DocFront>, id: &str| {
+        s.blocks
+            .iter()
+            .find(|b| b.id.as_deref() == Some(id))
+            .map_or(0, |b| ed.source.line(b.offset))
+    };
+    let line_at = |s: &Scan, ed: &Edition<DocFront>, i: usize| {
+        s.blocks
+            .iter()
+            .filter(|b| b.id.is_some())
+            .nth(i)
+            // Past the last anchored block: the last line with text, not the line after the final newline.
+            .map_or_else(
+                || ed.source.line(ed.source.body().trim_end().len()),
+                |b| ed.source.line(b.offset),
+            )
+    };
+    let rel = |ed: &Edition<DocFront>| format!("{}/documents/{}.md", ed.lang, doc.slug);
+    match (fr_ids.get(i), en_ids.get(i)) {
+        (Some(id), _) if !en_ids.contains(id) => {
+            d.error(
+                &en_ed.source.path,
+                line_at(en, en_ed, i),
+                format!(
+                    "paragraph {id} is missing (French has it at {}:{})",
+                    rel(fr_ed),
+                    line_of_id(fr, fr_ed, id)
+                ),
+                format!(
+                    "add a paragraph starting {{#{id}}} here, the translation of the French one"
+                ),
+            );
+        }
+        (_, Some(id)) if !fr_ids.contains(id) => {
+            d.error(
+                &en_ed.source.path,
+                line_of_id(en, en_ed, id),
+                format!(
+                    "paragraph {id} is not in the French edition (the French has {} here, at {}:{})",
+                    fr_ids.get(i).map_or("nothing more", |f| f),
+                    rel(fr_ed),
+                    line_at(fr, fr_ed, i)
+                ),
+                "remove it, or correct its anchor to the one of the French paragraph it translates",
+            );
+        }
+        (Some(id), _) => {
+            d.error(
+                &en_ed.source.path,
+                line_of_id(en, en_ed, id),
+                format!(
+                    "paragraph {id} is out of order (French has it at {}:{}, after {})",
+                    rel(fr_ed),
+                    line_of_id(fr, fr_ed, id),
+                    i.checked_sub(1)
+                        .and_then(|j| fr_ids.get(j))
+                        .map_or("the start", |p| p)
+                ),
+                "put the paragraphs in the order of the French edition",
+            );
+        }
+        (None, _) => {}
+    }
+}
+
 fn resolve_meta(
     doc: &Document,
     states: &BTreeMap<StateId, State>,
@@ -274,6 +360,17 @@ fn resolve_meta(
         .collect();
     let Some(ed) = with_meta.first().copied() else {
         let ed = doc.editions.values().next()?;
+        if doc.editions.len() == 1 && ed.lang == Lang::En {
+            // The docs put the metadata in the French file; an English-first document has none
+            // yet, so the English file carries it until the French one exists.
+            d.error(
+                &ed.source.path,
+                1,
+                format!("this document has only an English edition, so its metadata (kind, symbol, date…) must be written here: there is no fr/documents/{}.md yet", doc.slug),
+                "add `kind = \"report\"` (or resolution, draft-resolution, note; then symbol, date… when known) to this front matter; when the French file is added, move the metadata there",
+            );
+            return None;
+        }
         d.error(
             &ed.source.path,
             1,
@@ -348,7 +445,7 @@ fn resolve_meta(
 /// the opening `+++` line precedes the TOML.
 pub(super) fn front_text(source: &crate::load::Source) -> String {
     std::fs::read_to_string(&source.path)
-        .map(|t| t.replace("\r\n", "\n"))
+        .map(|t| t.trim_start_matches('\u{feff}').replace("\r\n", "\n"))
         .map(|t| {
             t.strip_prefix("+++\n")
                 .map(|r| format!("\n{r}"))

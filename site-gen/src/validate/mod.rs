@@ -98,6 +98,8 @@ pub struct Checked {
     pub replies_doc: Option<Slug>,
     /// Editions that fall back to the other language: (slug, missing language).
     pub missing_translations: Vec<(String, Lang)>,
+    /// Quotes of coded positions that wait for an edition of the replies document, one line each.
+    pub pending_quotes: Vec<String>,
 }
 
 /// Whitespace collapsed and typographic apostrophes unified: the only liberties a quote may take.
@@ -169,6 +171,7 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
         .iter()
         .find(|(_, m)| !m.replies.is_empty())
         .map(|(s, _)| s.clone());
+    let mut pending_quotes = Vec::new();
     let positions = positions::check_positions(
         &corpus,
         &states,
@@ -176,6 +179,7 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
         replies_doc.as_ref(),
         &meta,
         &scans,
+        &mut pending_quotes,
         &mut d,
     );
     crate::reliability::check(
@@ -201,5 +205,6 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
         positions,
         replies_doc,
         missing_translations,
+        pending_quotes,
     })
 }

@@ -22,6 +22,7 @@ pub(super) fn check_positions(
     replies_doc: Option<&Slug>,
     meta: &BTreeMap<Slug, DocMeta>,
     scans: &BTreeMap<(Slug, Lang), Scan>,
+    pending: &mut Vec<String>,
     d: &mut Diagnostics,
 ) -> Vec<Position> {
     let mut out = Vec::new();
@@ -58,6 +59,7 @@ pub(super) fn check_positions(
             topics,
             replies_doc,
             scans,
+            pending,
             d,
         ));
     }
@@ -73,8 +75,8 @@ pub(super) fn check_positions(
 }
 
 /// Evidence must state the position: a heading only names what follows it, so an evidence
-/// anchor on a heading (or a table row) is refused. The French edition is enough, since both
-/// editions carry the same anchors (the alignment rule); a missing anchor is reported with the quotes.
+/// anchor on a heading (or a table row) is refused. One edition is enough (the French, or the
+/// English while it is the only one), since both carry the same anchors (the alignment rule); a missing anchor is reported with the quotes.
 fn check_evidence_is_text(
     path: &Path,
     line: usize,
@@ -86,6 +88,7 @@ fn check_evidence_is_text(
     let Some(doc) = replies_doc else { return };
     let Some(block) = scans
         .get(&(doc.clone(), Lang::Fr))
+        .or_else(|| scans.get(&(doc.clone(), Lang::En)))
         .and_then(|s| s.blocks.iter().find(|b| b.id.as_deref() == Some(anchor)))
     else {
         return;
@@ -109,6 +112,7 @@ fn check_position_file(
     topics: &[Topic],
     replies_doc: Option<&Slug>,
     scans: &BTreeMap<(Slug, Lang), Scan>,
+    pending: &mut Vec<String>,
     d: &mut Diagnostics,
 ) -> Vec<Position> {
     let mut out = Vec::new();
@@ -184,6 +188,22 @@ fn check_position_file(
                 d,
             );
             for (lang, q) in [(Lang::Fr, &p.quote_fr), (Lang::En, &p.quote_en)] {
+                // French first, English later: while the replies document has no edition in
+                // this language, its quote cannot be required nor checked; it is listed.
+                if let Some(doc) =
+                    replies_doc.filter(|doc| !scans.contains_key(&((*doc).clone(), lang)))
+                {
+                    let name = f
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    pending.push(match q {
+                        None => format!("{name}:{line}: quote_{lang} on '{}' awaits the {} edition of {doc}", topic.id, lang.name_en()),
+                        Some(_) => format!("{name}:{line}: quote_{lang} on '{}' is not checked until the {} edition of {doc} exists", topic.id, lang.name_en()),
+                    });
+                    continue;
+                }
                 let Some(q) = q else {
                     d.error(
                         &f.path,
@@ -216,8 +236,15 @@ fn check_position_file(
                         if q.get_ref().trim().is_empty()
                             || !normalise_quote(&text).contains(&normalise_quote(q.get_ref()))
                         {
-                            d.error(&f.path, f.line(q), format!("quote_{lang} is not found verbatim at #{}", anchor_raw.get_ref()),
-                                format!("copy the words exactly from the paragraph, which reads: \"{}\"", text.chars().take(160).collect::<String>()));
+                            d.error(
+                                &f.path,
+                                f.line(q),
+                                format!(
+                                    "quote_{lang} is not found verbatim at #{}",
+                                    anchor_raw.get_ref()
+                                ),
+                                quote_hint(&normalise_quote(q.get_ref()), &normalise_quote(&text)),
+                            );
                         } else {
                             quote.insert(lang, q.get_ref().clone());
                         }
@@ -231,6 +258,21 @@ fn check_position_file(
         }
         if let Some(n) = &p.note_en {
             note.insert(Lang::En, n.clone());
+        }
+        // A note explains the coding to readers of both languages: one alone leaves the other
+        // language's readers without it (unless that edition is still to come).
+        if let (1, Some(&has)) = (note.len(), note.keys().next()) {
+            let lacks = has.other();
+            let edition_exists =
+                replies_doc.is_none_or(|doc| scans.contains_key(&(doc.clone(), lacks)));
+            if edition_exists {
+                d.error(
+                    &f.path,
+                    line,
+                    format!("topic '{}' has note_{has} but no note_{lacks}", topic.id),
+                    format!("add note_{lacks}, the same note in the other language"),
+                );
+            }
         }
         out.push(Position {
             state: state.clone(),
@@ -248,4 +290,70 @@ fn check_position_file(
         }
     }
     out
+}
+
+/// How to fix a quote that is not in its paragraph: where the quote and the paragraph part,
+/// shown on two lines with a caret under the first character that differs. The quote is aligned
+/// where the paragraph holds the longest run of its first characters.
+fn quote_hint(quote: &str, paragraph: &str) -> String {
+    let q: Vec<char> = quote.chars().collect();
+    let p: Vec<char> = paragraph.chars().collect();
+    let common = |start: usize| {
+        q.iter()
+            .zip(&p[start..])
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    let Some((start, same)) = (0..p.len())
+        .map(|s| (s, common(s)))
+        .filter(|(_, n)| *n > 0)
+        .max_by_key(|(s, n)| (*n, std::cmp::Reverse(*s)))
+    else {
+        let reads: String = paragraph.chars().take(160).collect();
+        return format!("copy the words exactly from the paragraph, which reads: \"{reads}\"");
+    };
+    const CONTEXT: usize = 30;
+    const AFTER: usize = 20;
+    let ctx: String = q[same.saturating_sub(CONTEXT)..same].iter().collect();
+    let ctx = if same > CONTEXT {
+        format!("…{ctx}")
+    } else {
+        ctx
+    };
+    let tail = |v: &[char]| v.iter().take(AFTER).collect::<String>();
+    let line = |label: &str, rest: String| format!("{label}{ctx}{rest}").trim_end().to_string();
+    format!(
+        "copy the words exactly from the paragraph; they part at the caret:\n        {}\n        {}\n        {}^",
+        line("quote:     ", tail(&q[same..])),
+        line("paragraph: ", tail(&p[start + same..])),
+        " ".repeat(11 + ctx.chars().count()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_hint;
+
+    #[test]
+    fn the_caret_is_under_the_first_difference() {
+        let caret = format!("{}^", " ".repeat(8 + 11 + 8));
+        assert_eq!(
+            quote_hint("appuie le plan", "Le pays appuie la mise en place du plan."),
+            [
+                "copy the words exactly from the paragraph; they part at the caret:",
+                "        quote:     appuie le plan",
+                "        paragraph: appuie la mise en place du p",
+                &caret,
+            ]
+            .join("\n")
+        );
+    }
+
+    #[test]
+    fn a_quote_with_nothing_in_common_shows_the_paragraph() {
+        assert_eq!(
+            quote_hint("zzz", "abc"),
+            "copy the words exactly from the paragraph, which reads: \"abc\""
+        );
+    }
 }
