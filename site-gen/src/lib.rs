@@ -22,6 +22,7 @@ pub mod text;
 pub mod types;
 pub mod urls;
 pub mod validate;
+pub mod visuals;
 
 use diagnostics::Diagnostics;
 use rayon::prelude::*;

@@ -244,6 +244,10 @@ impl Renderer<'_> {
         &self.linked.checked.corpus.theme.i18n[&lang].strings
     }
 
+    pub(super) fn visuals(&self, lang: Lang) -> crate::visuals::Visuals<'_> {
+        crate::visuals::Visuals::new(self.linked, &self.urls, lang, self.strings(lang))
+    }
+
     pub fn symbol_href(&self, lang: Lang, sym: &crate::types::Symbol) -> String {
         let mut s = String::new();
         self.push_symbol_href(&mut s, lang, sym);
@@ -327,6 +331,7 @@ impl Renderer<'_> {
             "other_language_switch": self.strings(other).get("language_switch"),
             "base": self.urls.base,
             "css": self.urls.asset("style.css"),
+            "favicon": self.urls.asset("favicon.svg"),
             "csp": crate::csp::meta_policy(),
             "feed": self.urls.page(lang, "atom.xml"),
             "home": self.urls.home(lang),

@@ -24,6 +24,7 @@ impl Renderer<'_> {
                 ("documents", Value::Array(docs)),
                 ("n_states", self.linked.checked.states.len().into()),
                 ("n_positions", self.linked.checked.positions.len().into()),
+                ("map", self.visuals(lang).home_map().into()),
             ]),
         }
     }

@@ -165,6 +165,7 @@ impl Renderer<'_> {
             let ctx = json!({
                 "base": self.urls.base,
                 "css": self.urls.asset("style.css"),
+                "favicon": self.urls.asset("favicon.svg"),
                 "csp": crate::csp::meta_policy(),
                 "fr": self.strings(Lang::Fr),
                 "en": self.strings(Lang::En),

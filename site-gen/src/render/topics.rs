@@ -17,7 +17,7 @@ impl Renderer<'_> {
                 "count": c.positions.iter().filter(|p| p.topic == t.id && &p.stance == s).count(),
             })).collect();
             json!({"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang),
-                   "url": self.urls.topic(lang, &t.id), "counts": counts})
+                   "url": self.urls.topic(lang, &t.id), "counts": counts, "bar": self.visuals(lang).topic_bar(&t.id)})
         }).collect();
         Job {
             template: "topics.html",
@@ -56,7 +56,9 @@ impl Renderer<'_> {
             title: t.label.get(&lang).cloned().unwrap_or_default(),
             alternate: true,
             text: None,
-            ctx: json!({"topic": {"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang)}, "groups": groups}),
+            ctx: json!({"topic": {"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang)}, "groups": groups,
+                        "map": self.visuals(lang).topic_map(&t.id), "bar": self.visuals(lang).topic_bar(&t.id),
+                        "data_version": self.linked.checked.corpus.config.data_version}),
         }
     }
 }
