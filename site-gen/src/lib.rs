@@ -109,10 +109,19 @@ fn pipeline(
     let mut linked = link::link(checked);
     lap("link");
     let bodies = linked.checked.corpus.take_document_bodies();
-    // The search index reads the bodies before the pages take them.
+    // The search index reads the bodies before the pages take them, and writes its files
+    // as it goes. `SITE_GEN_BENCH_NO_SEARCH` leaves it out, so that the benchmark can measure
+    // what indexing costs (docs/benchmarks.md); the site is not complete without it.
+    let with_search = std::env::var_os("SITE_GEN_BENCH_NO_SEARCH").is_none();
     let (renderer, search) = rayon::join(
         || render::Renderer::new(&linked),
-        || search_index::files(&linked, &bodies),
+        || {
+            if with_search {
+                search_index::write(&linked, &bodies, sink)
+            } else {
+                Ok(())
+            }
+        },
     );
     let mut renderer = renderer?;
     renderer.explorer_runtime = explorer_pkg.is_some();
@@ -125,8 +134,8 @@ fn pipeline(
     );
     let pages = pages?;
     lap("render and write pages");
-    let mut side = side?;
-    side.extend(search);
+    let side = side?;
+    search?;
     emit::complete(&renderer, sink, &pages, side)?;
     lap("emit");
     let base = renderer.urls.base.clone();

@@ -7,36 +7,57 @@
 //! Words are stemmed here (Snowball, `rust-stemmers`) and the shards map each word of the
 //! texts to its stem, so the reader in the browser needs no stemmer (docs/architecture.md).
 
+use crate::diagnostics::Diagnostics;
 use crate::link::Linked;
 use crate::load::Body;
 use crate::markdown::{self, BlockKind};
+use crate::sink::Sink;
 use crate::types::Lang;
 use crate::urls::{page_rel, Urls};
 use explorer_wasm::fold;
-use explorer_wasm::search::build::{build, spellings, Built, EntryInput};
+use explorer_wasm::search::build::{spellings, EntryInput, IndexWriter};
 use explorer_wasm::search::model::{EntryKind, SearchDoc, StateSpellings, NO_DOC};
-use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::BTreeMap;
 
 /// Entries per excerpt file: a result page of ten reads a few small files.
 pub const CHUNK: u32 = 16;
 
-/// Every file of both languages' indexes, with its path in the output.
-pub fn files(linked: &Linked, bodies: &[BTreeMap<Lang, Body>]) -> Vec<(String, Vec<u8>)> {
-    Lang::ALL
-        .par_iter()
-        .flat_map_iter(|&lang| {
-            index(linked, bodies, lang)
-                .files()
-                .into_iter()
-                .map(move |(name, bytes)| (format!("data/search/{}/{name}", lang.code()), bytes))
-        })
-        .collect()
+/// Writes both languages' indexes into `sink`, side by side, each file as soon as it is
+/// complete: each language's writer holds only its words and postings, not the texts.
+pub fn write(
+    linked: &Linked,
+    bodies: &[BTreeMap<Lang, Body>],
+    sink: &dyn Sink,
+) -> Result<(), Diagnostics> {
+    let one = |lang: Lang| {
+        let mut d = Diagnostics::default();
+        index(linked, bodies, lang, &mut |name, bytes| {
+            let path = format!("data/search/{}/{name}", lang.code());
+            if let Err(e) = sink.put(path, bytes) {
+                d.error(
+                    std::path::Path::new(""),
+                    0,
+                    e,
+                    "check that the output directory can be written",
+                );
+            }
+        });
+        d
+    };
+    let (mut fr, en) = rayon::join(|| one(Lang::Fr), || one(Lang::En));
+    fr.extend(en);
+    fr.into_result(())
 }
 
-/// One language's index. `bodies` are the documents' texts, in the order of the corpus.
-pub fn index(linked: &Linked, bodies: &[BTreeMap<Lang, Body>], lang: Lang) -> Built {
+/// One language's index, each file handed to `out` (its name under `data/search/<lang>/`).
+/// `bodies` are the documents' texts, in the order of the corpus.
+pub fn index(
+    linked: &Linked,
+    bodies: &[BTreeMap<Lang, Body>],
+    lang: Lang,
+    out: &mut dyn FnMut(String, Vec<u8>),
+) {
     let c = &linked.checked;
     let urls = Urls::new(c.corpus.config.base_path());
     let t = |k: &str| {
@@ -46,24 +67,64 @@ pub fn index(linked: &Linked, bodies: &[BTreeMap<Lang, Body>], lang: Lang) -> Bu
             .cloned()
             .unwrap_or_default()
     };
-    let mut entries: Vec<EntryInput> = Vec::new();
-    let mut docs: Vec<SearchDoc> = Vec::new();
+    let stemmer = Stemmer::create(match lang {
+        Lang::Fr => Algorithm::French,
+        Lang::En => Algorithm::English,
+    });
+    let stem = |orig: &str, _folded: &str| -> Option<String> {
+        let s = stemmer.stem(&orig.to_lowercase()).into_owned();
+        let folded = fold::fold(&s);
+        (!folded.is_empty() && !folded.contains(' ')).then_some(folded)
+    };
 
+    // The documents' labels and the States' spellings go into `meta.bin`, written last; they
+    // are known before the first entry.
+    let mut docs: Vec<SearchDoc> = Vec::new();
+    for (d, texts) in c.corpus.documents.iter().zip(bodies) {
+        let (Some(ed), Some(_)) = (d.editions.get(&lang), texts.get(&lang)) else {
+            continue;
+        };
+        let symbol = c.meta.get(&d.slug).and_then(|m| m.symbol.as_ref());
+        docs.push(SearchDoc {
+            id: d.slug.0.clone(),
+            label: symbol.map_or_else(|| ed.front.title.clone(), |s| s.0.clone()),
+        });
+    }
+    let states: Vec<StateSpellings> = c
+        .states
+        .values()
+        .map(|s| {
+            let mut names: Vec<&str> = vec![s.name(lang), s.name(lang.other())];
+            for l in [lang, lang.other()] {
+                names.extend(
+                    s.spellings
+                        .get(&l)
+                        .into_iter()
+                        .flatten()
+                        .map(String::as_str),
+                );
+            }
+            spellings(names.iter().copied())
+        })
+        .collect();
+    let mut w = IndexWriter::new(lang.code(), docs, states, CHUNK, &stem);
+    // One document's (or page's) entries at a time: the texts are never all held at once.
+    let mut entries: Vec<EntryInput> = Vec::new();
+
+    let mut doc_n = 0usize;
     for (d, texts) in c.corpus.documents.iter().zip(bodies) {
         let (Some(ed), Some(body)) = (d.editions.get(&lang), texts.get(&lang)) else {
             continue;
         };
         let meta = c.meta.get(&d.slug);
-        let symbol = meta.and_then(|m| m.symbol.as_ref()).map(|s| s.0.clone());
-        let doc = u16::try_from(docs.len())
+        let symbol = meta.and_then(|m| m.symbol.as_ref()).map(|s| s.0.as_str());
+        let doc = u16::try_from(doc_n)
             .ok()
             .filter(|&n| n != NO_DOC)
             .unwrap_or(NO_DOC);
-        docs.push(SearchDoc {
-            id: d.slug.0.clone(),
-            label: symbol.clone().unwrap_or_else(|| ed.front.title.clone()),
-        });
+        doc_n += 1;
         let url = urls.document(lang, &d.slug);
+        entries.clear();
         entries.push(EntryInput {
             kind: EntryKind::Page,
             doc,
@@ -77,6 +138,9 @@ pub fn index(linked: &Linked, bodies: &[BTreeMap<Lang, Body>], lang: Lang) -> Bu
             .map(|m| m.replies.iter().map(|r| r.state.as_str()).collect())
             .unwrap_or_default();
         blocks(body.as_str(), &url, doc, &replies, false, &mut entries);
+        for e in &entries {
+            w.add(e, out);
+        }
     }
 
     for p in &c.corpus.pages {
@@ -85,6 +149,7 @@ pub fn index(linked: &Linked, bodies: &[BTreeMap<Lang, Body>], lang: Lang) -> Bu
         };
         let url = urls.page(lang, &page_rel(&p.slug));
         let description = &ed.front.description;
+        entries.clear();
         entries.push(EntryInput {
             kind: EntryKind::Page,
             doc: NO_DOC,
@@ -98,65 +163,47 @@ pub fn index(linked: &Linked, bodies: &[BTreeMap<Lang, Body>], lang: Lang) -> Bu
                 description.clone()
             },
         });
-        let start = entries.len();
         blocks(ed.source.body(), &url, NO_DOC, &[], true, &mut entries);
         // The one table of the authored pages is the corrections log, whose rows quote the
         // documents before and after repair: indexed, they would repeat every document hit.
-        let tail = entries.split_off(start);
-        entries.extend(tail.into_iter().filter(|e| e.kind != EntryKind::TableRow));
-        for e in &mut entries[start..] {
+        for e in entries.iter_mut().skip(1) {
             if e.context.is_empty() {
                 e.context = ed.front.title.clone();
             }
         }
+        for e in entries.iter().filter(|e| e.kind != EntryKind::TableRow) {
+            w.add(e, out);
+        }
     }
 
-    let mut states: Vec<StateSpellings> = Vec::new();
     for (id, s) in &c.states {
-        let mut names: Vec<&str> = vec![s.name(lang), s.name(lang.other())];
-        for l in [lang, lang.other()] {
-            names.extend(
-                s.spellings
-                    .get(&l)
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-            );
-        }
-        states.push(spellings(names.iter().copied()));
-        entries.push(EntryInput {
-            kind: EntryKind::Page,
-            doc: NO_DOC,
-            reply: false,
-            url: urls.state(lang, id),
-            context: t("state"),
-            title: s.name(lang).to_string(),
-            text: s.name(lang).to_string(),
-        });
+        let name = s.name(lang);
+        w.add_parts(
+            EntryKind::Page,
+            NO_DOC,
+            false,
+            &urls.state(lang, id),
+            &t("state"),
+            name,
+            name,
+            out,
+        );
     }
     for tp in &c.topics {
-        let label = tp.label.get(&lang).cloned().unwrap_or_default();
-        entries.push(EntryInput {
-            kind: EntryKind::Page,
-            doc: NO_DOC,
-            reply: false,
-            url: urls.topic(lang, &tp.id),
-            context: t("topic"),
-            title: label.clone(),
-            text: tp.definition.get(&lang).cloned().unwrap_or(label),
-        });
+        let label = tp.label.get(&lang).map_or("", String::as_str);
+        let text = tp.definition.get(&lang).map_or(label, String::as_str);
+        w.add_parts(
+            EntryKind::Page,
+            NO_DOC,
+            false,
+            &urls.topic(lang, &tp.id),
+            &t("topic"),
+            label,
+            text,
+            out,
+        );
     }
-
-    let stemmer = Stemmer::create(match lang {
-        Lang::Fr => Algorithm::French,
-        Lang::En => Algorithm::English,
-    });
-    let stem = |orig: &str, _folded: &str| -> Option<String> {
-        let s = stemmer.stem(&orig.to_lowercase()).into_owned();
-        let folded = fold::fold(&s);
-        (!folded.is_empty() && !folded.contains(' ')).then_some(folded)
-    };
-    build(lang.code(), docs, states, &entries, CHUNK, &stem)
+    w.finish(out);
 }
 
 /// Adds the entries of a Markdown body, each linked to `url#id`: the block's own id, the id

@@ -1,10 +1,45 @@
 //! Builds the search index files from entries (used by `site-gen`; here so that the writer
 //! shares the tokeniser and the model with the reader, and so that the engine's tests build
 //! real indexes).
+//!
+//! [`IndexWriter`] takes the entries one at a time, in the site's order, and keeps no entry's
+//! text: each excerpt file is handed out as soon as its entries are in, and the postings of
+//! each stem are one growing byte buffer (entry and position deltas as varints), so memory
+//! grows with the number of distinct stems and a few bytes per word, not with the text. The
+//! shards are encoded from those buffers at the end, in the format the reader decodes.
 
+use super::codec::{push_str, push_varint};
 use super::model::*;
 use super::tokenize::{for_each_token, TokenKind};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The multiply-rotate hash of rustc's `FxHasher`: every token of the texts is looked up in
+/// the word table, and the default SipHash, made to resist chosen keys, costs several times
+/// as much on these short strings (the keys here are the site's own words).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.write(&[i]);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type WordMap<V> = HashMap<Box<str>, V, BuildHasherDefault<WordHasher>>;
 
 /// One searchable unit, as the writer gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +55,8 @@ pub struct EntryInput {
     pub text: String,
 }
 
-/// The files of one language's index.
+/// The files of one language's index, decoded (tests and tools; the site writes them with
+/// [`IndexWriter`] as they are made).
 #[derive(Debug, Clone)]
 pub struct Built {
     pub meta: Meta,
@@ -28,25 +64,12 @@ pub struct Built {
     pub excerpts: Vec<Excerpts>,
 }
 
-impl Built {
-    /// Every file, with its name under `data/search/<lang>/`.
-    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        let mut out = vec![("meta.bin".to_string(), self.meta.to_bytes())];
-        for s in &self.shards {
-            out.push((shard_file(&s.key), s.to_bytes()));
-        }
-        for x in &self.excerpts {
-            out.push((excerpt_file(x.first, self.meta.chunk), x.to_bytes()));
-        }
-        out
-    }
-}
-
 /// The stem of a word: `stem(original, folded)` gets the word as written and as folded and
 /// returns the folded stem (or `None` to index the word as it is).
 pub type Stemmer<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
 
-/// Indexes `entries` (in the order given, which is the ranking's tie-break).
+/// Indexes `entries` (in the order given, which is the ranking's tie-break) and decodes the
+/// files written.
 pub fn build(
     lang: &str,
     docs: Vec<SearchDoc>,
@@ -55,20 +78,139 @@ pub fn build(
     chunk: u32,
     stem: Stemmer,
 ) -> Built {
-    // folded word → stem; a word's stem is decided by its first occurrence, so that a word
-    // always leads to one stem whose postings hold every occurrence of the word.
-    let mut word_stem: HashMap<String, String> = HashMap::new();
-    let mut postings: HashMap<String, (Vec<u32>, Vec<Vec<u32>>)> = HashMap::new();
-    let mut metas = Vec::with_capacity(entries.len());
-    let mut total_len: u64 = 0;
-    for (i, e) in entries.iter().enumerate() {
-        let i = i as u32;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut w = IndexWriter::new(lang, docs, states, chunk, stem);
+    for e in entries {
+        w.add(e, &mut |name, bytes| files.push((name, bytes)));
+    }
+    w.finish(&mut |name, bytes| files.push((name, bytes)));
+    let mut built = Built {
+        meta: Meta {
+            version: SEARCH_VERSION,
+            lang: String::new(),
+            docs: vec![],
+            entries: vec![],
+            avg_len: 0.0,
+            shards: vec![],
+            chunk,
+            states: vec![],
+        },
+        shards: Vec::new(),
+        excerpts: Vec::new(),
+    };
+    for (name, bytes) in files {
+        if name == "meta.bin" {
+            built.meta = Meta::from_bytes(&bytes).expect("meta written by the writer");
+        } else if name.starts_with("t-") {
+            built
+                .shards
+                .push(Shard::from_bytes(&bytes).expect("shard written by the writer"));
+        } else {
+            built
+                .excerpts
+                .push(Excerpts::from_bytes(&bytes).expect("excerpts written by the writer"));
+        }
+    }
+    built
+}
+
+/// The postings of one stem while the index is written, already in the shard's layout
+/// ([`push_postings`]): for each entry holding it, the entry's delta from the previous one,
+/// the number of positions, then each position's delta.
+#[derive(Default)]
+struct StemPostings {
+    entries: u32,
+    last: u32,
+    bytes: Vec<u8>,
+}
+
+/// Writes one language's index, entry by entry. Files are handed to `out(name, bytes)`, the
+/// name relative to `data/search/<lang>/`.
+pub struct IndexWriter<'s> {
+    lang: String,
+    docs: Vec<SearchDoc>,
+    states: Vec<StateSpellings>,
+    chunk: u32,
+    stem: Stemmer<'s>,
+    /// Folded word of the texts → its stem's id; a word's stem is decided by its first
+    /// occurrence, so that a word always leads to one stem holding every occurrence of it.
+    words: WordMap<u32>,
+    stem_ids: WordMap<u32>,
+    stems: Vec<Box<str>>,
+    postings: Vec<StemPostings>,
+    metas: Vec<EntryMeta>,
+    total_len: u64,
+    /// (stem, position) of the entry being added.
+    pending: Vec<(u32, u32)>,
+    /// The excerpt records of the current file, and how many.
+    excerpt_buf: Vec<u8>,
+    excerpt_count: u32,
+}
+
+impl<'s> IndexWriter<'s> {
+    pub fn new(
+        lang: &str,
+        docs: Vec<SearchDoc>,
+        states: Vec<StateSpellings>,
+        chunk: u32,
+        stem: Stemmer<'s>,
+    ) -> Self {
+        IndexWriter {
+            lang: lang.to_string(),
+            docs,
+            states,
+            chunk: chunk.max(1),
+            stem,
+            words: WordMap::default(),
+            stem_ids: WordMap::default(),
+            stems: Vec::new(),
+            postings: Vec::new(),
+            metas: Vec::new(),
+            total_len: 0,
+            pending: Vec::new(),
+            excerpt_buf: Vec::new(),
+            excerpt_count: 0,
+        }
+    }
+
+    /// The number of entries added so far (the next entry's number).
+    pub fn len(&self) -> usize {
+        self.metas.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.metas.is_empty()
+    }
+
+    /// Adds the next entry.
+    pub fn add(&mut self, e: &EntryInput, out: &mut dyn FnMut(String, Vec<u8>)) {
+        self.add_parts(
+            e.kind, e.doc, e.reply, &e.url, &e.context, &e.title, &e.text, out,
+        );
+    }
+
+    /// Adds the next entry, given by its parts (no owned copy needed).
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_parts(
+        &mut self,
+        kind: EntryKind,
+        doc: u16,
+        reply: bool,
+        url: &str,
+        context: &str,
+        title: &str,
+        text: &str,
+        out: &mut dyn FnMut(String, Vec<u8>),
+    ) {
+        let i = self.metas.len() as u32;
         let mut len = 0u32;
-        for (text, base) in [(&e.text, 0u32), (&e.title, TITLE_BASE)] {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.clear();
+        for (field, base) in [(text, 0u32), (title, TITLE_BASE)] {
             let mut pos = base;
             let mut first = true;
-            for_each_token(text, |term, range, kind| {
-                if kind == TokenKind::Word {
+            for_each_token(field, |term, range, tkind| {
+                if tkind == TokenKind::Word {
                     if !first {
                         pos += 1;
                     }
@@ -77,106 +219,130 @@ pub fn build(
                         len += 1;
                     }
                 }
-                let s = word_stem.entry(term.to_string()).or_insert_with(|| {
-                    let alphabetic = term.chars().all(char::is_alphabetic);
-                    let stemmed = if alphabetic && kind == TokenKind::Word {
-                        stem(&text[range], term)
-                    } else {
-                        None
-                    };
-                    stemmed
-                        .filter(|s| !s.is_empty())
-                        .unwrap_or_else(|| term.to_string())
-                });
-                let (ents, pos_lists) = postings.entry(s.clone()).or_default();
-                if ents.last() != Some(&i) {
-                    ents.push(i);
-                    pos_lists.push(Vec::new());
-                }
-                if let Some(p) = pos_lists.last_mut() {
-                    if p.last() != Some(&pos) {
-                        p.push(pos);
-                    }
-                }
+                let s = self.stem_of(term, &field[range], tkind);
+                pending.push((s, pos));
             });
         }
-        total_len += len as u64;
-        metas.push(EntryMeta {
-            doc: e.doc,
-            kind: e.kind,
+        // By stem, positions in the order met (increasing); each (stem, position) once.
+        pending.sort_by_key(|&(s, _)| s);
+        pending.dedup();
+        let mut k = 0;
+        while k < pending.len() {
+            let s = pending[k].0;
+            let n = pending[k..].iter().take_while(|p| p.0 == s).count();
+            let p = &mut self.postings[s as usize];
+            let delta = if p.entries == 0 { i } else { i - p.last };
+            push_postings(&mut p.bytes, delta, pending[k..k + n].iter().map(|x| x.1));
+            p.last = i;
+            p.entries += 1;
+            k += n;
+        }
+        self.pending = pending;
+        self.total_len += len as u64;
+        self.metas.push(EntryMeta {
+            doc,
+            kind,
             len,
-            reply: e.reply,
+            reply,
         });
+        Excerpts::push_record(&mut self.excerpt_buf, url, context, text);
+        self.excerpt_count += 1;
+        if self.excerpt_count == self.chunk {
+            self.flush_excerpts(out);
+        }
     }
 
-    // Words grouped by key; each shard carries the postings of its words' stems.
-    let mut by_key: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for (w, s) in word_stem {
-        by_key
-            .entry(shard_key(&w).to_string())
-            .or_default()
-            .push((w, s));
-    }
-    let mut shards = Vec::with_capacity(by_key.len());
-    for (key, mut words) in by_key {
-        words.sort();
-        let mut stem_ix: BTreeMap<String, u32> = BTreeMap::new();
-        for (_, s) in &words {
-            let n = stem_ix.len() as u32;
-            stem_ix.entry(s.clone()).or_insert(n);
+    /// The stem id of a term, deciding it on the term's first occurrence.
+    fn stem_of(&mut self, term: &str, written: &str, kind: TokenKind) -> u32 {
+        if let Some(&s) = self.words.get(term) {
+            return s;
         }
-        let mut stems: Vec<Option<Postings>> = vec![None; stem_ix.len()];
-        for (s, &ix) in &stem_ix {
-            let (entries, positions) = postings[s].clone();
-            stems[ix as usize] = Some(Postings {
-                stem: s.clone(),
-                entries,
-                positions,
-            });
-        }
-        shards.push(Shard {
-            version: SEARCH_VERSION,
-            key,
-            words: words.into_iter().map(|(w, s)| (w, stem_ix[&s])).collect(),
-            stems: stems.into_iter().flatten().collect(),
-        });
+        let alphabetic = term.chars().all(char::is_alphabetic);
+        let stemmed = if alphabetic && kind == TokenKind::Word {
+            (self.stem)(written, term).filter(|s| !s.is_empty())
+        } else {
+            None
+        };
+        let stem = stemmed.as_deref().unwrap_or(term);
+        let s = match self.stem_ids.get(stem) {
+            Some(&s) => s,
+            None => {
+                let s = self.stems.len() as u32;
+                self.stems.push(stem.into());
+                self.stem_ids.insert(stem.into(), s);
+                self.postings.push(StemPostings::default());
+                s
+            }
+        };
+        self.words.insert(term.into(), s);
+        s
     }
 
-    let chunk = chunk.max(1);
-    let excerpts = entries
-        .chunks(chunk as usize)
-        .enumerate()
-        .map(|(n, part)| Excerpts {
-            version: SEARCH_VERSION,
-            first: n as u32 * chunk,
-            excerpts: part
+    fn flush_excerpts(&mut self, out: &mut dyn FnMut(String, Vec<u8>)) {
+        if self.excerpt_count == 0 {
+            return;
+        }
+        let first = self.metas.len() as u32 - self.excerpt_count;
+        let mut bytes = Vec::with_capacity(self.excerpt_buf.len() + 12);
+        Excerpts::write_head(&mut bytes, first, self.excerpt_count);
+        bytes.extend_from_slice(&self.excerpt_buf);
+        out(excerpt_file(first, self.chunk), bytes);
+        self.excerpt_buf.clear();
+        self.excerpt_count = 0;
+    }
+
+    /// Writes the last excerpt file, the shards and `meta.bin`.
+    pub fn finish(mut self, out: &mut dyn FnMut(String, Vec<u8>)) {
+        self.flush_excerpts(out);
+        // Words grouped by key; each shard carries the postings of its words' stems.
+        let mut by_key: BTreeMap<&str, Vec<(&str, u32)>> = BTreeMap::new();
+        for (w, &s) in &self.words {
+            by_key.entry(shard_key(w)).or_default().push((w, s));
+        }
+        let mut keys = Vec::with_capacity(by_key.len());
+        for (key, mut words) in by_key {
+            words.sort_unstable();
+            // Local stem numbers, in the order the sorted words first name them.
+            let mut local: Vec<u32> = Vec::new();
+            let mut local_ix: HashMap<u32, u32> = HashMap::new();
+            let word_ix: Vec<u32> = words
                 .iter()
-                .map(|e| Excerpt {
-                    url: e.url.clone(),
-                    context: e.context.clone(),
-                    text: e.text.clone(),
+                .map(|(_, s)| {
+                    *local_ix.entry(*s).or_insert_with(|| {
+                        local.push(*s);
+                        local.len() as u32 - 1
+                    })
                 })
-                .collect(),
-        })
-        .collect();
-    let avg_len = if entries.is_empty() {
-        0.0
-    } else {
-        total_len as f32 / entries.len() as f32
-    };
-    Built {
-        meta: Meta {
+                .collect();
+            let named: Vec<(&str, u32)> = words.iter().map(|w| w.0).zip(word_ix).collect();
+            let mut bytes = Vec::new();
+            Shard::write_head(&mut bytes, key, &named);
+            push_varint(&mut bytes, local.len() as u32);
+            for &s in &local {
+                let p = &self.postings[s as usize];
+                push_str(&mut bytes, &self.stems[s as usize]);
+                push_varint(&mut bytes, p.entries);
+                bytes.extend_from_slice(&p.bytes);
+            }
+            out(shard_file(key), bytes);
+            keys.push(key.to_string());
+        }
+        let n = self.metas.len();
+        let meta = Meta {
             version: SEARCH_VERSION,
-            lang: lang.to_string(),
-            docs,
-            entries: metas,
-            avg_len,
-            shards: shards.iter().map(|s| s.key.clone()).collect(),
-            chunk,
-            states,
-        },
-        shards,
-        excerpts,
+            lang: self.lang,
+            docs: self.docs,
+            avg_len: if n == 0 {
+                0.0
+            } else {
+                self.total_len as f32 / n as f32
+            },
+            entries: self.metas,
+            shards: keys,
+            chunk: self.chunk,
+            states: self.states,
+        };
+        out("meta.bin".into(), meta.to_bytes());
     }
 }
 
@@ -198,4 +364,64 @@ pub fn spellings<'a>(names: impl IntoIterator<Item = &'a str>) -> StateSpellings
         }
     }
     StateSpellings { spellings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(text: &str, title: &str) -> EntryInput {
+        EntryInput {
+            kind: EntryKind::Paragraph,
+            doc: 0,
+            reply: false,
+            url: format!("/fr/d/#{}", text.len()),
+            context: "Section".into(),
+            title: title.into(),
+            text: text.into(),
+        }
+    }
+
+    fn shard<'a>(b: &'a Built, key: &str) -> &'a Shard {
+        b.shards.iter().find(|s| s.key == key).expect(key)
+    }
+
+    #[test]
+    fn postings_come_back_as_written_by_entry_and_position() {
+        // Entry 0: "vote"(0) "votes"(1) "pour"(2), title "Vote"(TITLE_BASE);
+        // entry 1: "pour"(0); 130 filler entries, then "vote" again in entry 132, so that
+        // entry numbers and positions need several varint bytes.
+        let mut entries = vec![para("vote votes pour", "Vote"), para("pour", "")];
+        entries.extend((0..130).map(|_| para("rien", "")));
+        entries.push(para("x x x x vote", ""));
+        let toy = |_: &str, folded: &str| folded.strip_suffix('s').map(str::to_string);
+        let b = build("fr", vec![], vec![], &entries, 16, &toy);
+
+        let vo = shard(&b, "vo");
+        assert_eq!(vo.words, vec![("vote".into(), 0), ("votes".into(), 0)]);
+        assert_eq!(vo.stems.len(), 1);
+        assert_eq!(vo.stems[0].stem, "vote");
+        assert_eq!(vo.stems[0].entries, vec![0, 132]);
+        assert_eq!(vo.stems[0].positions, vec![vec![0, 1, TITLE_BASE], vec![4]]);
+        let po = shard(&b, "po");
+        assert_eq!(po.stems[0].entries, vec![0, 1]);
+        assert_eq!(po.stems[0].positions, vec![vec![2], vec![0]]);
+        assert_eq!(b.meta.entries.len(), 133);
+        assert_eq!(b.meta.entries[0].len, 3);
+        assert_eq!(b.meta.shards, ["po", "ri", "vo", "x"]);
+        for s in &b.shards {
+            s.check(133).unwrap();
+        }
+    }
+
+    #[test]
+    fn excerpts_are_cut_into_files_of_chunk_entries_in_order() {
+        let entries: Vec<EntryInput> = (0..5).map(|i| para(&format!("mot{i}"), "")).collect();
+        let b = build("fr", vec![], vec![], &entries, 2, &|_, _| None);
+        let firsts: Vec<u32> = b.excerpts.iter().map(|x| x.first).collect();
+        assert_eq!(firsts, [0, 2, 4]);
+        assert_eq!(b.excerpts[1].excerpts[1].text, "mot3");
+        assert_eq!(b.excerpts[2].excerpts.len(), 1);
+        assert_eq!(b.excerpts[0].excerpts[0].context, "Section");
+    }
 }

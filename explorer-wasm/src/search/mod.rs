@@ -3,6 +3,7 @@
 //! wasm-bindgen layer is `search_web`.
 
 pub mod build;
+pub mod codec;
 pub mod engine;
 pub mod model;
 pub mod tokenize;
