@@ -142,9 +142,24 @@ pub fn run(ws: &Workspace, pages: usize, skip_hugo: bool, keep: bool) -> Result<
             "--output".into(),
             OUT.into(),
         ],
+        env: Vec::new(),
         optional: false,
         runs: Vec::new(),
     }];
+    // The same build without the search index: what indexing costs (its budget is +25 % of
+    // wall time and of peak memory, docs/benchmarks.md).
+    jobs.push(Job {
+        label: "site-gen (no search)",
+        tool: "site-gen (no search)",
+        corpus: "synthetic",
+        pages: docs * 2,
+        out: tmp.join("out-site-gen-nosearch"),
+        program: site_gen.clone(),
+        args: jobs[0].args.clone(),
+        env: vec![("SITE_GEN_BENCH_NO_SEARCH", "1")],
+        optional: false,
+        runs: Vec::new(),
+    });
     if let Some(hugo) = &hugo {
         jobs.push(Job {
             label: "hugo",
@@ -163,6 +178,7 @@ pub fn run(ws: &Workspace, pages: usize, skip_hugo: bool, keep: bool) -> Result<
                 "--quiet".into(),
                 "--noBuildLock".into(),
             ],
+            env: Vec::new(),
             optional: false,
             runs: Vec::new(),
         });
@@ -183,6 +199,7 @@ pub fn run(ws: &Workspace, pages: usize, skip_hugo: bool, keep: bool) -> Result<
             "--output".into(),
             OUT.into(),
         ],
+        env: Vec::new(),
         optional: true,
         runs: Vec::new(),
     });
@@ -244,6 +261,9 @@ pub fn run(ws: &Workspace, pages: usize, skip_hugo: bool, keep: bool) -> Result<
     )?;
     writeln!(report, "- corpus: {stats}")?;
     writeln!(report, "\n{}", table(&rows))?;
+    if let Some(cost) = indexing_cost(&rows) {
+        writeln!(report, "{cost}\n")?;
+    }
     writeln!(
         report,
         "Every run (wall time (CPU user + system) / peak RSS):\n"
@@ -332,6 +352,8 @@ struct Job {
     out: PathBuf,
     program: PathBuf,
     args: Vec<std::ffi::OsString>,
+    /// Environment variables set for the command.
+    env: Vec<(&'static str, &'static str)>,
     /// A failure drops the row instead of stopping the benchmark.
     optional: bool,
     runs: Vec<Run>,
@@ -357,6 +379,7 @@ fn run_once(job: &Job, time_bin: &Path, round: usize) -> Result<Run> {
         .arg("%e %M %U %S")
         .arg("-o")
         .arg(&rusage)
+        .envs(job.env.iter().copied())
         .arg(&job.program)
         .args(job.args.iter().map(|a| {
             if a == OUT {
@@ -451,6 +474,35 @@ fn table(rows: &[Row]) -> String {
         );
     }
     s
+}
+
+/// The search index's share of the synthetic build: the medians and peaks with it against
+/// those without it.
+fn indexing_cost(rows: &[Row]) -> Option<String> {
+    let with = rows
+        .iter()
+        .find(|r| r.tool == "site-gen" && r.corpus == "synthetic")?;
+    let without = rows.iter().find(|r| r.tool == "site-gen (no search)")?;
+    let pct = |a: f64, b: f64| (a / b - 1.0) * 100.0;
+    let cpu = |m: &Measure| {
+        let mut v: Vec<f64> = m.runs.iter().map(|r| r.user + r.sys).collect();
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    Some(format!(
+        "Indexing cost (site-gen with the search index against without it, synthetic corpus): median wall time \
+         {:+.1} % ({:.3} s against {:.3} s), peak RSS {:+.1} % ({:.0} against {:.0} MiB), median CPU (user + sys) \
+         {:+.1} % ({:.1} against {:.1} s). Budget: at most +25 % wall time and +25 % peak memory.",
+        pct(with.m.median_wall(), without.m.median_wall()),
+        with.m.median_wall(),
+        without.m.median_wall(),
+        pct(with.m.peak_rss_kib() as f64, without.m.peak_rss_kib() as f64),
+        with.m.peak_rss_kib() as f64 / 1024.0,
+        without.m.peak_rss_kib() as f64 / 1024.0,
+        pct(cpu(&with.m), cpu(&without.m)),
+        cpu(&with.m),
+        cpu(&without.m),
+    ))
 }
 
 fn tail(s: &str, lines: usize) -> String {

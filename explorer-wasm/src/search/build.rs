@@ -223,8 +223,8 @@ impl<'s> IndexWriter<'s> {
                 pending.push((s, pos));
             });
         }
-        // By stem, positions in the order met (increasing); each (stem, position) once.
-        pending.sort_by_key(|&(s, _)| s);
+        // By stem, then position; each (stem, position) once.
+        pending.sort_unstable();
         pending.dedup();
         let mut k = 0;
         while k < pending.len() {

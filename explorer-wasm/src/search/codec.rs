@@ -74,6 +74,15 @@ impl<'a> Reader<'a> {
         self.str().map(str::to_string)
     }
 
+    /// A list of strings, its length first.
+    pub fn strings(&mut self) -> Result<Vec<String>, FormatError> {
+        let mut out = Vec::new();
+        for _ in 0..self.count()? {
+            out.push(self.string()?);
+        }
+        Ok(out)
+    }
+
     pub fn f32(&mut self) -> Result<f32, FormatError> {
         let mut b = [0u8; 4];
         for x in &mut b {

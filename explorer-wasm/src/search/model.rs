@@ -209,43 +209,37 @@ impl Meta {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, FormatError> {
+        // Plain loops rather than iterator chains collected into `Result`: each such chain
+        // is its own adapter in the WebAssembly.
         let mut r = open(bytes)?;
         let lang = r.string()?;
-        let docs = (0..r.count()?)
-            .map(|_| {
-                Ok(SearchDoc {
-                    id: r.string()?,
-                    label: r.string()?,
-                })
-            })
-            .collect::<Result<_, FormatError>>()?;
-        let entries = (0..r.count()?)
-            .map(|_| {
-                let doc = r.varint()?;
-                let flags = r.byte()?;
-                Ok(EntryMeta {
-                    doc: u16::try_from(doc)
-                        .map_err(|_| FormatError("search index: bad document".into()))?,
-                    kind: kind_from(flags >> 1)?,
-                    reply: flags & 1 == 1,
-                    len: r.varint()?,
-                })
-            })
-            .collect::<Result<_, FormatError>>()?;
+        let mut docs = Vec::new();
+        for _ in 0..r.count()? {
+            let id = r.string()?;
+            docs.push(SearchDoc {
+                id,
+                label: r.string()?,
+            });
+        }
+        let mut entries = Vec::new();
+        for _ in 0..r.count()? {
+            let doc = r.varint()?;
+            let flags = r.byte()?;
+            entries.push(EntryMeta {
+                doc: doc as u16,
+                kind: kind_from(flags >> 1)?,
+                reply: flags & 1 == 1,
+                len: r.varint()?,
+            });
+        }
         let avg_len = r.f32()?;
-        let shards = (0..r.count()?)
-            .map(|_| r.string())
-            .collect::<Result<_, _>>()?;
+        let shards = r.strings()?;
         let chunk = r.varint()?;
         let mut states = Vec::new();
         for _ in 0..r.count()? {
             let mut spellings = Vec::new();
             for _ in 0..r.count()? {
-                spellings.push(
-                    (0..r.count()?)
-                        .map(|_| r.string())
-                        .collect::<Result<_, _>>()?,
-                );
+                spellings.push(r.strings()?);
             }
             states.push(StateSpellings { spellings });
         }
@@ -397,15 +391,16 @@ impl Excerpts {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, FormatError> {
         let mut r = open(bytes)?;
         let first = r.varint()?;
-        let excerpts = (0..r.count()?)
-            .map(|_| {
-                Ok(Excerpt {
-                    url: r.string()?,
-                    context: r.string()?,
-                    text: r.string()?,
-                })
-            })
-            .collect::<Result<_, FormatError>>()?;
+        let mut excerpts = Vec::new();
+        for _ in 0..r.count()? {
+            let url = r.string()?;
+            let context = r.string()?;
+            excerpts.push(Excerpt {
+                url,
+                context,
+                text: r.string()?,
+            });
+        }
         r.end()?;
         Ok(Excerpts {
             version: SEARCH_VERSION,

@@ -40,9 +40,20 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str, Range<usize>, TokenKin
                 continue;
             }
         }
-        let c = text[i..].chars().next().unwrap_or(' ');
-        let len = c.len_utf8();
-        if push_folded(c, &mut buf) {
+        // ASCII, nearly every byte of the texts, is folded inline (the writer tokenises the
+        // whole site); `push_folded` does the same for it.
+        let b = bytes[i];
+        let (keep, len) = if b < 0x80 {
+            let keep = b.is_ascii_alphanumeric();
+            if keep {
+                buf.push(b.to_ascii_lowercase() as char);
+            }
+            (keep, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (push_folded(c, &mut buf), c.len_utf8())
+        };
+        if keep {
             if !in_word {
                 start = i;
             }

@@ -37,7 +37,11 @@ if (root) {
   input.setAttribute('aria-autocomplete', 'list');
   root.hidden = false;
 
+  const fetched = new Map(); // URL → promise of its bytes
+
   function load() {
+    // The page language's metadata is fetched while the module compiles, not after it.
+    fetchOnce(`${indexUrl}${pageLang}/meta.bin`).catch(() => {});
     engine ??= (async () => {
       const glue = await import(moduleUrl + 'explorer.js');
       await glue.default({ module_or_path: new URL(moduleUrl + 'explorer_bg.wasm', location.href) });
@@ -52,9 +56,14 @@ if (root) {
     return new Uint8Array(await r.arrayBuffer());
   }
 
+  function fetchOnce(url) {
+    if (!fetched.has(url)) fetched.set(url, bytes(url));
+    return fetched.get(url);
+  }
+
   /** Fetches `url` once and hands it to `add`; later calls wait for the same fetch. */
   function once(url, add) {
-    if (!files.has(url)) files.set(url, bytes(url).then(add));
+    if (!files.has(url)) files.set(url, fetchOnce(url).then(add));
     return files.get(url);
   }
 
