@@ -31,7 +31,7 @@ fn now() -> f64 {
 /// Starts the explorer as `init.js` does, with the bytes and the time their fetch began.
 fn start(index: &Index, search: &str) -> Element {
     let root = page(index, search);
-    start_explorer(&root, index.to_bytes(), now()).expect("explorer starts");
+    start_explorer(&root, index.to_bytes(), now(), None).expect("explorer starts");
     root
 }
 
@@ -263,7 +263,7 @@ fn a_bad_index_leaves_the_static_table_and_says_so() {
     for (what, bytes) in cases {
         let root = page(&fixture(), "");
         assert!(
-            start_explorer(&root, bytes.clone(), now()).is_err(),
+            start_explorer(&root, bytes.clone(), now(), None).is_err(),
             "{what}"
         );
         assert!(start_with_bytes(&root, bytes).is_err(), "{what}");
@@ -387,7 +387,7 @@ async fn counts_read(lang: &str, search: &str, expected: &str) {
     root.set_attribute("data-lang", lang).unwrap();
     let results = ui_string(lang, "ex_results");
     root.set_attribute("data-t-results", &results).unwrap();
-    start_explorer(&root, index.to_bytes(), now()).expect("explorer starts");
+    start_explorer(&root, index.to_bytes(), now(), None).expect("explorer starts");
     assert_eq!(text(&root, ".explorer-count"), expected, "{lang} {search}");
     sleep(500).await;
     let status = text(&root, "#explorer-status");

@@ -38,8 +38,20 @@ function start() {
       performance.mark('explorer-index-fetched');
       return bytes;
     });
+  // The Map view's geometry: the module calls this when that view is first shown, never before.
+  const loadMap = () =>
+    fetch(root.dataset.map)
+      .then((r) => {
+        if (!r.ok) throw new Error(`explorer map: HTTP ${r.status}`);
+        return r.text();
+      })
+      .then((text) => {
+        const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+        if (svg.localName !== 'svg' || svg.querySelector('parsererror')) throw new Error('explorer map: unreadable');
+        return svg;
+      });
   Promise.all([index, wasm])
-    .then(([bytes, explorer]) => explorer.start_explorer(root, new Uint8Array(bytes), fetchStart))
+    .then(([bytes, explorer]) => explorer.start_explorer(root, new Uint8Array(bytes), fetchStart, loadMap))
     .catch(fail);
 }
 
