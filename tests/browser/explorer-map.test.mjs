@@ -293,3 +293,68 @@ test('axe: the Map view in the light and dark schemes, at 1280 and 390 px', { ti
   }
   assertNone(failures, 'axe violations');
 });
+
+describe('the explorer panel of State and topic pages', () => {
+  /** Scrolls to the panel and waits for the module; returns the requests made before that. */
+  async function openPanel(path) {
+    const page = await site.newPage();
+    const requests = [];
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    await page.goto(site.base + path, { waitUntil: 'load' });
+    await page.waitForTimeout(300);
+    const before = requests.filter((r) => r.endsWith('.wasm') || r.endsWith('.bin'));
+    await page.locator('#explorer-panel').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.getElementById('explorer-panel')?.hasAttribute('data-load-ms'), null, { timeout: 15000 });
+    return { page, before };
+  }
+  const countOf = async (page) => Number(/\d+/.exec(await page.textContent('#explorer-panel .explorer-count'))[0]);
+
+  test('a State page: the panel loads when it nears the screen, filtered to the State, and leaves the URL alone', async () => {
+    const rows = await positions('en');
+    const { page, before } = await openPanel('/en/states/deu/');
+    try {
+      assertNone(before, 'the module or index fetched before the panel came near the screen');
+      assert.equal(await countOf(page), rows.filter((r) => r.state_id === 'deu').length, "the panel shows Germany's rows of the JSON");
+      await page.click('#explorer-panel button[data-act="view:map"]');
+      // Austria: a compact shape, so the middle of its box is on it.
+      await page.waitForSelector('#explorer-panel .explorer-map svg [data-state="aut"]');
+      await page.click('#explorer-panel .explorer-map svg [data-state="aut"]');
+      const both = rows.filter((r) => ['deu', 'aut'].includes(r.state_id)).length;
+      await page.waitForFunction((n) => /\d+/.exec(document.querySelector('#explorer-panel .explorer-count').textContent)[0] === String(n), both, { timeout: 5000 });
+      assert.equal(new URL(page.url()).search, '', 'the page URL has no filter');
+      assertNone(problemLines(site.problemsOf(page)), 'console errors or failed requests');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a topic page: the panel is filtered to the topic, and its map shows the stances', async () => {
+    const rows = await positions('fr');
+    const { page } = await openPanel('/fr/topics/consensus/');
+    try {
+      const want = matching(rows, { topic: ['consensus'] });
+      assert.equal(await countOf(page), want.length, 'the topic rows of the JSON');
+      await page.click('#explorer-panel button[data-act="view:map"]');
+      const shown = await mapStates(page);
+      compareClasses(shown, expectedClasses(rows, want, 'consensus'), 'topic panel');
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('without JavaScript there is no panel, and the static table stays', async () => {
+    const context = await site.context.browser().newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      for (const p of ['/en/states/deu/', '/fr/topics/consensus/']) {
+        await page.goto(site.base + p, { waitUntil: 'load' });
+        assert.equal(await page.locator('#explorer-panel').count(), 1, `${p}: the panel is in the page`);
+        assert.ok(await page.locator('#explorer-panel').isHidden(), `${p}: and hidden`);
+        assert.equal(await page.locator('#explorer-panel button, #explorer-panel input').count(), 0, `${p}: no control in it`);
+      }
+      assert.ok(await page.locator('#positions').isVisible(), 'the topic page keeps its list of positions');
+    } finally {
+      await context.close();
+    }
+  });
+});

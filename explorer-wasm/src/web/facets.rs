@@ -27,22 +27,6 @@ pub(super) struct Checkbox {
     shown: Cell<Option<u32>>,
 }
 
-/// Folds the facets' panel on a narrow screen, where it would push the results below the
-/// first screen (the page leaves it open for readers without JavaScript).
-pub(super) fn fold_on_narrow(root: &Element, window: &web_sys::Window) -> Res {
-    let narrow = window
-        .inner_width()?
-        .as_f64()
-        .is_some_and(|w| w < NARROW_PX);
-    if let (true, Some(panel)) = (narrow, root.query_selector("#explorer-filters")?) {
-        panel.remove_attribute("open")?;
-    }
-    Ok(())
-}
-
-/// Below this width the facets are not a side column (`64rem` in style.css).
-const NARROW_PX: f64 = 1024.0;
-
 /// The checkboxes under `root` whose facet and value the index knows.
 pub(super) fn checkboxes(root: &Element, doc: &Document, engine: &Engine) -> Res<Vec<Checkbox>> {
     let mut boxes = Vec::new();

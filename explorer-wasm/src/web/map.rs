@@ -219,10 +219,11 @@ pub(super) fn render(app: &App, h: &mut Html, rows: &[u32]) {
             let (lo, hi) = ((b - 1) * most / BINS + 1, b * most / BINS);
             let k = n.iter().filter(|c| c.0 > 0 && bin(c.0) == b).count();
             if lo <= hi {
+                let (lo, hi) = (itoa(lo as usize), itoa(hi as usize));
                 let range = if lo == hi {
-                    itoa(lo as usize)
+                    lo
                 } else {
-                    [itoa(lo as usize), itoa(hi as usize)].join("–")
+                    [lo.as_str(), "–", &hi].concat()
                 };
                 item(&["roles-", &itoa(b as usize)].concat(), &range, k);
             }

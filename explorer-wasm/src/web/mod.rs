@@ -169,6 +169,9 @@ struct App {
     /// The Map view's geometry, fetched when the view is first shown, and the fetch's callbacks.
     map: RefCell<map::Geometry>,
     map_loader: RefCell<Option<map::Loader>>,
+    /// A panel's filter (`data-fixed`, on State and topic pages): the panel starts from it and
+    /// leaves the page's URL and history alone.
+    fixed: Option<String>,
 }
 
 /// Entry point, called by `init.js` with the index it fetched while the module compiled.
@@ -212,7 +215,11 @@ fn bind_index(root: &Element, bytes: Vec<u8>, load_map: Option<js_sys::Function>
     let app = App::new(root, engine)?;
     app.bind()?;
     map::bind(&app, load_map);
-    let search = app.window.location().search()?;
+    // A panel's filter is its own and fixed; the explorer page's is the URL's.
+    let search = match &app.fixed {
+        Some(filter) => filter.clone(),
+        None => app.window.location().search()?,
+    };
     app.apply_url(&search);
     mark("explorer-bound");
     app.update(Record::None)?;
@@ -262,6 +269,7 @@ impl App {
             words_cb: RefCell::new(None),
             map: RefCell::default(),
             map_loader: RefCell::new(None),
+            fixed: root.get_attribute("data-fixed"),
         }))
     }
 
@@ -272,7 +280,6 @@ impl App {
             submit.set_attribute("hidden", "")?;
         }
         self.build_switcher()?;
-        facets::fold_on_narrow(&self.root, &self.window)?;
         let form = child(&self.root, "#explorer-form");
         if let Some(form) = &form {
             listen(form, "submit", self, |_, e| e.prevent_default())?;
@@ -308,6 +315,9 @@ impl App {
             }
         })?;
         listen(&self.window, "popstate", self, |app, _| {
+            if app.fixed.is_some() {
+                return;
+            }
             if let Ok(search) = app.window.location().search() {
                 app.apply_url(&search);
                 let _ = app.update(Record::None);
@@ -401,7 +411,7 @@ impl App {
         self.render_active()?;
         self.show_stance_groups()?;
         self.render_view()?;
-        if record != Record::None {
+        if record != Record::None && self.fixed.is_none() {
             let qs = self.url();
             let location = self.window.location();
             if location.search()?.trim_start_matches('?') != qs {

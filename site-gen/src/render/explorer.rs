@@ -37,6 +37,19 @@ impl Renderer<'_> {
         }
     }
 
+    /// The explorer panel of a State or topic page: the same module, fixed to `facet=id` (a
+    /// query string the panel never writes to the URL). None when the site is built without
+    /// the module: the page then shows no panel.
+    pub(super) fn explorer_panel(&self, lang: Lang, facet: &str, id: &str) -> Option<Value> {
+        let mut filter = String::new();
+        explorer_wasm::url::push_pair(&mut filter, facet, id);
+        self.explorer_runtime.then(|| {
+            json!({"filter": filter, "index_url": self.urls.data(&format!("explorer-{}.bin", lang.code())),
+                   "map_url": self.urls.data("explorer-map.svg"), "script": self.urls.asset("explorer/panel.js"),
+                   "explorer_url": format!("{}?{filter}", self.urls.page(lang, "explorer/"))})
+        })
+    }
+
     /// The stance facet's values grouped for the form, so that "Geneva" reads as an answer to
     /// "Venue": first the values several topics share (supports, not addressed…), then each
     /// topic's own values under its label. Each value is in one group only: one checkbox each.
