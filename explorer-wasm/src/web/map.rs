@@ -2,14 +2,15 @@
 //! With one topic selected, each State has the colour of its stance on it; otherwise, of how
 //! many matching positions it has (four classes). A legend in text names every colour, and each
 //! State is named with what its colour says (colour is never the only cue). A State on the map
-//! is a link to the view with that State added to the filter; a click adds it (or, when it is
-//! already selected, removes it) without leaving the page.
+//! is a link (the file's `?state=<id>`, so that it can be focused and opened elsewhere); a click
+//! or Enter on it adds it to the State filter (or, when it is already selected, removes it)
+//! without leaving the page.
 //!
 //! The geometry (`data-map` on `#explorer`, written by site-gen) is fetched the first time the
 //! view is shown, never before, by the loader `init.js` hands over, and kept: each render only
 //! recolours it.
-//! Like the other views, it writes into the builder it is given and must not run queries; the
-//! click is handled by the page wiring (`web`).
+//! Like the other views, `render` writes into the builder it is given and must not run queries;
+//! the click listener is the page wiring's (`web`), which calls [`App::map_click`] here.
 
 use std::rc::Rc;
 
