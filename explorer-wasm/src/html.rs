@@ -82,6 +82,16 @@ impl Html {
         self
     }
 
+    /// An existing node (the Map view's geometry, kept between renders), moved here.
+    pub fn node(&mut self, node: &Node) -> &mut Html {
+        if self.failed.is_none() {
+            if let Err(e) = self.parent().append_child(node) {
+                self.failed = Some(e);
+            }
+        }
+        self
+    }
+
     /// An element holding only `text`.
     pub fn el(&mut self, tag: &str, attrs: &[(&str, &str)], text: &str) -> &mut Html {
         if let Some(e) = self.element(tag, attrs) {

@@ -31,7 +31,7 @@ fn now() -> f64 {
 /// Starts the explorer as `init.js` does, with the bytes and the time their fetch began.
 fn start(index: &Index, search: &str) -> Element {
     let root = page(index, search);
-    start_explorer(&root, index.to_bytes(), now()).expect("explorer starts");
+    start_explorer(&root, index.to_bytes(), now(), None).expect("explorer starts");
     root
 }
 
@@ -263,7 +263,7 @@ fn a_bad_index_leaves_the_static_table_and_says_so() {
     for (what, bytes) in cases {
         let root = page(&fixture(), "");
         assert!(
-            start_explorer(&root, bytes.clone(), now()).is_err(),
+            start_explorer(&root, bytes.clone(), now(), None).is_err(),
             "{what}"
         );
         assert!(start_with_bytes(&root, bytes).is_err(), "{what}");
@@ -387,7 +387,7 @@ async fn counts_read(lang: &str, search: &str, expected: &str) {
     root.set_attribute("data-lang", lang).unwrap();
     let results = ui_string(lang, "ex_results");
     root.set_attribute("data-t-results", &results).unwrap();
-    start_explorer(&root, index.to_bytes(), now()).expect("explorer starts");
+    start_explorer(&root, index.to_bytes(), now(), None).expect("explorer starts");
     assert_eq!(text(&root, ".explorer-count"), expected, "{lang} {search}");
     sleep(500).await;
     let status = text(&root, "#explorer-status");
@@ -409,4 +409,100 @@ async fn counts_agree_in_number_in_english() {
     counts_read("en", "?state=cub&topic=treaty", "1 position").await;
     counts_read("en", "?state=jpn&topic=consensus", "0 positions").await;
     counts_read("en", "?state=deu", "3 positions").await;
+}
+
+/// A stand-in for `init.js`'s loader of the Map view's geometry: counts its calls in
+/// `window.__mapLoads` and resolves to an SVG with one link per State of the fixture.
+fn map_loader() -> js_sys::Function {
+    js_sys::Function::new_no_args(
+        "window.__mapLoads = (window.__mapLoads || 0) + 1;
+         const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+         for (const id of ['deu', 'fra', 'bra', 'jpn', 'cub']) {
+           const a = document.createElementNS('http://www.w3.org/2000/svg', 'a');
+           a.setAttribute('data-state', id);
+           a.appendChild(document.createElementNS('http://www.w3.org/2000/svg', 'title'));
+           svg.appendChild(a);
+         }
+         return Promise.resolve(svg);",
+    )
+}
+
+fn map_loads() -> f64 {
+    js_sys::Reflect::get(&window(), &"__mapLoads".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
+}
+
+fn classes(root: &Element) -> Vec<String> {
+    ["deu", "fra", "bra", "jpn", "cub"]
+        .iter()
+        .map(|id| q(root, &format!(".explorer-map [data-state='{id}']")))
+        .map(|e| e.get_attribute("class").unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_map_view_loads_its_geometry_when_opened_and_colours_it_by_the_selection() {
+    let index = fixture();
+    let root = page(&index, "");
+    start_explorer(&root, index.to_bytes(), now(), Some(map_loader())).expect("explorer starts");
+    let before = map_loads();
+    sleep(20).await;
+    assert_eq!(
+        map_loads(),
+        before,
+        "no geometry before the Map view is opened"
+    );
+    click(&root, "button[data-act='view:map']");
+    sleep(20).await;
+    assert_eq!(map_loads(), before + 1.0, "loaded once the view is opened");
+    // Rows per State in the fixture: deu 3, fra 4, bra 2, jpn 1, cub 2; the largest is 4, so
+    // class k of n rows is ceil(4n / 4) = n.
+    assert_eq!(
+        classes(&root),
+        ["roles-3", "roles-4", "roles-2", "roles-1", "roles-2"]
+    );
+    let deu = q(&root, ".explorer-map [data-state='deu']");
+    assert_eq!(
+        deu.get_attribute("aria-label").as_deref(),
+        Some("Allemagne\u{a0}: 3 positions")
+    );
+    // One topic: consensus is coded for deu (supports), fra (supports), bra (opposes).
+    let topic = q(&root, "input[name='topic'][value='consensus']");
+    topic.dyn_ref::<HtmlElement>().unwrap().click();
+    assert_eq!(
+        classes(&root),
+        [
+            "stance-supports",
+            "stance-supports",
+            "stance-opposes",
+            "uncoded",
+            "uncoded"
+        ]
+    );
+    let legend: Vec<String> = {
+        let items = root.query_selector_all(".explorer-map .legend li").unwrap();
+        (0..items.length())
+            .map(|i| items.get(i).unwrap().text_content().unwrap_or_default())
+            .collect()
+    };
+    assert_eq!(
+        legend[..2],
+        ["Soutient (2)".to_string(), "S’oppose (1)".to_string()]
+    );
+    // A click on a State adds it to the State filter; the geometry is not loaded again.
+    // An SVG link is no HtmlElement: a bubbling click event, as a pointer would send.
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("click", &init).unwrap();
+    q(&root, ".explorer-map [data-state='bra']")
+        .dispatch_event(&event)
+        .unwrap();
+    assert!(search().contains("state=bra"), "{}", search());
+    assert_eq!(
+        classes(&root)[..3],
+        ["uncoded", "uncoded", "stance-opposes"]
+    );
+    assert_eq!(map_loads(), before + 1.0);
 }

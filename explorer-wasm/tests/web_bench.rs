@@ -105,7 +105,7 @@ fn index_load_and_filter_changes_stay_within_budget_in_the_browser() {
     for _ in 0..RUNS {
         let root = page::page(&index, "");
         let t0 = now();
-        start_explorer(&root, array.to_vec(), t0).expect("explorer starts");
+        start_explorer(&root, array.to_vec(), t0, None).expect("explorer starts");
         let at = |name: &str| last_mark(name).map_or(f64::NAN, |t| t - t0);
         let (decoded, bound, rendered) = (
             at("explorer-decoded"),

@@ -6,6 +6,7 @@ use crate::diagnostics::Diagnostics;
 use crate::render::{explorer, Renderer};
 use crate::sink::Sink;
 use crate::types::Lang;
+use crate::visuals::explorer_map::explorer_map;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -70,6 +71,13 @@ pub fn side_files(
             let rows = explorer::static_rows(&index);
             let code = lang.code();
             let json = explorer::to_json(&rows, origin, &cfg.data_version, &cfg.licence, lang);
+            // The Map view's geometry names no one (the explorer does): one file for both
+            // languages, whose indexes hold the same States.
+            let map = (lang == Lang::ALL[0]).then(|| {
+                let ids: Vec<&str> = index.states.iter().map(|s| s.id.as_str()).collect();
+                let svg = explorer_map(crate::visuals::world::large(), &ids);
+                ("data/explorer-map.svg".to_string(), svg.into_bytes())
+            });
             [
                 (format!("data/explorer-{code}.bin"), index.to_bytes()),
                 (
@@ -82,6 +90,9 @@ pub fn side_files(
                     feed(r, lang, origin).into_bytes(),
                 ),
             ]
+            .into_iter()
+            .chain(map)
+            .collect::<Vec<_>>()
         })
         .collect::<Vec<_>>();
     files.extend(per_lang.into_iter().flatten());

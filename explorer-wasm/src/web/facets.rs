@@ -10,7 +10,7 @@ use std::cell::Cell;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlInputElement};
 
-use super::dom::target;
+use super::dom::{attr, target};
 use super::{App, Res};
 use crate::engine::{Engine, Facet, Query, Results};
 use crate::fold;
@@ -103,6 +103,25 @@ impl App {
                 b.shown.set(Some(n));
             }
         }
+    }
+
+    /// With topics selected, shows only their stance groups (and the shared values, and any
+    /// group with a value checked); with none, every group.
+    pub(super) fn show_stance_groups(&self) -> Res {
+        let q = self.query.borrow();
+        let topics = q.selected(Facet::Topic);
+        let groups = self.root.query_selector_all("fieldset[data-topic]")?;
+        for i in 0..groups.length() {
+            let Some(g) = groups.get(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            let topic = self.engine.find(Facet::Topic, &attr(&g, "data-topic"));
+            let shown = topics.is_empty()
+                || topic.is_some_and(|t| topics.contains(&t))
+                || g.query_selector("input:checked")?.is_some();
+            g.toggle_attribute_with_force("hidden", !shown)?;
+        }
+        Ok(())
     }
 
     /// Shows only the State checkboxes whose name matches the words typed (word prefixes).

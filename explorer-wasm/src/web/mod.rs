@@ -3,7 +3,7 @@
 //! form, the URL and the result views. It owns the state (query, view, results), the URL and
 //! history, the dispatch of clicks, and the registry of views ([`View`]).
 //!
-//! The views themselves live beside it, one module each (`cards`, `matrix`, `compare`), as do
+//! The views themselves live beside it, one module each (`cards`, `matrix`, `compare`, `map`), as do
 //! the facets (`facets`), the live region (`live`) and small DOM helpers (`dom`). It must not
 //! build a view's markup itself, nor read the index's text for display: that is a view's job.
 //!
@@ -16,6 +16,7 @@ mod compare;
 mod dom;
 mod facets;
 mod live;
+mod map;
 mod matrix;
 
 use std::cell::{Cell, RefCell};
@@ -55,16 +56,18 @@ enum View {
     Cards,
     Matrix,
     Compare,
+    Map,
 }
 
 impl View {
-    const ALL: [View; 3] = [View::Cards, View::Matrix, View::Compare];
+    const ALL: [View; 4] = [View::Cards, View::Matrix, View::Compare, View::Map];
 
     fn key(self) -> &'static str {
         match self {
             View::Cards => "cards",
             View::Matrix => "matrix",
             View::Compare => "compare",
+            View::Map => "map",
         }
     }
 
@@ -74,6 +77,7 @@ impl View {
             View::Cards => cards::render(app, h, rows),
             View::Matrix => matrix::render(app, h, rows),
             View::Compare => compare::render(app, h, rows),
+            View::Map => map::render(app, h, rows),
         }
     }
 }
@@ -162,14 +166,27 @@ struct App {
     status_timer: Cell<Option<i32>>,
     status_cb: RefCell<Option<Closure<dyn FnMut()>>>,
     words_cb: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// The Map view's geometry, fetched when the view is first shown, and the fetch's callbacks.
+    map: RefCell<map::Geometry>,
+    map_loader: RefCell<Option<map::Loader>>,
+    /// A panel's filter (`data-fixed`, on State and topic pages): the panel starts from it and
+    /// leaves the page's URL and history alone.
+    fixed: Option<String>,
 }
 
 /// Entry point, called by `init.js` with the index it fetched while the module compiled.
 /// `fetch_start` is the `performance.now()` at which that fetch began: `data-load-ms` is the
 /// time from there to the first view rendered.
+/// `load_map` returns a promise of the Map view's geometry (an SVG element), called when that
+/// view is first shown.
 #[wasm_bindgen]
-pub fn start_explorer(root: &Element, bytes: Vec<u8>, fetch_start: f64) -> Result<(), JsValue> {
-    start_with_bytes(root, bytes).map_err(|_| JsValue::from_str("explorer: unreadable index"))?;
+pub fn start_explorer(
+    root: &Element,
+    bytes: Vec<u8>,
+    fetch_start: f64,
+    load_map: Option<js_sys::Function>,
+) -> Result<(), JsValue> {
+    start(root, bytes, load_map).map_err(|_| JsValue::from_str("explorer: unreadable index"))?;
     if let Some(window) = web_sys::window() {
         set_ms(root, "data-load-ms", now(&window) - fetch_start);
     }
@@ -180,20 +197,29 @@ pub fn start_explorer(root: &Element, bytes: Vec<u8>, fetch_start: f64) -> Resul
 /// tests, which build the page contract themselves.
 /// On failure the error text is shown and the static table stays.
 pub fn start_with_bytes(root: &Element, bytes: Vec<u8>) -> Res {
-    let started = bind_index(root, bytes);
+    start(root, bytes, None)
+}
+
+fn start(root: &Element, bytes: Vec<u8>, load_map: Option<js_sys::Function>) -> Res {
+    let started = bind_index(root, bytes, load_map);
     if started.is_err() {
         live::show_error(root);
     }
     started
 }
 
-fn bind_index(root: &Element, bytes: Vec<u8>) -> Res {
+fn bind_index(root: &Element, bytes: Vec<u8>, load_map: Option<js_sys::Function>) -> Res {
     let index = Index::from_bytes(bytes).map_err(|_| JsValue::NULL)?;
     let engine = Engine::new(index);
     mark("explorer-decoded");
     let app = App::new(root, engine)?;
     app.bind()?;
-    let search = app.window.location().search()?;
+    map::bind(&app, load_map);
+    // A panel's filter is its own and fixed; the explorer page's is the URL's.
+    let search = match &app.fixed {
+        Some(filter) => filter.clone(),
+        None => app.window.location().search()?,
+    };
     app.apply_url(&search);
     mark("explorer-bound");
     app.update(Record::None)?;
@@ -241,6 +267,9 @@ impl App {
             status_timer: Cell::new(None),
             status_cb: RefCell::new(None),
             words_cb: RefCell::new(None),
+            map: RefCell::default(),
+            map_loader: RefCell::new(None),
+            fixed: root.get_attribute("data-fixed"),
         }))
     }
 
@@ -276,9 +305,19 @@ impl App {
             let button = target(&e).and_then(|t| t.closest("button[data-act]").ok().flatten());
             if let Some(act) = button.and_then(|b| b.get_attribute("data-act")) {
                 let _ = app.act(&act);
+                return;
+            }
+            let state =
+                target(&e).and_then(|t| t.closest(".explorer-map [data-state]").ok().flatten());
+            if let Some(id) = state.map(|s| attr(&s, "data-state")) {
+                e.prevent_default();
+                let _ = app.map_click(&id);
             }
         })?;
         listen(&self.window, "popstate", self, |app, _| {
+            if app.fixed.is_some() {
+                return;
+            }
             if let Ok(search) = app.window.location().search() {
                 app.apply_url(&search);
                 let _ = app.update(Record::None);
@@ -370,8 +409,9 @@ impl App {
         *self.results.borrow_mut() = results;
         self.shown.set(cards::PAGE);
         self.render_active()?;
+        self.show_stance_groups()?;
         self.render_view()?;
-        if record != Record::None {
+        if record != Record::None && self.fixed.is_none() {
             let qs = self.url();
             let location = self.window.location();
             if location.search()?.trim_start_matches('?') != qs {

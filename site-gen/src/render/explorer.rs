@@ -16,7 +16,10 @@ use serde_json::{json, Value};
 impl Renderer<'_> {
     pub(super) fn explorer_job(&self, lang: Lang) -> Job {
         let index = build_index(self, lang);
-        let facets = facets(&index);
+        let mut facets = facets(&index);
+        if let Some(stance) = facets.iter_mut().find(|f| f["name"] == "stance") {
+            stance["groups"] = self.stance_groups(stance["values"].take(), lang);
+        }
         let rows = static_rows(&index);
         Job {
             template: "explorer.html",
@@ -26,11 +29,57 @@ impl Renderer<'_> {
             alternate: true,
             text: None,
             ctx: json!({"facets": facets, "rows": rows, "index_url": self.urls.data(&format!("explorer-{}.bin", lang.code())),
+                        "map_url": self.urls.data("explorer-map.svg"),
                         "script": self.urls.asset("explorer/init.js"), "n_rows": index.rows.len(),
                         "runtime": self.explorer_runtime.then(|| json!({
                             "glue": self.urls.asset("explorer/explorer.js"),
                             "wasm": self.urls.asset("explorer/explorer_bg.wasm")}))}),
         }
+    }
+
+    /// The explorer panel of a State or topic page: the same module, fixed to `facet=id` (a
+    /// query string the panel never writes to the URL). None when the site is built without
+    /// the module: the page then shows no panel.
+    pub(super) fn explorer_panel(&self, lang: Lang, facet: &str, id: &str) -> Option<Value> {
+        let mut filter = String::new();
+        explorer_wasm::url::push_pair(&mut filter, facet, id);
+        self.explorer_runtime.then(|| {
+            json!({"filter": filter, "index_url": self.urls.data(&format!("explorer-{}.bin", lang.code())),
+                   "map_url": self.urls.data("explorer-map.svg"), "script": self.urls.asset("explorer/panel.js"),
+                   "explorer_url": format!("{}?{filter}", self.urls.page(lang, "explorer/"))})
+        })
+    }
+
+    /// The stance facet's values grouped for the form, so that "Geneva" reads as an answer to
+    /// "Venue": first the values several topics share (supports, not addressed…), then each
+    /// topic's own values under its label. Each value is in one group only: one checkbox each.
+    fn stance_groups(&self, values: Value, lang: Lang) -> Value {
+        let topics = &self.linked.checked.topics;
+        let Value::Array(values) = values else {
+            return Value::Array(Vec::new());
+        };
+        // The one topic that has a value, if only one has it.
+        let owner = |v: &Value| {
+            let id = v["id"].as_str().unwrap_or_default();
+            let mut users = topics
+                .iter()
+                .filter(|t| t.stances.iter().any(|s| s.as_str() == id));
+            match (users.next(), users.next()) {
+                (Some(t), None) => Some(&t.id),
+                _ => None,
+            }
+        };
+        let shared: Vec<&Value> = values.iter().filter(|v| owner(v).is_none()).collect();
+        let mut groups = vec![json!({"label": self.t(lang, "ex_stance_shared"), "values": shared})];
+        for t in topics {
+            let own: Vec<&Value> = values.iter().filter(|v| owner(v) == Some(&t.id)).collect();
+            if !own.is_empty() {
+                groups.push(
+                    json!({"label": t.label.get(&lang), "topic": t.id.as_str(), "values": own}),
+                );
+            }
+        }
+        Value::Array(groups)
     }
 
     pub(super) fn downloads_job(&self, lang: Lang) -> Job {

@@ -5,6 +5,7 @@
 //! linked corpus, in the page's language.
 
 pub mod chart;
+pub mod explorer_map;
 pub mod map;
 pub mod projection;
 pub mod world;

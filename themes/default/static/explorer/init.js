@@ -1,4 +1,5 @@
-// Starts the explorer. Loaded as an async module from <head>: the WebAssembly module needs
+// Starts the explorer, or the explorer panel of a State or topic page. Loaded as an async module
+// from <head> (by panel.js on those pages): the WebAssembly module needs
 // nothing from the page, so it is fetched and compiled as soon as this runs, without waiting for
 // the page to be parsed; once it is, the index is fetched and handed to the module. Without
 // either, the error text is shown with the every-row table.
@@ -14,9 +15,10 @@ const wasm = import('./explorer.js').then(async (explorer) => {
 wasm.catch(() => {});
 
 function start() {
-  const root = document.getElementById('explorer');
+  // The explorer page's, or the panel of a State or topic page (loaded by panel.js).
+  const root = document.getElementById('explorer') || document.getElementById('explorer-panel');
   if (!root) return;
-  const status = document.getElementById('explorer-status');
+  const status = root.querySelector('#explorer-status');
   const fail = (e) => {
     console.error(e);
     if (status) {
@@ -26,6 +28,9 @@ function start() {
     showStaticTable();
   };
   if (status) status.textContent = root.dataset.tLoading || '';
+  // On a narrow screen the facets' panel would push the results below the first screen: folded
+  // (the page leaves it open for readers without JavaScript; 64rem is style.css's side column).
+  if (innerWidth < 1024) document.getElementById('explorer-filters')?.removeAttribute('open');
   // data-load-ms counts from here to the first view rendered.
   const fetchStart = performance.now();
   performance.mark('explorer-fetch');
@@ -38,8 +43,20 @@ function start() {
       performance.mark('explorer-index-fetched');
       return bytes;
     });
+  // The Map view's geometry: the module calls this when that view is first shown, never before.
+  const loadMap = () =>
+    fetch(root.dataset.map)
+      .then((r) => {
+        if (!r.ok) throw new Error(`explorer map: HTTP ${r.status}`);
+        return r.text();
+      })
+      .then((text) => {
+        const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+        if (svg.localName !== 'svg' || svg.querySelector('parsererror')) throw new Error('explorer map: unreadable');
+        return svg;
+      });
   Promise.all([index, wasm])
-    .then(([bytes, explorer]) => explorer.start_explorer(root, new Uint8Array(bytes), fetchStart))
+    .then(([bytes, explorer]) => explorer.start_explorer(root, new Uint8Array(bytes), fetchStart, loadMap))
     .catch(fail);
 }
 
