@@ -242,8 +242,12 @@ test('results on the first screen at 1280×1000 and at 390 px; stance values und
     try {
       const top = await page.evaluate(() => document.querySelector('#explorer-results .explorer-cards li')?.getBoundingClientRect().top ?? Infinity);
       assert.ok(top < viewport.height - 50, `${viewport.width}px: the first result starts at ${top}px, below the first screen`);
-      const open = await page.evaluate(() => document.getElementById('explorer-filters').open);
-      assert.equal(open, viewport.width >= 1024, `${viewport.width}px: the filters panel is ${open ? 'open' : 'folded'}`);
+      const shown = await page.isVisible('#explorer-form input[name="topic"]');
+      assert.equal(shown, viewport.width >= 1024, `${viewport.width}px: the facets are ${shown ? 'shown' : 'folded'}`);
+      if (!shown) {
+        await page.click('#explorer-filters > summary');
+        assert.ok(await page.isVisible('#explorer-form input[name="topic"]'), `${viewport.width}px: the panel opens`);
+      }
       const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(sideways <= 0, `${viewport.width}px: ${sideways}px of sideways scrolling`);
     } finally {

@@ -28,9 +28,6 @@ function start() {
     showStaticTable();
   };
   if (status) status.textContent = root.dataset.tLoading || '';
-  // On a narrow screen the facets' panel would push the results below the first screen: folded
-  // (the page leaves it open for readers without JavaScript; 64rem is style.css's side column).
-  if (innerWidth < 1024) document.getElementById('explorer-filters')?.removeAttribute('open');
   // data-load-ms counts from here to the first view rendered.
   const fetchStart = performance.now();
   performance.mark('explorer-fetch');
