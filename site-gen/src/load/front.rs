@@ -473,4 +473,21 @@ mod tests {
             )
         );
     }
+
+    #[test]
+    fn a_second_value_on_a_line_is_said_in_plain_words() {
+        // No comma, no list: neither "a line ends with a comma" nor "a list must be written in
+        // square brackets" applies.
+        let mut d = Diagnostics::default();
+        let text = "+++\ntitle = \"T\"\nsession = 79 80\n+++\n";
+        assert!(parse_front::<DocFront>(Path::new("x.md"), text.into(), &mut d).is_none());
+        assert_eq!(d.0[0].line, 3);
+        assert!(
+            d.0[0].message.starts_with(
+                "something follows the value on this line: write one field per line\n  (TOML: "
+            ),
+            "{:?}",
+            d.0[0]
+        );
+    }
 }
