@@ -8,7 +8,7 @@ use site_gen::mentions::{
     find_all, find_symbols, speaks_of_resolutions, MentionKind, StateMatcher,
 };
 use site_gen::text::esc;
-use site_gen::types::StateId;
+use site_gen::types::{Lang, StateId};
 use std::path::Path;
 
 fn matcher() -> StateMatcher {
@@ -256,20 +256,61 @@ proptest! {
     }
 
     #[test]
-    fn linking_never_changes_the_visible_text(text in texty()) {
-        let mut html = String::new();
-        TextOnly.link_text(&mut html, &text, &mut || speaks_of_resolutions(&text));
-        let visible = html.replace("<a href=\"#\">", "").replace("</a>", "");
-        prop_assert_eq!(html_escape::decode_html_entities(&visible).into_owned(), text);
-    }
-
-    #[test]
     fn front_matter_parser_never_panics(s in "\\PC{0,200}", prefix in prop_oneof![Just(""), Just("+++\n"), Just("+++\ntitle = ")]) {
         let mut d = Diagnostics::default();
         let text = format!("{prefix}{s}");
         let parsed = site_gen::load::parse_front::<site_gen::load::DocFront>(Path::new("x.md"), text, &mut d);
         // Either it parsed, or it said why.
         prop_assert!(parsed.is_some() || !d.is_empty());
+    }
+
+    #[test]
+    fn well_typed_front_matter_parses_to_its_fields((f, lines) in front_and_lines(), body in "\\PC{0,40}(\n\\PC{0,20}){0,3}") {
+        let text = format!("+++\n{}\n+++\n{body}", lines.join("\n"));
+        let mut d = Diagnostics::default();
+        let parsed = site_gen::load::parse_front::<site_gen::load::DocFront>(Path::new("x.md"), text.clone(), &mut d);
+        prop_assert!(d.is_empty(), "{:?} for\n{}", d.0, text);
+        let (front, source) = parsed.expect("parsed");
+        prop_assert_eq!(&front.title, &f.title);
+        prop_assert_eq!(front.symbol.map(|s| s.into_inner()), f.symbol);
+        prop_assert_eq!(front.agenda_item, f.agenda_item);
+        prop_assert_eq!(front.session, f.session);
+        prop_assert_eq!(front.sponsors.map(|v| v.into_iter().map(|s| s.into_inner()).collect::<Vec<_>>()), f.sponsors);
+        prop_assert_eq!(source.body(), body.as_str());
+        // The opening and closing `+++` and one line per field come before the body.
+        prop_assert_eq!(source.body_line_offset, lines.len() + 2);
+    }
+
+    #[test]
+    fn a_mistyped_or_unknown_field_is_reported_at_its_line(
+        (_, lines) in front_and_lines(),
+        bad in prop_oneof![
+            Just(("title", "title = 7")),
+            Just(("session", "session = \"79\"")),
+            Just(("sponsors", "sponsors = \"fra\"")),
+            Just(("titel", "titel = \"x\"")),
+        ],
+        at in any::<prop::sample::Index>(),
+    ) {
+        let (key, line) = bad;
+        let mut lines: Vec<String> = lines.into_iter().filter(|l| !l.starts_with(&format!("{key} ="))).collect();
+        if key == "title" || key == "titel" {
+            // `title` is required: keep a well-typed one unless the mistake is in it.
+            lines.retain(|l| !l.starts_with("title =") || key == "titel");
+            if key == "titel" && !lines.iter().any(|l| l.starts_with("title =")) {
+                lines.push("title = \"t\"".into());
+            }
+        }
+        let pos = at.index(lines.len() + 1);
+        lines.insert(pos, line.to_string());
+        let text = format!("+++\n{}\n+++\nbody\n", lines.join("\n"));
+        let mut d = Diagnostics::default();
+        let parsed = site_gen::load::parse_front::<site_gen::load::DocFront>(Path::new("x.md"), text.clone(), &mut d);
+        prop_assert!(parsed.is_none());
+        prop_assert_eq!(d.0.len(), 1, "{:?}", d.0);
+        // Line 1 is the opening `+++`; the field at `pos` in the front matter is on line pos + 2.
+        prop_assert_eq!(d.0[0].line, pos + 2, "{:?} in\n{}", d.0[0], text);
+        prop_assert!(d.0[0].message.contains(key), "{:?}", d.0[0]);
     }
 
     #[test]
@@ -293,6 +334,96 @@ proptest! {
         let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
         prop_assert_eq!(site_gen::text::collapse_ws(&s), expected);
     }
+}
+
+/// Front matter fields with random values of the right types.
+#[derive(Debug, Clone)]
+struct Front {
+    title: String,
+    symbol: Option<String>,
+    agenda_item: Option<String>,
+    session: Option<u32>,
+    sponsors: Option<Vec<String>>,
+}
+
+/// `s` as a TOML basic string (`\\PC` has no control characters, which would need escapes).
+fn toml_str(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Random fields, and their lines in a random order.
+fn front_and_lines() -> impl Strategy<Value = (Front, Vec<String>)> {
+    let text = "\\PC{0,30}";
+    (
+        text,
+        proptest::option::of(text),
+        proptest::option::of(text),
+        proptest::option::of(any::<u32>()),
+        proptest::option::of(prop::collection::vec("[a-z]{3}", 0..4)),
+    )
+        .prop_map(|(title, symbol, agenda_item, session, sponsors)| Front {
+            title,
+            symbol,
+            agenda_item,
+            session,
+            sponsors,
+        })
+        .prop_flat_map(|f| {
+            let mut lines = vec![format!("title = {}", toml_str(&f.title))];
+            if let Some(s) = &f.symbol {
+                lines.push(format!("symbol = {}", toml_str(s)));
+            }
+            if let Some(s) = &f.agenda_item {
+                lines.push(format!("agenda_item = {}", toml_str(s)));
+            }
+            if let Some(n) = f.session {
+                lines.push(format!("session = {n}"));
+            }
+            if let Some(v) = &f.sponsors {
+                let items: Vec<String> = v.iter().map(|s| toml_str(s)).collect();
+                lines.push(format!("sponsors = [{}]", items.join(", ")));
+            }
+            (Just(f), Just(lines).prop_shuffle())
+        })
+}
+
+/// The real content, loaded, validated and linked: the site's own linker works on it.
+fn real_linked() -> site_gen::link::Linked {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let corpus = site_gen::load::load(&root).expect("the real content loads");
+    let checked = site_gen::validate::validate(corpus).expect("the real content is valid");
+    site_gen::link::link(checked)
+}
+
+#[test]
+fn linking_never_changes_the_visible_text() {
+    use proptest::test_runner::{Config, TestRunner};
+    let linked = real_linked();
+    let r = site_gen::render::Renderer::new(&linked).expect("templates compile");
+    let open = regex::Regex::new(r#"<a class="(sym|state)" href="[^"<>]*">"#).expect("regex");
+    let links = std::cell::Cell::new(0usize);
+    for lang in [Lang::Fr, Lang::En] {
+        let linker = r.text_linker(lang);
+        let mut runner = TestRunner::new(Config::with_cases(400));
+        runner
+            .run(&texty(), |text| {
+                let mut html = String::new();
+                linker.link_text(&mut html, &text, &mut || speaks_of_resolutions(&text));
+                let opened = open.find_iter(&html).count();
+                prop_assert_eq!(opened, html.matches("</a>").count(), "{}", html);
+                prop_assert_eq!(opened, html.matches("<a").count(), "{}", html);
+                links.set(links.get() + opened);
+                let visible = open.replace_all(&html, "").replace("</a>", "");
+                prop_assert_eq!(
+                    html_escape::decode_html_entities(&visible).into_owned(),
+                    text
+                );
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{lang}: {e}"));
+    }
+    // The texts name States and symbols: the property is about texts the linker does link.
+    assert!(links.get() > 100, "only {} links made", links.get());
 }
 
 /// Every Markdown file of the real content, with its text.

@@ -573,6 +573,37 @@ fn programme_questions_sit_under_their_time_slots() {
 }
 
 #[test]
+fn the_explorer_export_of_every_row_is_the_csv_download() {
+    // One writer: the explorer's export (what its CSV button downloads, here over every row of
+    // the index the page reads) and the download page's file have the same columns and rows.
+    let out = site();
+    for lang in ["fr", "en"] {
+        let index = explorer_wasm::model::Index::from_bytes(
+            out[&format!("data/explorer-{lang}.bin")].clone(),
+        )
+        .expect("decodes");
+        let all: Vec<u32> = (0..index.rows.len() as u32).collect();
+        // `base_url` in site.toml is https://un-ict-security.example.org/.
+        let export =
+            explorer_wasm::export::to_csv(&index, &all, "https://un-ict-security.example.org");
+        let download =
+            String::from_utf8(out[&format!("data/positions-{lang}.csv")].clone()).expect("UTF-8");
+        assert_eq!(export, download, "{lang}");
+        // The JSON download names the same columns.
+        let j: serde_json::Value =
+            serde_json::from_slice(&out[&format!("data/positions-{lang}.json")]).expect("json");
+        assert_eq!(
+            j["columns"],
+            serde_json::json!(explorer_wasm::export::COLUMNS)
+        );
+        assert_eq!(
+            download.lines().next(),
+            Some("state_id,state,state_url,group,relation,document,topic_id,topic,stance_id,stance,quote,note,url")
+        );
+    }
+}
+
+#[test]
 fn the_positions_data_describes_every_field_it_carries() {
     let out = site();
     for lang in ["fr", "en"] {

@@ -3,33 +3,57 @@
 
 use crate::model::{Index, Row};
 
-/// Column names, shared by both formats.
-pub const COLUMNS: [&str; 10] = [
-    "state_id", "state", "group", "relation", "document", "topic", "stance", "quote", "note", "url",
+/// Column names, shared by both formats and by the site's downloads (`site-gen` writes its
+/// `positions-<lang>.csv` with [`to_csv`] over every row), so the explorer's export and the
+/// download page give the same columns for the same rows.
+pub const COLUMNS: [&str; 13] = [
+    "state_id",
+    "state",
+    "state_url",
+    "group",
+    "relation",
+    "document",
+    "topic_id",
+    "topic",
+    "stance_id",
+    "stance",
+    "quote",
+    "note",
+    "url",
 ];
 
-/// The ten fields of a row, in [`COLUMNS`] order.
-fn fields(index: &Index, row: &Row) -> [String; 10] {
-    let label = |labels: &[crate::model::Label], v: Option<u16>| {
+/// The fields of a row, in [`COLUMNS`] order. `origin` (`https://host`, or empty) is put before
+/// the site-absolute URLs, so a file is useful outside the site.
+fn fields(index: &Index, row: &Row, origin: &str) -> [String; 13] {
+    let entry = |labels: &'_ [crate::model::Label], v: Option<u16>| {
         v.and_then(|v| labels.get(v as usize))
-            .map(|l| l.label.clone())
+            .map(|l| (l.id.clone(), l.label.clone()))
             .unwrap_or_default()
     };
     let state = index.states.get(row.state as usize);
     let doc = index.documents.get(row.doc as usize);
-    let mut url = doc.map(|d| d.url.clone()).unwrap_or_default();
+    let mut url = doc
+        .map(|d| format!("{origin}{}", d.url))
+        .unwrap_or_default();
     if !row.anchor.is_empty() {
         url.push('#');
         url.push_str(row.anchor);
     }
+    let (topic_id, topic) = entry(&index.topics, row.topic);
+    let (stance_id, stance) = entry(&index.stances, row.stance);
     [
         state.map(|s| s.id.clone()).unwrap_or_default(),
         state.map(|s| s.name.clone()).unwrap_or_default(),
-        label(&index.groups, state.map(|s| s.group)),
-        label(&index.relations, row.relation),
+        state
+            .map(|s| format!("{origin}{}", s.url))
+            .unwrap_or_default(),
+        entry(&index.groups, state.map(|s| s.group)).1,
+        entry(&index.relations, row.relation).1,
         doc.map(|d| d.label.clone()).unwrap_or_default(),
-        label(&index.topics, row.topic),
-        label(&index.stances, row.stance),
+        topic_id,
+        topic,
+        stance_id,
+        stance,
         row.quote.to_string(),
         row.note.to_string(),
         url,
@@ -40,8 +64,9 @@ fn rows<'a>(index: &'a Index, ids: &'a [u32]) -> impl Iterator<Item = Row<'a>> {
     ids.iter().filter_map(|i| index.rows.get(*i as usize))
 }
 
-/// CSV with a header line, CRLF line ends, fields quoted when they need it.
-pub fn to_csv(index: &Index, ids: &[u32]) -> String {
+/// CSV with a header line, CRLF line ends, fields quoted when they need it (RFC 4180), of the
+/// rows `ids`; URLs start with `origin`.
+pub fn to_csv(index: &Index, ids: &[u32], origin: &str) -> String {
     let mut out = String::new();
     let line = |out: &mut String, fields: &[&str]| {
         for (i, f) in fields.iter().enumerate() {
@@ -65,18 +90,18 @@ pub fn to_csv(index: &Index, ids: &[u32]) -> String {
     };
     line(&mut out, &COLUMNS);
     for row in rows(index, ids) {
-        let f = fields(index, &row);
+        let f = fields(index, &row, origin);
         line(&mut out, &f.each_ref().map(String::as_str));
     }
     out
 }
 
-/// A JSON array of objects keyed by [`COLUMNS`].
-pub fn to_json(index: &Index, ids: &[u32]) -> String {
+/// A JSON array of objects keyed by [`COLUMNS`]; URLs start with `origin`.
+pub fn to_json(index: &Index, ids: &[u32], origin: &str) -> String {
     let mut out = String::from("[");
     for (n, row) in rows(index, ids).enumerate() {
         out.push_str(if n == 0 { "\n{" } else { ",\n{" });
-        for (i, (k, v)) in COLUMNS.iter().zip(fields(index, &row)).enumerate() {
+        for (i, (k, v)) in COLUMNS.iter().zip(fields(index, &row, origin)).enumerate() {
             if i > 0 {
                 out.push(',');
             }

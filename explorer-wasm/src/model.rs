@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub const INDEX_VERSION: u16 = 2;
 
 /// An absent relation, topic or stance in the row columns.
-const NONE: u16 = u16::MAX;
+pub const NONE: u16 = u16::MAX;
 
 /// A facet value: a stable id (used in URLs and exports) and a label in the index's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -180,25 +180,31 @@ fn matrix_and_comparison() {
 #[test]
 fn csv_follows_rfc_4180() {
     let ix = fixture();
-    let csv = to_csv(&ix, &[0, 5, 7]);
+    let csv = to_csv(&ix, &[0, 5, 7], "https://h");
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "state_id,state,group,relation,document,topic,stance,quote,note,url"
+        "state_id,state,state_url,group,relation,document,topic_id,topic,stance_id,stance,quote,note,url"
     );
+    // A fact: no topic, stance, quote or note; the URL is the document's, without an anchor.
     assert_eq!(
         lines[1],
-        "deu,Allemagne,Europe occidentale et autres,Auteur,A/C.1/78/L.60/Rev.1,,,,,/fr/docs/l60/"
+        "deu,Allemagne,https://h/fr/etats/deu/,Europe occidentale et autres,Auteur,\
+         A/C.1/78/L.60/Rev.1,,,,,,,https://h/fr/docs/l60/"
     );
     assert_eq!(
         lines[2],
-        "fra,France,Europe occidentale et autres,,A/78/76,Consensus,Soutient,\
-         \"La France est attachée au consensus, « pierre angulaire » du programme.\",,/fr/docs/a-78-76/#p20"
+        "fra,France,https://h/fr/etats/fra/,Europe occidentale et autres,,A/78/76,\
+         consensus,Consensus,supports,Soutient,\
+         \"La France est attachée au consensus, « pierre angulaire » du programme.\",,\
+         https://h/fr/docs/a-78-76/#p20"
     );
     assert_eq!(
         lines[3],
-        "bra,Brésil,Amérique latine et Caraïbes,,A/78/76,Consensus,S’oppose,\
-         \"Le Brésil préfère un \"\"vote\"\" à la majorité qualifiée.\",,/fr/docs/a-78-76/#p31"
+        "bra,Brésil,https://h/fr/etats/bra/,Amérique latine et Caraïbes,,A/78/76,\
+         consensus,Consensus,opposes,S’oppose,\
+         \"Le Brésil préfère un \"\"vote\"\" à la majorité qualifiée.\",,\
+         https://h/fr/docs/a-78-76/#p31"
     );
     assert_eq!(lines[4], "");
     assert_eq!(lines.len(), 5);
@@ -207,12 +213,15 @@ fn csv_follows_rfc_4180() {
 #[test]
 fn json_is_an_array_of_objects() {
     let ix = fixture();
-    assert_eq!(to_json(&ix, &[]), "[\n]\n");
-    let json = to_json(&ix, &[7]);
+    assert_eq!(to_json(&ix, &[], ""), "[\n]\n");
+    // Without an origin the URLs stay site-absolute.
+    let json = to_json(&ix, &[7], "");
     assert_eq!(
         json,
-        "[\n{\"state_id\":\"bra\",\"state\":\"Brésil\",\"group\":\"Amérique latine et Caraïbes\",\
-         \"relation\":\"\",\"document\":\"A/78/76\",\"topic\":\"Consensus\",\"stance\":\"S’oppose\",\
+        "[\n{\"state_id\":\"bra\",\"state\":\"Brésil\",\"state_url\":\"/fr/etats/bra/\",\
+         \"group\":\"Amérique latine et Caraïbes\",\"relation\":\"\",\"document\":\"A/78/76\",\
+         \"topic_id\":\"consensus\",\"topic\":\"Consensus\",\"stance_id\":\"opposes\",\
+         \"stance\":\"S’oppose\",\
          \"quote\":\"Le Brésil préfère un \\\"vote\\\" à la majorité qualifiée.\",\"note\":\"\",\
          \"url\":\"/fr/docs/a-78-76/#p31\"}\n]\n"
     );

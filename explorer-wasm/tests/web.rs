@@ -357,25 +357,39 @@ async fn exports_hold_the_rows_shown_as_csv_and_json() {
     let files = downloads(&root, &["button[data-act=csv]", "button[data-act=json]"]).await;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["explorer-fr.csv", "explorer-fr.json"]);
+    // URLs are absolute, on the page's own origin, as in the site's downloads.
+    let o = web_sys::window().unwrap().location().origin().unwrap();
     assert_eq!(
         files[0].1,
-        "\u{feff}state_id,state,group,relation,document,topic,stance,quote,note,url\r\n\
-         fra,France,Europe occidentale et autres,,A/78/76,Consensus,Soutient,\
-         \"La France est attachée au consensus, « pierre angulaire » du programme.\",,\
-         /fr/docs/a-78-76/#p20\r\n\
-         bra,Brésil,Amérique latine et Caraïbes,,A/78/76,Consensus,S’oppose,\
-         \"Le Brésil préfère un \"\"vote\"\" à la majorité qualifiée.\",,/fr/docs/a-78-76/#p31\r\n"
+        format!(
+            "\u{feff}state_id,state,state_url,group,relation,document,topic_id,topic,stance_id,stance,\
+             quote,note,url\r\n\
+             fra,France,{o}/fr/etats/fra/,Europe occidentale et autres,,A/78/76,\
+             consensus,Consensus,supports,Soutient,\
+             \"La France est attachée au consensus, « pierre angulaire » du programme.\",,\
+             {o}/fr/docs/a-78-76/#p20\r\n\
+             bra,Brésil,{o}/fr/etats/bra/,Amérique latine et Caraïbes,,A/78/76,\
+             consensus,Consensus,opposes,S’oppose,\
+             \"Le Brésil préfère un \"\"vote\"\" à la majorité qualifiée.\",,\
+             {o}/fr/docs/a-78-76/#p31\r\n"
+        )
     );
     assert_eq!(
         files[1].1,
-        "[\n{\"state_id\":\"fra\",\"state\":\"France\",\"group\":\"Europe occidentale et autres\",\
-         \"relation\":\"\",\"document\":\"A/78/76\",\"topic\":\"Consensus\",\"stance\":\"Soutient\",\
-         \"quote\":\"La France est attachée au consensus, « pierre angulaire » du programme.\",\
-         \"note\":\"\",\"url\":\"/fr/docs/a-78-76/#p20\"},\n\
-         {\"state_id\":\"bra\",\"state\":\"Brésil\",\"group\":\"Amérique latine et Caraïbes\",\
-         \"relation\":\"\",\"document\":\"A/78/76\",\"topic\":\"Consensus\",\"stance\":\"S’oppose\",\
-         \"quote\":\"Le Brésil préfère un \\\"vote\\\" à la majorité qualifiée.\",\"note\":\"\",\
-         \"url\":\"/fr/docs/a-78-76/#p31\"}\n]\n"
+        format!(
+            "[\n{{\"state_id\":\"fra\",\"state\":\"France\",\"state_url\":\"{o}/fr/etats/fra/\",\
+             \"group\":\"Europe occidentale et autres\",\"relation\":\"\",\"document\":\"A/78/76\",\
+             \"topic_id\":\"consensus\",\"topic\":\"Consensus\",\"stance_id\":\"supports\",\
+             \"stance\":\"Soutient\",\
+             \"quote\":\"La France est attachée au consensus, « pierre angulaire » du programme.\",\
+             \"note\":\"\",\"url\":\"{o}/fr/docs/a-78-76/#p20\"}},\n\
+             {{\"state_id\":\"bra\",\"state\":\"Brésil\",\"state_url\":\"{o}/fr/etats/bra/\",\
+             \"group\":\"Amérique latine et Caraïbes\",\"relation\":\"\",\"document\":\"A/78/76\",\
+             \"topic_id\":\"consensus\",\"topic\":\"Consensus\",\"stance_id\":\"opposes\",\
+             \"stance\":\"S’oppose\",\
+             \"quote\":\"Le Brésil préfère un \\\"vote\\\" à la majorité qualifiée.\",\"note\":\"\",\
+             \"url\":\"{o}/fr/docs/a-78-76/#p31\"}}\n]\n"
+        )
     );
 }
 

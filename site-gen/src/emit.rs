@@ -67,7 +67,7 @@ pub fn side_files(
     let per_lang = Lang::ALL
         .par_iter()
         .map(|&lang| {
-            let index = explorer::build_index(r, lang);
+            let index = explorer::build_index(r, lang)?;
             let rows = explorer::static_rows(&index);
             let code = lang.code();
             let json = explorer::to_json(&rows, origin, &cfg.data_version, &cfg.licence, lang);
@@ -78,12 +78,12 @@ pub fn side_files(
                 let svg = explorer_map(crate::visuals::world::large(), &ids);
                 ("data/explorer-map.svg".to_string(), svg.into_bytes())
             });
-            [
-                (format!("data/explorer-{code}.bin"), index.to_bytes()),
+            Ok([
                 (
                     format!("data/positions-{code}.csv"),
-                    explorer::to_csv(&rows, origin).into_bytes(),
+                    explorer::to_csv(&index, origin).into_bytes(),
                 ),
+                (format!("data/explorer-{code}.bin"), index.to_bytes()),
                 (format!("data/positions-{code}.json"), json.into_bytes()),
                 (
                     format!("{code}/atom.xml"),
@@ -92,10 +92,21 @@ pub fn side_files(
             ]
             .into_iter()
             .chain(map)
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>())
         })
-        .collect::<Vec<_>>();
-    files.extend(per_lang.into_iter().flatten());
+        .collect::<Vec<Result<_, String>>>();
+    for made in per_lang {
+        match made {
+            Ok(made) => files.extend(made),
+            Err(e) => d.error(
+                Path::new(""),
+                0,
+                e,
+                "every State, document and label of a row must be in the explorer's tables; \
+                 a table may hold at most 65 535 entries",
+            ),
+        }
+    }
     // Every page carries the policy in a <meta> element; `_headers`, read by Netlify and
     // Cloudflare Pages, adds what only a header can carry (docs/deployment.md: other hosts).
     let headers = format!(

@@ -17,7 +17,9 @@ import { positions, textMatches } from './site.mjs';
 const FIELDS = { state: 'state_id', topic: 'topic_id', stance: 'stance_id' };
 
 /** Columns of the CSV and JSON exports (explorer-wasm/src/export.rs). */
-const EXPORT_COLUMNS = ['state_id', 'state', 'group', 'relation', 'document', 'topic', 'stance', 'quote', 'note', 'url'];
+const EXPORT_COLUMNS = [
+  'state_id', 'state', 'state_url', 'group', 'relation', 'document', 'topic_id', 'topic', 'stance_id', 'stance', 'quote', 'note', 'url',
+];
 
 /** Texts searched per language: accent-less and in another case than in the quote. */
 const SEARCH = {
@@ -360,14 +362,14 @@ for (const lang of ['fr', 'en']) {
         assert.deepEqual(records[0], EXPORT_COLUMNS, 'CSV header');
         assert.equal(records.length - 1, v.count, `the CSV has ${records.length - 1} data rows, the page shows ${v.count} results`);
         assert.equal(records.length - 1, want.length, 'and the JSON data agrees');
-        assert.ok(records.every((r) => r.length === EXPORT_COLUMNS.length), 'every CSV line has the 10 columns');
+        assert.ok(records.every((r) => r.length === EXPORT_COLUMNS.length), 'every CSV line has the 13 columns');
         assert.deepEqual(
           sortedCount(records.slice(1).map((r) => r[0])),
           sortedCount(want.map((r) => r.state_id)),
           'the CSV rows are the matching rows (same State ids)',
         );
         assert.deepEqual(
-          sortedCount(records.slice(1).map((r) => r[7])),
+          sortedCount(records.slice(1).map((r) => r[EXPORT_COLUMNS.indexOf('quote')])),
           sortedCount(want.map((r) => r.quote)),
           'the CSV rows carry the same quotes as the JSON',
         );

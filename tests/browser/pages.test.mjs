@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
+import { decodePng, inkOf } from './png.mjs';
 import path from 'node:path';
 import { setup, problemLines, waitForExplorer, assertNone } from './browser.mjs';
 import { SAMPLED_PAGES, langOf, pageExists } from './site.mjs';
@@ -122,12 +123,22 @@ test('screenshots of /fr/documents/a-78-76/ at 1280 px and 390 px (mobile)', asy
       await page.setViewportSize(viewport);
       await page.goto(`${site.base}/fr/documents/a-78-76/`, { waitUntil: 'load' });
       const file = path.join(SHOTS, `fr-documents-a-78-76-${name}.png`);
-      await page.screenshot({ path: file });
+      const shots = [await page.screenshot({ path: file })];
       // The document body (below the header and the table of contents) and the footnotes.
       await page.evaluate(() => document.querySelector('.doc-body')?.scrollIntoView());
-      await page.screenshot({ path: file.replace(/\.png$/, '-body.png') });
+      shots.push(await page.screenshot({ path: file.replace(/\.png$/, '-body.png') }));
       await page.evaluate(() => document.querySelector('.footnotes')?.scrollIntoView());
-      await page.screenshot({ path: file.replace(/\.png$/, '-footnotes.png') });
+      shots.push(await page.screenshot({ path: file.replace(/\.png$/, '-footnotes.png') }));
+      // Each shot is the viewport (device scale 1) and shows something: a blank page is one
+      // colour; a page of text has a few per cent of its pixels inked, in many anti-aliased
+      // shades. Scrolling moved the view, so no two shots are the same picture.
+      for (const [i, shot] of shots.entries()) {
+        const img = decodePng(shot);
+        assert.deepEqual([img.width, img.height], [viewport.width, viewport.height], `${name} shot ${i}: size`);
+        const { ink, colours } = inkOf(img);
+        assert.ok(ink > 0.01 && colours > 20, `${name} shot ${i} looks blank: ${(ink * 100).toFixed(2)} % inked, ${colours} colours`);
+      }
+      assert.ok(!shots[0].equals(shots[1]) && !shots[1].equals(shots[2]), `${name}: scrolling did not change the view`);
       console.log(`# screenshots: ${path.relative(process.cwd(), file)} (and -body, -footnotes)`);
       const problems = problemLines(site.problemsOf(page));
       assertNone(problems, 'console errors, CSP violations or failed requests');

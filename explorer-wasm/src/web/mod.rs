@@ -444,7 +444,9 @@ impl App {
             }
             "more" => cards::more(self),
             "csv" => {
-                let csv = to_csv(self.engine.index(), &self.results.borrow().rows);
+                // Absolute URLs, as in the site's downloads: the file is read outside the site.
+                let origin = self.window.location().origin()?;
+                let csv = to_csv(self.engine.index(), &self.results.borrow().rows, &origin);
                 // The BOM lets spreadsheet programs read the accents as UTF-8.
                 self.download(
                     &["\u{feff}", &csv].concat(),
@@ -453,7 +455,8 @@ impl App {
                 )
             }
             "json" => {
-                let json = to_json(self.engine.index(), &self.results.borrow().rows);
+                let origin = self.window.location().origin()?;
+                let json = to_json(self.engine.index(), &self.results.borrow().rows, &origin);
                 self.download(&json, "application/json", "json")
             }
             "clear" | "rm" => {

@@ -398,4 +398,96 @@ mod tests {
         );
         assert!(d.0[0].message.contains("not closed"));
     }
+
+    /// `title` and the given lines, parsed as a document's front matter.
+    fn doc(lines: &str) -> DocFront {
+        let mut d = Diagnostics::default();
+        let text = format!("+++\ntitle = \"T\"\n{lines}\n+++\n");
+        match parse_front::<DocFront>(Path::new("x.md"), text, &mut d) {
+            Some((f, _)) => f,
+            None => panic!("{lines}: {:?}", d.0),
+        }
+    }
+
+    #[test]
+    fn kinds_and_organs_are_named_as_the_front_matter_writes_them() {
+        // `key` names a value in URLs, CSS classes and UI-string keys: the spelling of the field.
+        for k in ["resolution", "draft-resolution", "report", "note"] {
+            let kind = doc(&format!("kind = \"{k}\"")).kind.expect("kind");
+            assert_eq!(kind.key(), k);
+        }
+        for o in [
+            "general-assembly",
+            "first-committee",
+            "secretary-general",
+            "secretariat",
+            "oewg",
+        ] {
+            let organ = doc(&format!("organ = \"{o}\"")).organ.expect("organ");
+            assert_eq!(organ.key(), o);
+        }
+    }
+
+    #[test]
+    fn any_one_language_neutral_field_is_metadata() {
+        // Each field alone makes the edition carry metadata; the translation status and the
+        // title do not (every English edition has them).
+        for field in [
+            "symbol = \"A/78/76\"",
+            "kind = \"report\"",
+            "date = \"2023-04-18\"",
+            "session = 78",
+            "agenda_item = \"94\"",
+            "organ = \"oewg\"",
+            "original_language = \"fr\"",
+            "sponsors = [\"fra\"]",
+            "poa_coauthors = [\"fra\"]",
+            "[[replies]]\nstate = \"fra\"",
+        ] {
+            assert!(doc(field).has_metadata(), "{field}");
+        }
+        assert!(!doc("translation = \"unofficial\"").has_metadata());
+    }
+
+    #[test]
+    fn a_taken_body_is_the_text_after_the_front_matter() {
+        let mut d = Diagnostics::default();
+        let text = "+++\ntitle = \"T\"\n+++\nbody\n";
+        let (_, mut s) =
+            parse_front::<PageFront>(Path::new("x.md"), text.into(), &mut d).expect("parses");
+        let body = s.take_body();
+        assert_eq!(body.as_str(), "body\n");
+        assert_eq!(s.body(), "");
+    }
+
+    #[test]
+    fn a_field_without_a_close_spelling_is_to_be_removed() {
+        let mut d = Diagnostics::default();
+        let text = "+++\ntitle = \"T\"\nzzzzzzzz = 1\n+++\n";
+        assert!(parse_front::<DocFront>(Path::new("x.md"), text.into(), &mut d).is_none());
+        assert_eq!(
+            (d.0[0].line, d.0[0].hint.as_str()),
+            (
+                3,
+                "remove the field; the allowed fields are listed in docs/content-format.md"
+            )
+        );
+    }
+
+    #[test]
+    fn a_second_value_on_a_line_is_said_in_plain_words() {
+        // No comma, no list: neither "a line ends with a comma" nor "a list must be written in
+        // square brackets" applies.
+        let mut d = Diagnostics::default();
+        let text = "+++\ntitle = \"T\"\nsession = 79 80\n+++\n";
+        assert!(parse_front::<DocFront>(Path::new("x.md"), text.into(), &mut d).is_none());
+        assert_eq!(d.0[0].line, 3);
+        assert!(
+            d.0[0].message.starts_with(
+                "something follows the value on this line: write one field per line\n  (TOML: "
+            ),
+            "{:?}",
+            d.0[0]
+        );
+    }
 }

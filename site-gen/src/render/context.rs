@@ -346,6 +346,12 @@ impl Renderer<'_> {
         self.strings(lang).get(key).cloned().unwrap_or_default()
     }
 
+    /// The linker every page's text is written with (the property tests check that it only
+    /// adds links).
+    pub fn text_linker(&self, lang: Lang) -> impl Linker + '_ {
+        self.linker(lang)
+    }
+
     pub(super) fn linker(&self, lang: Lang) -> TextLinker<'_> {
         TextLinker {
             r: self,

@@ -14,14 +14,16 @@ use explorer_wasm::model::{DocEntry, Index, Label, Row, StateEntry, INDEX_VERSIO
 use serde_json::{json, Value};
 
 impl Renderer<'_> {
-    pub(super) fn explorer_job(&self, lang: Lang) -> Job {
-        let index = build_index(self, lang);
+    /// `None` when the index cannot be built: `emit::side_files` builds the same index and
+    /// reports why, so the build fails there.
+    pub(super) fn explorer_job(&self, lang: Lang) -> Option<Job> {
+        let index = build_index(self, lang).ok()?;
         let mut facets = facets(&index);
         if let Some(stance) = facets.iter_mut().find(|f| f["name"] == "stance") {
             stance["groups"] = self.stance_groups(stance["values"].take(), lang);
         }
         let rows = static_rows(&index);
-        Job {
+        Some(Job {
             template: "explorer.html",
             lang,
             rel: "explorer/".into(),
@@ -34,7 +36,7 @@ impl Renderer<'_> {
                         "runtime": self.explorer_runtime.then(|| json!({
                             "glue": self.urls.asset("explorer/explorer.js"),
                             "wasm": self.urls.asset("explorer/explorer_bg.wasm")}))}),
-        }
+        })
     }
 
     /// The explorer panel of a State or topic page: the same module, fixed to `facet=id` (a
@@ -108,8 +110,28 @@ impl Renderer<'_> {
     }
 }
 
-/// Builds the index of one language from the validated, linked corpus.
-pub fn build_index(r: &Renderer, lang: Lang) -> Index {
+/// Where `id` is in `entries`, as the index stores it (a `u16`, 0xFFFF meaning "none"). A
+/// missing entry or one past 65 535 is an error: a row pointing at entry 0 would show another
+/// State's or document's name.
+fn entry<T>(entries: &[T], is: impl Fn(&T) -> bool, what: &str, id: &str) -> Result<u16, String> {
+    let at = entries
+        .iter()
+        .position(is)
+        .ok_or_else(|| format!("the explorer's index has no {what} `{id}`"))?;
+    u16::try_from(at)
+        .ok()
+        .filter(|&i| i != explorer_wasm::model::NONE)
+        .ok_or_else(|| {
+            format!(
+                "the explorer's index holds at most 65 535 {what} entries, and `{id}` is entry {}",
+                at + 1
+            )
+        })
+}
+
+/// Builds the index of one language from the validated, linked corpus. Fails when a row names
+/// a State, document or label the index does not hold, or a table outgrows the format's `u16`.
+pub fn build_index(r: &Renderer, lang: Lang) -> Result<Index, String> {
     let c = &r.linked.checked;
     let t = |k: &str| {
         c.corpus.theme.i18n[&lang]
@@ -174,7 +196,7 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
         })
         .collect();
     ids.sort_by_key(|id| sort_key(Some(c.states[*id].name(lang))));
-    let pos = |v: &[Label], id: &str| v.iter().position(|l| l.id == id).unwrap_or(0) as u16;
+    let pos = |v: &[Label], what: &str, id: &str| entry(v, |l| l.id == id, what, id);
     let states: Vec<StateEntry> = ids
         .iter()
         .map(|id| {
@@ -184,31 +206,29 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
                 .facts
                 .iter()
                 .filter(|f| &f.state == *id)
-                .map(|f| pos(&relations, f.relation.key()))
-                .collect();
+                .map(|f| pos(&relations, "relation", f.relation.key()))
+                .collect::<Result<_, _>>()?;
             rels.sort();
             rels.dedup();
-            StateEntry {
+            Ok(StateEntry {
                 id: id.0.clone(),
                 name: s.name(lang).to_string(),
-                group: pos(&groups, &s.group),
+                group: pos(&groups, "regional group", &s.group)?,
                 relations: rels,
                 url: r.urls.state(lang, id),
-            }
+            })
         })
-        .collect();
-    let state_ix =
-        |id: &crate::types::StateId| ids.iter().position(|x| *x == id).unwrap_or(0) as u16;
-    let doc_ix = |slug: &crate::types::Slug| {
-        documents.iter().position(|d| d.id == slug.0).unwrap_or(0) as u16
-    };
+        .collect::<Result<_, String>>()?;
+    let state_ix = |id: &crate::types::StateId| entry(&ids, |x| *x == id, "State", &id.0);
+    let doc_ix =
+        |slug: &crate::types::Slug| entry(&documents, |d| d.id == slug.0, "document", &slug.0);
 
     let mut rows = Vec::new();
     for f in &r.linked.facts {
         rows.push(Row {
-            state: state_ix(&f.state),
-            doc: doc_ix(&f.doc),
-            relation: Some(pos(&relations, f.relation.key())),
+            state: state_ix(&f.state)?,
+            doc: doc_ix(&f.doc)?,
+            relation: Some(pos(&relations, "relation", f.relation.key())?),
             anchor: &f.anchor,
             ..Row::default()
         });
@@ -216,11 +236,11 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
     if let Some(doc) = &c.replies_doc {
         for p in &c.positions {
             rows.push(Row {
-                state: state_ix(&p.state),
-                doc: doc_ix(doc),
+                state: state_ix(&p.state)?,
+                doc: doc_ix(doc)?,
                 relation: None,
-                topic: Some(pos(&topics, p.topic.as_str())),
-                stance: Some(pos(&stances, p.stance.as_str())),
+                topic: Some(pos(&topics, "topic", p.topic.as_str())?),
+                stance: Some(pos(&stances, "stance", p.stance.as_str())?),
                 anchor: p.anchor.as_ref().map_or("", |a| a.0.as_str()),
                 quote: p.quote.get(&lang).map_or("", String::as_str),
                 note: p.note.get(&lang).map_or("", String::as_str),
@@ -237,7 +257,7 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
             row.doc,
         )
     });
-    Index {
+    Ok(Index {
         version: INDEX_VERSION,
         lang: lang.code().into(),
         groups,
@@ -247,7 +267,7 @@ pub fn build_index(r: &Renderer, lang: Lang) -> Index {
         stances,
         states,
         rows: rows.into_iter().collect(),
-    }
+    })
 }
 
 /// Facet values with their counts over the whole index (the view before any filter).
@@ -287,47 +307,15 @@ pub fn static_rows(index: &Index) -> Vec<Value> {
     }).collect()
 }
 
-/// Every field of a row, in the order of the CSV's columns and of the JSON's `columns`.
-pub const COLUMNS: [&str; 13] = [
-    "state_id",
-    "state",
-    "state_url",
-    "group",
-    "relation",
-    "document",
-    "topic_id",
-    "topic",
-    "stance_id",
-    "stance",
-    "quote",
-    "note",
-    "url",
-];
+/// Every field of a row, in the order of the CSV's columns and of the JSON's `columns`: the
+/// explorer's own export's, so the download page and the explorer give the same columns.
+pub use explorer_wasm::export::COLUMNS;
 
-/// RFC 4180 CSV of the rows (absolute URLs, so the file is useful outside the site).
-pub fn to_csv(rows: &[Value], origin: &str) -> String {
-    let mut out = COLUMNS.join(",");
-    out.push_str("\r\n");
-    for r in rows {
-        let cells: Vec<String> = COLUMNS
-            .iter()
-            .map(|c| {
-                let v = match r.get(*c) {
-                    Some(Value::String(s)) if c.ends_with("url") => format!("{origin}{s}"),
-                    Some(Value::String(s)) => s.clone(),
-                    _ => String::new(),
-                };
-                if v.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", v.replace('"', "\"\""))
-                } else {
-                    v
-                }
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    out
+/// RFC 4180 CSV of every row of `index` (absolute URLs, so the file is useful outside the
+/// site), written by the explorer's export: the explorer's "export" of all rows is this file.
+pub fn to_csv(index: &Index, origin: &str) -> String {
+    let all: Vec<u32> = (0..index.rows.len() as u32).collect();
+    explorer_wasm::export::to_csv(index, &all, origin)
 }
 
 pub fn to_json(rows: &[Value], origin: &str, version: &str, licence: &str, lang: Lang) -> String {
@@ -351,17 +339,85 @@ pub fn to_json(rows: &[Value], origin: &str, version: &str, licence: &str, lang:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::Fact;
+    use crate::types::{Slug, StateId};
 
     #[test]
-    fn csv_quotes_per_rfc4180() {
-        let rows = vec![
-            json!({"state_id": "fra", "state": "France", "quote": "il dit « oui, \"vraiment\" »", "url": "/fr/x/#p1"}),
-        ];
-        let csv = to_csv(&rows, "https://h");
-        let line = csv.lines().nth(1).unwrap_or_default();
+    fn an_entry_is_its_position_when_the_table_holds_it() {
+        let table = ["a", "b", "c"];
+        assert_eq!(entry(&table, |x| *x == "b", "State", "b"), Ok(1));
+        assert_eq!(entry(&table, |x| *x == "a", "State", "a"), Ok(0));
+    }
+
+    #[test]
+    fn a_missing_entry_is_an_error_not_entry_0() {
+        let table = ["a", "b"];
         assert_eq!(
-            line,
-            "fra,France,,,,,,,,,\"il dit « oui, \"\"vraiment\"\" »\",,https://h/fr/x/#p1"
+            entry(&table, |x| *x == "zzz", "State", "zzz"),
+            Err("the explorer's index has no State `zzz`".to_string())
+        );
+    }
+
+    #[test]
+    fn an_entry_past_65_535_is_an_error_not_a_truncation() {
+        // 65 536 entries: the last one's position, 65 535, is 0xFFFF, the format's "none"; the
+        // one after it would wrap to 0.
+        let table: Vec<u32> = (0..65_537).collect();
+        assert_eq!(entry(&table, |x| *x == 65_534, "topic", "t"), Ok(65_534));
+        assert_eq!(
+            entry(&table, |x| *x == 65_535, "topic", "t"),
+            Err(
+                "the explorer's index holds at most 65 535 topic entries, and `t` is entry 65536"
+                    .to_string()
+            )
+        );
+        assert!(entry(&table, |x| *x == 65_536, "topic", "u").is_err());
+    }
+
+    /// The mini fixture, loaded, validated and linked.
+    fn mini() -> crate::link::Linked {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/mini");
+        let corpus = crate::load::load(&root).expect("the mini fixture loads");
+        let checked = crate::validate::validate(corpus).expect("the mini fixture is valid");
+        crate::link::link(checked)
+    }
+
+    #[test]
+    fn a_fact_about_a_state_or_document_the_index_lacks_is_an_error() {
+        let mut linked = mini();
+        let known = linked.facts[0].clone();
+        linked.facts.push(Fact {
+            state: StateId("zzz".into()),
+            ..known.clone()
+        });
+        let r = Renderer::new(&linked).expect("templates compile");
+        assert_eq!(
+            build_index(&r, Lang::Fr).map(|_| ()),
+            Err("the explorer's index has no State `zzz`".to_string())
+        );
+        // The explorer page is left out; `emit` reports the error and the build fails.
+        assert!(r.explorer_job(Lang::Fr).is_none());
+
+        let mut linked = mini();
+        linked.facts.push(Fact {
+            doc: Slug("no-such-doc".into()),
+            ..known
+        });
+        let r = Renderer::new(&linked).expect("templates compile");
+        assert_eq!(
+            build_index(&r, Lang::En).map(|_| ()),
+            Err("the explorer's index has no document `no-such-doc`".to_string())
+        );
+    }
+
+    #[test]
+    fn the_mini_fixture_builds_its_index() {
+        let linked = mini();
+        let r = Renderer::new(&linked).expect("templates compile");
+        let index = build_index(&r, Lang::Fr).expect("index");
+        assert_eq!(
+            index.rows.len(),
+            linked.facts.len() + linked.checked.positions.len()
         );
     }
 }

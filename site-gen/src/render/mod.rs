@@ -50,6 +50,12 @@ impl<'r> Pages<'r> {
         self.listings.push(Box::new(move || vec![make()]));
     }
 
+    /// A listing that may be absent (its error is reported elsewhere).
+    fn listing_if(&mut self, make: impl FnOnce() -> Option<Job> + Send + 'r) {
+        self.listings
+            .push(Box::new(move || make().into_iter().collect()));
+    }
+
     fn item(&mut self, make: impl FnOnce() -> Vec<Job> + Send + 'r) {
         self.items.push(Box::new(make));
     }
@@ -81,7 +87,7 @@ impl Renderer<'_> {
             }
             p.listing(move || self.references_job(lang));
             p.listing(move || self.timeline_job(lang));
-            p.listing(move || self.explorer_job(lang));
+            p.listing_if(move || self.explorer_job(lang));
             p.listing(move || self.downloads_job(lang));
         }
         let Pages {
