@@ -82,6 +82,8 @@ pub(super) struct TextLinker<'a> {
     strings: &'a BTreeMap<String, String>,
     /// Where each mention's URL is made before it is escaped into the page.
     href: std::cell::RefCell<String>,
+    /// The symbols linked since the renderer last asked ([`Linker::take_cited`]).
+    cited: std::cell::RefCell<Vec<String>>,
 }
 
 impl Linker for TextLinker<'_> {
@@ -95,6 +97,7 @@ impl Linker for TextLinker<'_> {
             let class = match m.kind {
                 MentionKind::Symbol(sym) => {
                     self.r.push_symbol_href(&mut href, self.lang, &sym);
+                    self.cited.borrow_mut().push(sym.0);
                     "sym"
                 }
                 MentionKind::State(id) => {
@@ -112,6 +115,10 @@ impl Linker for TextLinker<'_> {
             at = m.range.end;
         }
         esc_into(out, &text[at..]);
+    }
+
+    fn take_cited(&self) -> Vec<String> {
+        std::mem::take(&mut *self.cited.borrow_mut())
     }
 
     fn link_dest<'u>(&self, url: &'u str) -> std::borrow::Cow<'u, str> {
@@ -352,6 +359,7 @@ impl Renderer<'_> {
             lang,
             strings: self.strings(lang),
             href: Default::default(),
+            cited: Default::default(),
         }
     }
 

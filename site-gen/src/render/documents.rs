@@ -41,21 +41,28 @@ impl Renderer<'_> {
         &self,
         doc: &crate::load::Document,
         texts: BTreeMap<Lang, Body>,
-    ) -> Vec<Job> {
+    ) -> (Vec<Job>, Vec<(String, Vec<u8>)>) {
         // Each text is dropped once rendered.
         let mut bodies: BTreeMap<Lang, markdown::Rendered> = texts
             .into_par_iter()
             .map(|(l, text)| (l, markdown::render(text.as_str(), &self.linker(l), false)))
             .collect();
+        // The document's API file, from the texts the renderer recorded; the pages do not
+        // need them.
+        let api = self.api_document(doc, &bodies);
+        for r in bodies.values_mut() {
+            r.texts = Vec::new();
+        }
         // Both languages' parallel views print the same rows.
         let rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
             (Some(fr), Some(en)) => Some(Arc::new(PageText::new(parallel_rows(fr, en)))),
             _ => None,
         };
-        Lang::ALL
+        let jobs = Lang::ALL
             .iter()
             .flat_map(|l| self.document_lang_jobs(*l, doc, &mut bodies, rows.as_ref()))
-            .collect()
+            .collect();
+        (jobs, api.into_iter().collect())
     }
 
     pub(super) fn document_lang_jobs(
@@ -369,6 +376,7 @@ mod tests {
             html: html.to_string(),
             toc: Vec::new(),
             blocks,
+            texts: Vec::new(),
         }
     }
 
