@@ -50,6 +50,12 @@ impl Renderer<'_> {
         // The document's API file, from the texts the renderer recorded; the pages do not
         // need them.
         let api = self.api_document(doc, &bodies);
+        // The citation pages list the paragraphs of the source edition (anchors are the same).
+        let citable = bodies
+            .get(&Lang::Fr)
+            .or_else(|| bodies.values().next())
+            .map(|r| super::cite::citable(&r.texts))
+            .unwrap_or_default();
         for r in bodies.values_mut() {
             r.texts = Vec::new();
         }
@@ -58,11 +64,18 @@ impl Renderer<'_> {
             (Some(fr), Some(en)) => Some(Arc::new(PageText::new(parallel_rows(fr, en)))),
             _ => None,
         };
-        let jobs = Lang::ALL
+        let mut jobs: Vec<Job> = Lang::ALL
             .iter()
             .flat_map(|l| self.document_lang_jobs(*l, doc, &mut bodies, rows.as_ref()))
             .collect();
-        (jobs, api.into_iter().collect())
+        let mut files: Vec<(String, Vec<u8>)> = api.into_iter().collect();
+        for lang in Lang::ALL {
+            if let Some(c) = self.cite(lang, doc) {
+                jobs.push(self.cite_job(&c, &citable));
+                files.extend(self.cite_files(&c));
+            }
+        }
+        (jobs, files)
     }
 
     pub(super) fn document_lang_jobs(
@@ -148,6 +161,8 @@ impl Renderer<'_> {
             // The parallel view exists only once both editions do.
             "parallel_url": rows.map(|_| self.urls.page(lang, &parallel_rel(slug))),
             "other_edition_url": self.urls.page(ed.lang, &doc_rel(slug)),
+            "cite_head": self.cite(lang, doc).map(|c| self.citation_head(&c)),
+            "cite_url": self.urls.page(lang, &super::cite::cite_rel(slug)),
         });
         // Lists are moved in (`json!` would copy them through serialisation).
         if let Value::Object(m) = &mut doc_ctx {

@@ -9,6 +9,7 @@
 //! and nothing below it may import it (the families use `context`, not this module).
 
 mod api;
+mod cite;
 mod context;
 mod documents;
 mod engine;
