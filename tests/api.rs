@@ -207,6 +207,7 @@ fn visible_text(html: &str, start: usize) -> String {
         let t = tag_at(html, at);
         let skipped = !t.closing
             && (t.attrs.contains("class=\"permalink\"")
+                || t.attrs.contains("class=\"cite-link\"")
                 || t.attrs.contains("class=\"footnote-back\"")
                 || t.attrs.contains("class=\"fnref\"")
                 || t.attrs.contains("class=\"fn-num\"")

@@ -35,6 +35,11 @@ pub trait Linker {
     fn take_cited(&self) -> Vec<String> {
         Vec::new()
     }
+    /// The label of the link from each anchored paragraph to its citation (`cite/#<id>`, the
+    /// document's citation page), or `None` where there is no citation page.
+    fn cite_label(&self) -> Option<&str> {
+        None
+    }
     /// Where a link written in content points: the short form `doc:<slug>#<anchor>` becomes the
     /// document's address, and a site-absolute path (`/fr/…`) is put under the base path. Any
     /// other address is kept as written.
@@ -701,5 +706,12 @@ fn permalink(id: &str, linker: &dyn Linker) -> String {
     s.push_str("\" aria-label=\"");
     esc_into(&mut s, linker.permalink_label());
     s.push_str("\">#</a>");
+    if let Some(label) = linker.cite_label() {
+        s.push_str(" <a class=\"cite-link\" href=\"cite/#");
+        esc_into(&mut s, id);
+        s.push_str("\">");
+        esc_into(&mut s, label);
+        s.push_str("</a>");
+    }
     s
 }

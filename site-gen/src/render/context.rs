@@ -84,6 +84,8 @@ pub(super) struct TextLinker<'a> {
     href: std::cell::RefCell<String>,
     /// The symbols linked since the renderer last asked ([`Linker::take_cited`]).
     cited: std::cell::RefCell<Vec<String>>,
+    /// Whether the text is a document's, whose paragraphs link to their citations.
+    cite: bool,
 }
 
 impl Linker for TextLinker<'_> {
@@ -115,6 +117,12 @@ impl Linker for TextLinker<'_> {
             at = m.range.end;
         }
         esc_into(out, &text[at..]);
+    }
+
+    fn cite_label(&self) -> Option<&str> {
+        self.cite
+            .then(|| self.strings.get("cite").map(String::as_str))
+            .flatten()
     }
 
     fn take_cited(&self) -> Vec<String> {
@@ -360,6 +368,16 @@ impl Renderer<'_> {
             strings: self.strings(lang),
             href: Default::default(),
             cited: Default::default(),
+            cite: false,
+        }
+    }
+
+    /// The linker of a document's text: as [`Renderer::linker`], and each paragraph links to
+    /// its citation.
+    pub(super) fn document_linker(&self, lang: Lang) -> TextLinker<'_> {
+        TextLinker {
+            cite: true,
+            ..self.linker(lang)
         }
     }
 

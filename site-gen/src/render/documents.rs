@@ -45,7 +45,12 @@ impl Renderer<'_> {
         // Each text is dropped once rendered.
         let mut bodies: BTreeMap<Lang, markdown::Rendered> = texts
             .into_par_iter()
-            .map(|(l, text)| (l, markdown::render(text.as_str(), &self.linker(l), false)))
+            .map(|(l, text)| {
+                (
+                    l,
+                    markdown::render(text.as_str(), &self.document_linker(l), false),
+                )
+            })
             .collect();
         // The document's API file, from the texts the renderer recorded; the pages do not
         // need them.
