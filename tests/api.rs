@@ -507,3 +507,99 @@ proptest::proptest! {
         proptest::prop_assert_eq!(in_html, recorded, "{}", r.html);
     }
 }
+
+/// The cells of an RFC 4180 CSV (quoted cells, doubled quotes, CRLF records).
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match (quoted, ch) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cell.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut cell)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut cell));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => cell.push(c),
+        }
+    }
+    records
+}
+
+/// Every CSV download read against `data/datapackage.json` (Frictionless Tabular Data Package):
+/// the header is the fields' names in order, and every cell meets its field's type, format,
+/// pattern, enum and required constraints (empty cells are missing values).
+#[test]
+fn the_data_package_describes_every_csv_download() {
+    let out = site();
+    let pkg = json(&out, "data/datapackage.json");
+    assert_eq!(pkg["profile"], "tabular-data-package");
+    assert_eq!(
+        pkg["version"].as_str(),
+        site_toml()["data_version"].as_str()
+    );
+    assert!(pkg["licenses"][0]["name"].is_string() && pkg["sources"].is_array());
+    let resources = pkg["resources"].as_array().expect("resources");
+    assert_eq!(resources.len(), 2, "one resource per CSV download");
+    for res in resources {
+        assert_eq!(res["profile"], "tabular-data-resource");
+        let path = format!("data/{}", res["path"].as_str().expect("path"));
+        let text = String::from_utf8(out[&path].clone()).expect("utf-8");
+        let records = csv_records(&text);
+        let fields = res["schema"]["fields"].as_array().expect("fields");
+        let names: Vec<&str> = fields
+            .iter()
+            .map(|f| f["name"].as_str().expect("name"))
+            .collect();
+        assert_eq!(records[0], names, "{path}: header");
+        assert!(records.len() > 500, "{path}: {} rows", records.len());
+        let mut stances = std::collections::BTreeSet::new();
+        for (n, row) in records.iter().enumerate().skip(1) {
+            assert_eq!(row.len(), fields.len(), "{path}:{}: cells", n + 1);
+            for (cell, f) in row.iter().zip(fields) {
+                let name = f["name"].as_str().unwrap_or_default();
+                let at = format!("{path}:{} {name} = {cell:?}", n + 1);
+                assert_eq!(f["type"], "string", "{at}");
+                let c = &f["constraints"];
+                if cell.is_empty() {
+                    assert_ne!(c["required"], true, "{at}: required");
+                    continue;
+                }
+                if f["format"] == "uri" {
+                    assert!(cell.starts_with("https://"), "{at}: not a URI");
+                }
+                if let Some(p) = c["pattern"].as_str() {
+                    assert!(
+                        cell.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                            && p == "[a-z0-9-]+",
+                        "{at}: pattern {p}"
+                    );
+                }
+                if let Some(values) = c["enum"].as_array() {
+                    assert!(
+                        values.iter().any(|v| v == cell.as_str()),
+                        "{at}: not in the enum"
+                    );
+                }
+                if name == "stance_id" {
+                    stances.insert(cell.clone());
+                }
+            }
+        }
+        // Hand-checked: the topics' stance values (content/data/topics.toml) that occur.
+        for s in ["supports", "not-addressed"] {
+            assert!(stances.contains(s), "{path}: no {s}");
+        }
+    }
+}

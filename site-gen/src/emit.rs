@@ -87,6 +87,7 @@ pub fn side_files(
     files.extend(per_lang.into_iter().flatten());
     // The open-data API, but the documents' files (made with their pages).
     files.extend(r.api_files());
+    files.push(("data/datapackage.json".into(), r.datapackage()));
     // Every page carries the policy in a <meta> element; `_headers`, read by Netlify and
     // Cloudflare Pages, adds what only a header can carry (docs/deployment.md: other hosts).
     // The API and the data files may be read from any origin (docs/deployment.md).

@@ -11,6 +11,7 @@
 mod api;
 mod cite;
 mod context;
+mod datapackage;
 mod documents;
 mod engine;
 pub mod explorer;
