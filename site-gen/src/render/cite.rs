@@ -82,36 +82,42 @@ impl Renderer<'_> {
         })
     }
 
+    /// A UI string, borrowed (a citation page asks for a few per paragraph).
+    fn s(&self, lang: Lang, key: &str) -> &str {
+        self.strings(lang).get(key).map_or("", String::as_str)
+    }
+
     /// Where a paragraph is, in words: "par. 4", "al. 2 du préambule", "Allemagne, par. 3".
-    fn locator(&self, lang: Lang, anchor: &str) -> String {
-        let para = self.t(lang, "cite_para");
+    fn locator(&self, out: &mut String, lang: Lang, anchor: &str) {
+        let para = self.s(lang, "cite_para");
         let number = |s: &str| s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty();
         if let Some(n) = anchor.strip_prefix("pp").filter(|n| number(n)) {
-            return self.t(lang, "cite_preamble").replace("{n}", n);
+            out.push_str(&self.s(lang, "cite_preamble").replace("{n}", n));
+            return;
         }
         if let Some(rest) = anchor.strip_prefix('p') {
             let (n, sub) = rest.split_once('-').unwrap_or((rest, ""));
             if number(n) {
-                return if sub.is_empty() {
-                    format!("{para} {n}")
-                } else {
-                    format!("{para} {n} {sub})")
-                };
+                let _ = write!(out, "{para} {n}");
+                if !sub.is_empty() {
+                    let _ = write!(out, " {sub})");
+                }
+                return;
             }
         }
         if let Some((state, n)) = anchor.rsplit_once('-').filter(|(_, n)| number(n)) {
             if let Some(s) = self.linked.checked.states.get(&StateId(state.to_string())) {
-                return format!("{}, {para} {n}", s.name(lang));
+                let _ = write!(out, "{}, {para} {n}", s.name(lang));
+                return;
             }
         }
-        format!("{} {anchor}", self.t(lang, "cite_passage"))
+        let _ = write!(out, "{} {anchor}", self.s(lang, "cite_passage"));
     }
 
-    /// The ready-to-paste citation, of the document or of one paragraph: UN style, then the
-    /// permalink.
-    pub(super) fn citation_text(&self, c: &Cite, anchor: Option<&str>) -> String {
-        let lang = c.lang;
-        let (open, close) = match lang {
+    /// The part of every citation of a document before the paragraph: author, title, symbol
+    /// and date.
+    fn citation_prefix(&self, c: &Cite) -> String {
+        let (open, close) = match c.lang {
             Lang::Fr => ("« ", " »"),
             Lang::En => ("\u{201c}", "\u{201d}"),
         };
@@ -120,20 +126,33 @@ impl Renderer<'_> {
             let _ = write!(s, ", {sym}");
         }
         if let Some(d) = c.date {
-            let _ = write!(s, ", {}", format_date(d, lang));
+            let _ = write!(s, ", {}", format_date(d, c.lang));
         }
+        s
+    }
+
+    /// The ready-to-paste citation, of the document or of one paragraph: UN style, then the
+    /// permalink. `prefix` is [`Renderer::citation_prefix`], made once per document.
+    fn citation_into(&self, out: &mut String, c: &Cite, prefix: &str, anchor: Option<&str>) {
+        out.push_str(prefix);
         if let Some(a) = anchor {
-            let _ = write!(s, ", {}", self.locator(lang, a));
+            out.push_str(", ");
+            self.locator(out, c.lang, a);
         }
         if c.unofficial {
-            let _ = write!(s, " ({})", self.t(lang, "cite_unofficial"));
+            let _ = write!(out, " ({})", self.s(c.lang, "cite_unofficial"));
         }
-        s.push_str(". ");
-        s.push_str(&c.url);
+        out.push_str(". ");
+        out.push_str(&c.url);
         if let Some(a) = anchor {
-            s.push('#');
-            s.push_str(a);
+            out.push('#');
+            out.push_str(a);
         }
+    }
+
+    pub(super) fn citation_text(&self, c: &Cite, anchor: Option<&str>) -> String {
+        let mut s = String::new();
+        self.citation_into(&mut s, c, &self.citation_prefix(c), anchor);
         s
     }
 
@@ -194,12 +213,16 @@ impl Renderer<'_> {
     /// paragraph's citation under the paragraph's own anchor.
     pub(super) fn cite_job(&self, c: &Cite, anchors: &[String]) -> Job {
         let lang = c.lang;
-        let mut list = String::with_capacity(anchors.len() * 300);
+        let prefix = self.citation_prefix(c);
+        let mut list = String::with_capacity(anchors.len() * (prefix.len() + c.url.len() + 80));
+        let mut one = String::new();
         for a in anchors {
             list.push_str("<li id=\"");
             esc_into(&mut list, a);
             list.push_str("\"><p class=\"citation\">");
-            esc_into(&mut list, &self.citation_text(c, Some(a)));
+            one.clear();
+            self.citation_into(&mut one, c, &prefix, Some(a));
+            esc_into(&mut list, &one);
             list.push_str("</p></li>\n");
         }
         let files: Vec<_> = FORMATS
