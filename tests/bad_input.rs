@@ -386,3 +386,95 @@ fn a_missing_compiled_explorer_is_reported_and_nothing_is_published() {
         "the previous output was modified"
     );
 }
+
+/// An XSS payload in a title, a paragraph and a State's name stays an inert string in every
+/// API file, citation file and bibliographic tag: JSON holds it as text, HTML escapes it,
+/// the JSON-LD cannot close its element, BibTeX still parses.
+#[test]
+fn hostile_text_is_inert_in_the_api_and_the_citations() {
+    const PAYLOAD: &str = "</script><script>alert(1)</script>\"><img src=x onerror=alert(1)>{}%&";
+    let case = Case {
+        edit: vec![
+            Edit {
+                file: "content/fr/documents/rapport.md".into(),
+                find: "title = \"Rapport d'essai\"".into(),
+                replace: format!("title = '''Rapport {PAYLOAD}'''"),
+            },
+            Edit {
+                file: "content/en/documents/rapport.md".into(),
+                find: "{#fra-1} France supports".into(),
+                replace: "{#fra-1} <script>alert(2)</script> France supports".into(),
+            },
+            Edit {
+                file: "content/data/states.toml".into(),
+                find: "name_en = \"France\"".into(),
+                replace: "name_en = \"<b onmouseover=alert(3)>France</b>\"".into(),
+            },
+        ],
+        ..Case::default()
+    };
+    let dir = prepare(&case);
+    let (out, _) = match site_gen::generate(dir.path(), None, None) {
+        Ok(x) => x,
+        Err(d) => panic!("hostile text must build, escaped: {d}"),
+    };
+    let file = |p: &str| String::from_utf8_lossy(&out[p]).into_owned();
+    // API: the text as a JSON string, exactly as written, never as markup around it.
+    let api: serde_json::Value =
+        serde_json::from_str(&file("api/v1/documents/rapport.json")).expect("JSON");
+    assert_eq!(
+        api["editions"]["fr"]["title"],
+        format!("Rapport {PAYLOAD}").as_str()
+    );
+    let fra1 = api["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .find(|b| b["anchor"] == "fra-1")
+        .expect("fra-1")
+        .clone();
+    assert!(fra1["text"]["en"]
+        .as_str()
+        .expect("text")
+        .starts_with("<script>alert(2)</script> France supports"));
+    let state: serde_json::Value =
+        serde_json::from_str(&file("api/v1/states/fra.json")).expect("JSON");
+    assert_eq!(state["name"]["en"], "<b onmouseover=alert(3)>France</b>");
+    // Pages: the head's tags and the citation page escape it; the JSON-LD holds no `<`.
+    for page in [
+        "fr/documents/rapport/index.html",
+        "fr/documents/rapport/cite/index.html",
+    ] {
+        let html = file(page);
+        assert!(!html.contains("<script>alert"), "{page}: script passed");
+        assert!(!html.contains("<img"), "{page}: img passed");
+        assert_eq!(
+            html.matches("<script").count(),
+            html.matches("</script>").count(),
+            "{page}: an element was closed early"
+        );
+        for ld in html.split("<script type=\"application/ld+json\">").skip(1) {
+            let body = ld.split("</script>").next().unwrap_or_default();
+            assert!(!body.contains('<') && !body.contains('>'), "{page}: {body}");
+            let v: serde_json::Value = serde_json::from_str(body).expect("JSON-LD");
+            assert_eq!(v["name"], format!("Rapport {PAYLOAD}").as_str());
+        }
+    }
+    let doc = file("fr/documents/rapport/index.html");
+    assert!(doc.contains(
+        "<meta name=\"citation_title\" content=\"Rapport &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;{}%&amp;\">"
+    ), "citation_title not escaped");
+    // Citation files: BibTeX parses to the same title, RIS stays one record.
+    let bib = biblatex::Bibliography::parse(&file("data/cite/rapport-fr.bib")).expect("BibTeX");
+    let title = biblatex::ChunksExt::format_verbatim(
+        bib.get("rapport-fr")
+            .and_then(|e| e.get("title"))
+            .expect("title"),
+    );
+    assert_eq!(title, format!("Rapport {PAYLOAD}"));
+    let ris = file("data/cite/rapport-fr.ris");
+    assert_eq!(ris.matches("ER  - ").count(), 1);
+    let csl: serde_json::Value =
+        serde_json::from_str(&file("data/cite/rapport-fr.json")).expect("CSL-JSON");
+    assert_eq!(csl[0]["title"], format!("Rapport {PAYLOAD}").as_str());
+}

@@ -107,12 +107,16 @@ pub fn side_files(
             ),
         }
     }
+    // The open-data API, but the documents' files (made with their pages).
+    files.extend(r.api_files());
+    files.push(("data/datapackage.json".into(), r.datapackage()));
     // Every page carries the policy in a <meta> element; `_headers`, read by Netlify and
     // Cloudflare Pages, adds what only a header can carry (docs/deployment.md: other hosts).
+    // The API and the data files may be read from any origin (docs/deployment.md).
     let headers = format!(
-        "{}*\n  Content-Security-Policy: {}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n",
-        r.urls.base,
-        crate::csp::header_policy()
+        "{base}*\n  Content-Security-Policy: {}\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n{base}api/*\n  Access-Control-Allow-Origin: *\n{base}data/*\n  Access-Control-Allow-Origin: *\n",
+        crate::csp::header_policy(),
+        base = r.urls.base,
     );
     files.push(("_headers".into(), headers.into_bytes()));
     let robots = format!(

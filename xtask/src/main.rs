@@ -372,6 +372,9 @@ fn test(ws: &Workspace, slow: bool) -> Result<()> {
     let public = root.join("public");
 
     eprintln!("== unit and integration tests (native)");
+    // The open-data page's examples run with curl and jq against the local server.
+    ensure_apt("curl", &["curl"])?;
+    ensure_apt("jq", &["jq"])?;
     run(cargo()
         .current_dir(root)
         .args(["test", "--workspace"])

@@ -9,6 +9,8 @@
 use super::anchors::{
     attrs, heading_slug, marker_ahead, pending_permalink, unique_id, write_attrs,
 };
+pub use super::texts::TextBlock;
+use super::texts::{is_block_end, is_block_tag, TextKind, TextRecorder, CELL};
 use super::{heading_level, is_br, options};
 use crate::mentions::speaks_of_resolutions;
 use crate::text::{collapse_ws, esc, esc_into};
@@ -28,6 +30,16 @@ pub trait Linker {
     fn footnotes_heading(&self) -> &str;
     /// Label of the link from a footnote back to its reference.
     fn back_label(&self) -> &str;
+    /// The symbols of the documents linked by `link_text` since the last call, in order: the
+    /// renderer files them under the block it is writing ([`TextBlock::cites`]).
+    fn take_cited(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// The label of the link from each anchored paragraph to its citation (`cite/#<id>`, the
+    /// document's citation page), or `None` where there is no citation page.
+    fn cite_label(&self) -> Option<&str> {
+        None
+    }
     /// Where a link written in content points: the short form `doc:<slug>#<anchor>` becomes the
     /// document's address, and a site-absolute path (`/fr/…`) is put under the base path. Any
     /// other address is kept as written.
@@ -50,6 +62,9 @@ pub struct Rendered {
     /// Where each top-level block of `html` starts and ends (paragraphs, headings, lists,
     /// tables, quotes, code, footnote lists), in order: the parallel view aligns them.
     pub blocks: Vec<std::ops::Range<usize>>,
+    /// Every anchored block's plain text, recorded as it is written: the open-data API is
+    /// made from these, not from a second parse of the Markdown.
+    pub texts: Vec<TextBlock>,
 }
 
 /// A URL a content link may point to: web, mail, or site-relative. Anything else (e.g.
@@ -105,6 +120,11 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
     let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
     let mut depth = 0usize;
     let mut block_start = 0usize;
+    let mut rec = TextRecorder::default();
+    // Per open paragraph and list item: whether it is recorded (anchored) and must be closed.
+    let mut para_rec: Vec<bool> = Vec::new();
+    let mut item_rec: Vec<bool> = Vec::new();
+    let mut heading_rec = false;
     let mut i = 0;
 
     // The output target: the body, or the footnote being collected.
@@ -162,6 +182,16 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
 
     while i < events.len() {
         let event = &events[i];
+        // Block boundaries separate words in a recorded text, as they do on the page.
+        if let Event::Start(tag) = event {
+            if is_block_tag(tag) {
+                rec.push(" ");
+            }
+        } else if let Event::End(tag) = event {
+            if is_block_end(tag) {
+                rec.push(" ");
+            }
+        }
         match event {
             Event::Start(Tag::Paragraph) => {
                 block_text.clear();
@@ -172,6 +202,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 {
                     w!("<p>");
                     closers.push(None);
+                    para_rec.push(false);
                 } else {
                     // The permalink is written at the paragraph's end (see End(Paragraph)).
                     let opened = open_anchored_block(
@@ -186,9 +217,18 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     );
                     i = opened.last;
                     closers.push(opened.permalink);
+                    para_rec.push(opened.id.is_some());
+                    if let Some(id) = &opened.id {
+                        rec.open(id, TextKind::Paragraph);
+                    }
+                    rec.push(&block_text);
+                    rec.cited(linker.take_cited());
                 }
             }
             Event::End(TagEnd::Paragraph) => {
+                if para_rec.pop().unwrap_or(false) {
+                    rec.close();
+                }
                 if let Some(link) = closers.pop().flatten() {
                     put!(&link);
                 }
@@ -213,12 +253,22 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 // any other (its end comes as usual).
                 for _ in 0..opened.paragraphs {
                     open_block!();
+                    para_rec.push(false);
                 }
                 i = opened.last;
                 closers.push(opened.permalink);
+                item_rec.push(opened.id.is_some());
+                if let Some(id) = &opened.id {
+                    rec.open(id, TextKind::ListItem);
+                }
+                rec.push(&block_text);
+                rec.cited(linker.take_cited());
             }
             Event::End(TagEnd::Item) => {
                 item_depth -= 1;
+                if item_rec.pop().unwrap_or(false) {
+                    rec.close();
+                }
                 if let Some(link) = closers.pop().flatten() {
                     put!(&link);
                 }
@@ -259,11 +309,18 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     .map(|s| s.to_string())
                     .or_else(|| auto_ids.then(|| heading_slug(&events[i + 1..])));
                 let id = id.map(|id| unique_id(&mut used_ids, id));
+                heading_rec = id.is_some();
+                if let Some(id) = &id {
+                    rec.open(id, TextKind::Heading);
+                }
                 let classes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
                 w!("<h{lvl}{}>", attrs(id.as_deref(), &classes));
                 heading = Some((lvl, id.unwrap_or_default(), String::new()));
             }
             Event::End(TagEnd::Heading(level)) => {
+                if std::mem::take(&mut heading_rec) {
+                    rec.close();
+                }
                 let lvl = heading_level(*level);
                 if let Some((l, id, text)) = heading.take() {
                     if !id.is_empty() {
@@ -299,8 +356,10 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 in_head = true;
                 cell = 0;
                 w!("<thead><tr id=\"t{table_index}-r0\">");
+                rec.open(&format!("t{table_index}-r0"), TextKind::TableRow);
             }
             Event::End(TagEnd::TableHead) => {
+                rec.close();
                 in_head = false;
                 row_index = 1;
                 w!("</tr></thead><tbody>\n");
@@ -310,10 +369,17 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 block_text.clear();
                 word.reset();
                 w!("<tr id=\"t{table_index}-r{row_index}\">");
+                rec.open(&format!("t{table_index}-r{row_index}"), TextKind::TableRow);
                 row_index += 1;
             }
-            Event::End(TagEnd::TableRow) => put!("</tr>\n"),
+            Event::End(TagEnd::TableRow) => {
+                rec.close();
+                put!("</tr>\n")
+            }
             Event::Start(Tag::TableCell) => {
+                if cell > 0 {
+                    rec.push(CELL.encode_utf8(&mut [0; 4]));
+                }
                 let tag = if in_head { "th scope=\"col\"" } else { "td" };
                 let align = match aligns.get(cell) {
                     Some(Alignment::Center) => " class=\"center\"",
@@ -386,13 +452,18 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
             Event::End(TagEnd::Image) => {}
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 note_buf = Some((label.to_string(), String::new()));
+                rec.open(&format!("fn-{label}"), TextKind::Footnote);
             }
             Event::End(TagEnd::FootnoteDefinition) => {
+                rec.close();
                 if let Some(n) = note_buf.take() {
                     notes.push(n);
                 }
             }
             Event::FootnoteReference(label) => {
+                if let Some(b) = rec.current() {
+                    b.notes.push(label.to_string());
+                }
                 let n = ref_count.entry(label.to_string()).or_insert(0);
                 *n += 1;
                 let rid = if *n == 1 {
@@ -413,31 +484,38 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 }
                 let start = block_text.len();
                 block_text.push_str(t);
+                rec.push(t);
                 let target = target!();
                 if in_link > 0 {
                     esc_into(target, t);
                 } else {
                     word.add(start..block_text.len());
                     linker.link_text(target, t, &mut || word.ask(&block_text));
+                    rec.cited(linker.take_cited());
                 }
             }
             Event::Code(t) => {
                 block_text.push_str(t);
+                rec.push(t);
                 w!("<code>{}</code>", esc(t));
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 if is_br(h) {
+                    rec.push(" ");
                     w!("<br>");
                 } else {
+                    rec.push(h);
                     w!("{}", esc(h));
                 }
             }
             Event::SoftBreak => {
                 block_text.push(' ');
+                rec.push(" ");
                 put!("\n");
             }
             Event::HardBreak => {
                 block_text.push(' ');
+                rec.push(" ");
                 w!("<br>\n");
             }
             Event::Rule => w!("<hr>\n"),
@@ -452,6 +530,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
         html: out,
         toc,
         blocks,
+        texts: rec.texts,
     }
 }
 
@@ -526,7 +605,8 @@ fn open_anchored_block(
     let (last, paragraphs) = emit_marker_rest(events, i, skip, linker, block_text, note_buf, out);
     Opened {
         last,
-        permalink: id.map(|id| permalink(&id, linker)),
+        permalink: id.as_deref().map(|id| permalink(id, linker)),
+        id,
         paragraphs,
     }
 }
@@ -537,6 +617,8 @@ struct Opened {
     last: usize,
     /// The permalink to write before the block's closing tag.
     permalink: Option<String>,
+    /// The block's id, if it has one.
+    id: Option<String>,
     /// Paragraphs opened inside it (a loose item's first paragraph comes with the marker).
     paragraphs: usize,
 }
@@ -624,5 +706,12 @@ fn permalink(id: &str, linker: &dyn Linker) -> String {
     s.push_str("\" aria-label=\"");
     esc_into(&mut s, linker.permalink_label());
     s.push_str("\">#</a>");
+    if let Some(label) = linker.cite_label() {
+        s.push_str(" <a class=\"cite-link\" href=\"cite/#");
+        esc_into(&mut s, id);
+        s.push_str("\">");
+        esc_into(&mut s, label);
+        s.push_str("</a>");
+    }
     s
 }

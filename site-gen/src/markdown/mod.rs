@@ -5,18 +5,20 @@
 //! trailing `{#id}` form that pulldown-cmark understands. Raw HTML in content is never passed
 //! through: it is shown as text, except `<br>` (allowed for line breaks in table cells).
 //!
-//! The module is in three parts: `scan.rs` reads a body into blocks (validation, quotes),
-//! `html.rs` renders it (pages), and `anchors.rs` holds what both share about block ids (the
+//! The module is in four parts: `scan.rs` reads a body into blocks (validation, quotes),
+//! `html.rs` renders it (pages) and records each anchored block's text with `texts.rs`, and `anchors.rs` holds what both share about block ids (the
 //! `{#id .class}` marker, heading slugs). It must not know the corpus, the site's URLs or the
 //! templates; mentions are linked through the [`Linker`] the render stage passes in.
 
 mod anchors;
 mod html;
 mod scan;
+mod texts;
 
 pub use anchors::{parse_marker, slugify};
-pub use html::{footnote_display, render, safe_href, Linker, Rendered, TocEntry};
+pub use html::{footnote_display, render, safe_href, Linker, Rendered, TextBlock, TocEntry};
 pub use scan::{scan, scan_with, Block, BlockKind, Scan};
+pub use texts::TextKind;
 
 use pulldown_cmark::{HeadingLevel, Options};
 

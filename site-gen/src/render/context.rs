@@ -82,6 +82,10 @@ pub(super) struct TextLinker<'a> {
     strings: &'a BTreeMap<String, String>,
     /// Where each mention's URL is made before it is escaped into the page.
     href: std::cell::RefCell<String>,
+    /// The symbols linked since the renderer last asked ([`Linker::take_cited`]).
+    cited: std::cell::RefCell<Vec<String>>,
+    /// Whether the text is a document's, whose paragraphs link to their citations.
+    cite: bool,
 }
 
 impl Linker for TextLinker<'_> {
@@ -95,6 +99,7 @@ impl Linker for TextLinker<'_> {
             let class = match m.kind {
                 MentionKind::Symbol(sym) => {
                     self.r.push_symbol_href(&mut href, self.lang, &sym);
+                    self.cited.borrow_mut().push(sym.0);
                     "sym"
                 }
                 MentionKind::State(id) => {
@@ -112,6 +117,16 @@ impl Linker for TextLinker<'_> {
             at = m.range.end;
         }
         esc_into(out, &text[at..]);
+    }
+
+    fn cite_label(&self) -> Option<&str> {
+        self.cite
+            .then(|| self.strings.get("cite").map(String::as_str))
+            .flatten()
+    }
+
+    fn take_cited(&self) -> Vec<String> {
+        std::mem::take(&mut *self.cited.borrow_mut())
     }
 
     fn link_dest<'u>(&self, url: &'u str) -> std::borrow::Cow<'u, str> {
@@ -358,6 +373,17 @@ impl Renderer<'_> {
             lang,
             strings: self.strings(lang),
             href: Default::default(),
+            cited: Default::default(),
+            cite: false,
+        }
+    }
+
+    /// The linker of a document's text: as [`Renderer::linker`], and each paragraph links to
+    /// its citation.
+    pub(super) fn document_linker(&self, lang: Lang) -> TextLinker<'_> {
+        TextLinker {
+            cite: true,
+            ..self.linker(lang)
         }
     }
 

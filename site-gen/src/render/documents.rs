@@ -41,21 +41,46 @@ impl Renderer<'_> {
         &self,
         doc: &crate::load::Document,
         texts: BTreeMap<Lang, Body>,
-    ) -> Vec<Job> {
+    ) -> (Vec<Job>, Vec<(String, Vec<u8>)>) {
         // Each text is dropped once rendered.
         let mut bodies: BTreeMap<Lang, markdown::Rendered> = texts
             .into_par_iter()
-            .map(|(l, text)| (l, markdown::render(text.as_str(), &self.linker(l), false)))
+            .map(|(l, text)| {
+                (
+                    l,
+                    markdown::render(text.as_str(), &self.document_linker(l), false),
+                )
+            })
             .collect();
+        // The document's API file, from the texts the renderer recorded; the pages do not
+        // need them.
+        let api = self.api_document(doc, &bodies);
+        // The citation pages list the paragraphs of the source edition (anchors are the same).
+        let citable = bodies
+            .get(&Lang::Fr)
+            .or_else(|| bodies.values().next())
+            .map(|r| super::cite::citable(&r.texts))
+            .unwrap_or_default();
+        for r in bodies.values_mut() {
+            r.texts = Vec::new();
+        }
         // Both languages' parallel views print the same rows.
         let rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
             (Some(fr), Some(en)) => Some(Arc::new(PageText::new(parallel_rows(fr, en)))),
             _ => None,
         };
-        Lang::ALL
+        let mut jobs: Vec<Job> = Lang::ALL
             .iter()
             .flat_map(|l| self.document_lang_jobs(*l, doc, &mut bodies, rows.as_ref()))
-            .collect()
+            .collect();
+        let mut files: Vec<(String, Vec<u8>)> = api.into_iter().collect();
+        for lang in Lang::ALL {
+            if let Some(c) = self.cite(lang, doc) {
+                jobs.push(self.cite_job(&c, &citable));
+                files.extend(self.cite_files(&c));
+            }
+        }
+        (jobs, files)
     }
 
     pub(super) fn document_lang_jobs(
@@ -141,6 +166,8 @@ impl Renderer<'_> {
             // The parallel view exists only once both editions do.
             "parallel_url": rows.map(|_| self.urls.page(lang, &parallel_rel(slug))),
             "other_edition_url": self.urls.page(ed.lang, &doc_rel(slug)),
+            "cite_head": self.cite(lang, doc).map(|c| self.citation_head(&c)),
+            "cite_url": self.urls.page(lang, &super::cite::cite_rel(slug)),
         });
         // Lists are moved in (`json!` would copy them through serialisation).
         if let Value::Object(m) = &mut doc_ctx {
@@ -369,6 +396,7 @@ mod tests {
             html: html.to_string(),
             toc: Vec::new(),
             blocks,
+            texts: Vec::new(),
         }
     }
 

@@ -24,7 +24,7 @@ use std::sync::Arc;
 pub(super) const TEXT_MARKER: &str = "<!--site-gen:text-->";
 
 /// The names under which pages get a long text: a document's `body`, the parallel view's `parallel_rows`.
-const TEXT_NAMES: [&str; 2] = ["body", "parallel_rows"];
+const TEXT_NAMES: [&str; 3] = ["body", "parallel_rows", "citations"];
 
 /// The theme's templates, ready to render pages in either language.
 pub(super) struct Templates {

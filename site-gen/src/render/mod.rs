@@ -8,7 +8,10 @@
 //! pages (`Renderer::pages`) and renders them; it must not build any page's context itself,
 //! and nothing below it may import it (the families use `context`, not this module).
 
+mod api;
+mod cite;
 mod context;
+mod datapackage;
 mod documents;
 mod engine;
 pub mod explorer;
@@ -32,8 +35,18 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Makes the jobs of one page, or of a few pages made together (a document's pages in both
-/// languages share its rendered body). Contexts are built when it runs, in parallel.
-type MakeJobs<'r> = Box<dyn FnOnce() -> Vec<Job> + Send + 'r>;
+/// languages share its rendered body), and the files made with them (the document's API file,
+/// from the same rendered body). Contexts are built when it runs, in parallel.
+type MakeJobs<'r> = Box<dyn FnOnce() -> (Vec<Job>, Vec<File>) + Send + 'r>;
+
+/// A file that is not a page: its path in the output and its bytes.
+type File = (String, Vec<u8>);
+
+/// One thing to write: a page to render, or a file made with it.
+enum Step {
+    Page(Job),
+    File(File),
+}
 
 /// The site's pages, as [`MakeJobs`], in the order they are started.
 #[derive(Default)]
@@ -47,16 +60,21 @@ struct Pages<'r> {
 
 impl<'r> Pages<'r> {
     fn listing(&mut self, make: impl FnOnce() -> Job + Send + 'r) {
-        self.listings.push(Box::new(move || vec![make()]));
+        self.listings
+            .push(Box::new(move || (vec![make()], Vec::new())));
     }
 
     /// A listing that may be absent (its error is reported elsewhere).
     fn listing_if(&mut self, make: impl FnOnce() -> Option<Job> + Send + 'r) {
         self.listings
-            .push(Box::new(move || make().into_iter().collect()));
+            .push(Box::new(move || (make().into_iter().collect(), Vec::new())));
     }
 
     fn item(&mut self, make: impl FnOnce() -> Vec<Job> + Send + 'r) {
+        self.items.push(Box::new(move || (make(), Vec::new())));
+    }
+
+    fn item_with_files(&mut self, make: impl FnOnce() -> (Vec<Job>, Vec<File>) + Send + 'r) {
         self.items.push(Box::new(make));
     }
 }
@@ -69,7 +87,7 @@ impl Renderer<'_> {
         let mut p = Pages::default();
         // One entry per document renders both languages (the bodies are shared).
         for (doc, texts) in c.corpus.documents.iter().zip(bodies) {
-            p.item(move || self.document_jobs(doc, texts));
+            p.item_with_files(move || self.document_jobs(doc, texts));
         }
         for lang in Lang::ALL {
             p.listing(move || self.home_job(lang));
@@ -106,28 +124,43 @@ impl Renderer<'_> {
         sink: &dyn Sink,
         bodies: Vec<BTreeMap<Lang, Body>>,
     ) -> Result<Vec<String>, Diagnostics> {
-        let results: Vec<Result<String, Diagnostic>> = self
+        let unwritable = |e: String| {
+            Diagnostic::new(
+                std::path::Path::new(""),
+                0,
+                e,
+                "check that the output directory can be written",
+            )
+        };
+        let results: Vec<Result<Option<String>, Diagnostic>> = self
             .pages(bodies)
             .into_par_iter()
-            .flat_map(|make| make())
-            .map(|j| {
-                let (path, page) = self.render_job(j)?;
-                sink.put_page(path.clone(), page).map_err(|e| {
-                    Diagnostic::new(
-                        std::path::Path::new(""),
-                        0,
-                        e,
-                        "check that the output directory can be written",
-                    )
-                })?;
-                Ok(path)
+            .flat_map(|make| {
+                let (jobs, files) = make();
+                jobs.into_iter()
+                    .map(Step::Page)
+                    .chain(files.into_iter().map(Step::File))
+                    .collect::<Vec<_>>()
+            })
+            .map(|step| match step {
+                Step::Page(j) => {
+                    let (path, page) = self.render_job(j)?;
+                    sink.put_page(path.clone(), page).map_err(unwritable)?;
+                    Ok(Some(path))
+                }
+                // Files other than pages are not in the sitemap: only their writing counts.
+                Step::File((path, bytes)) => {
+                    sink.put(path, bytes).map_err(unwritable)?;
+                    Ok(None)
+                }
             })
             .collect();
         let mut paths = Vec::new();
         let mut d = Diagnostics::default();
         for r in results {
             match r {
-                Ok(path) => paths.push(path),
+                Ok(Some(path)) => paths.push(path),
+                Ok(None) => {}
                 Err(e) => d.push(e),
             }
         }
