@@ -83,6 +83,7 @@ impl Renderer<'_> {
             ctx: json!({"state": {"id": id.as_str(), "name": s.name(lang), "name_other": s.name(lang.other()),
                         "group": self.t(lang, &format!("group_{}", s.group))},
                         "relations": self.relations_of(lang, id), "positions": positions, "reply": reply,
+                        "card": self.state_card(lang, id),
                         "locator": self.visuals(lang).locator(id), "strip": self.visuals(lang).stance_strip(id),
                         "data_version": self.linked.checked.corpus.config.data_version,
                         "mentioned_in": self.linked.mentioned_in.get(id).into_iter().flatten().map(|d| self.doc_summary(lang, d)).collect::<Vec<_>>()}),
