@@ -334,3 +334,39 @@ fn cards_drawn_on_one_thread_or_four_are_the_same_bytes() {
         assert!(four.get(k) == Some(v), "{k} differs between thread counts");
     }
 }
+
+#[test]
+fn a_title_the_card_fonts_cannot_draw_fails_the_build_naming_page_and_character() {
+    let site = tempfile::tempdir().expect("tmp");
+    copy_site(site.path());
+    let doc = site
+        .path()
+        .join("content/en/documents/oewg-2021-2025-session-4-programme.md");
+    let text = std::fs::read_to_string(&doc).expect("doc");
+    let old = "title = \"Provisional programme of work\"";
+    std::fs::write(
+        &doc,
+        text.replace(old, "title = \"Provisional programme of work 日程\""),
+    )
+    .expect("write");
+    let out = site.path().join("public");
+    let err = site_gen::build(&site_gen::BuildOptions {
+        root: site.path().to_path_buf(),
+        output: out.clone(),
+        explorer_pkg: None,
+        base_url: None,
+        card_cache: Some(site.path().join("cache")),
+    })
+    .expect_err("a character outside the fonts");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("/en/documents/oewg-2021-2025-session-4-programme/"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("日 (U+65E5)") && msg.contains("程 (U+7A0B)"),
+        "{msg}"
+    );
+    assert!(msg.contains("themes/default/fonts/README.md"), "{msg}");
+    assert!(!out.exists(), "a site was published");
+}

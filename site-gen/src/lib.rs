@@ -92,7 +92,7 @@ fn pipeline(
     root: &Path,
     base_url: Option<&str>,
     explorer_pkg: Option<&Path>,
-    card_cache: &Path,
+    card_cache: Option<&Path>,
     sink: &dyn sink::Sink,
 ) -> Result<Generated, Diagnostics> {
     let t = Instant::now();
@@ -135,8 +135,13 @@ fn pipeline(
     );
     let pages = pages?;
     lap("render and write pages");
-    let (card_stats, card_warnings) = renderer.cards.publish(card_cache, sink)?;
-    warnings.extend(card_warnings);
+    renderer.cards.check_glyphs()?;
+    let mut card_stats = cards::Stats::default();
+    if let Some(dir) = card_cache {
+        let (stats, card_warnings) = renderer.cards.publish(dir, sink)?;
+        card_stats = stats;
+        warnings.extend(card_warnings);
+    }
     lap("social cards");
     let mut side = side?;
     side.extend(search);
@@ -319,15 +324,25 @@ fn written_at<'f>(
     })
 }
 
-/// The complete site in memory (tests, `serve`, `check`), or every problem found.
+/// The complete site in memory (tests, `serve`), or every problem found.
 pub fn generate(
     root: &Path,
     base_url: Option<&str>,
     explorer_pkg: Option<&Path>,
 ) -> Result<(output::Output, Vec<String>), Diagnostics> {
-    let sink = sink::Memory::default();
     let cache = cards::cache::default_dir(root);
-    let g = pipeline(root, base_url, explorer_pkg, &cache, &sink)?;
+    generate_into(root, base_url, explorer_pkg, Some(&cache))
+}
+
+/// [`generate`], with the social cards drawn into `card_cache`, or only checked (`None`).
+fn generate_into(
+    root: &Path,
+    base_url: Option<&str>,
+    explorer_pkg: Option<&Path>,
+    card_cache: Option<&Path>,
+) -> Result<(output::Output, Vec<String>), Diagnostics> {
+    let sink = sink::Memory::default();
+    let g = pipeline(root, base_url, explorer_pkg, card_cache, &sink)?;
     let out = sink.into_output();
     let broken = linkcheck::check_links(&out, &g.base);
     if !broken.is_empty() {
@@ -363,7 +378,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         &opts.root,
         opts.base_url.as_deref(),
         opts.explorer_pkg.as_deref(),
-        &cache,
+        Some(&cache),
         &sink,
     );
     let (files, refs) = sink.finish();
@@ -400,7 +415,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-/// `site-gen check`: validates everything and lists missing translations, writing nothing.
+/// `site-gen check`: validates everything and lists missing translations, writing nothing (the
+/// social cards are laid out and their characters checked, not drawn).
 pub fn check(root: &Path) -> Result<Vec<String>, Diagnostics> {
-    generate(root, None, None).map(|(_, w)| w)
+    generate_into(root, None, None, None).map(|(_, w)| w)
 }

@@ -148,14 +148,9 @@ impl Cards {
         path
     }
 
-    /// Writes every registered card into `sink` (`cards/<key>.png`): copied from the cache in
-    /// `cache_dir` when it holds the key, drawn and kept there otherwise. A cache that cannot be
-    /// created is done without (every card drawn), and said in the warnings.
-    pub fn publish(
-        &self,
-        cache_dir: &Path,
-        sink: &dyn Sink,
-    ) -> Result<(Stats, Vec<String>), Diagnostics> {
+    /// Every card registered so far whose text has a character the fonts cannot draw, as an
+    /// error naming its page and the characters.
+    pub fn check_glyphs(&self) -> Result<(), Diagnostics> {
         let mut d = Diagnostics::default();
         let mut missing = std::mem::take(&mut *lock(&self.missing));
         missing.sort();
@@ -171,9 +166,19 @@ impl Cards {
                 "add the characters to the font subset (themes/default/fonts/README.md)",
             );
         }
-        if !d.is_empty() {
-            return Err(d);
-        }
+        d.into_result(())
+    }
+
+    /// Writes every registered card into `sink` (`cards/<key>.png`): copied from the cache in
+    /// `cache_dir` when it holds the key, drawn and kept there otherwise. A cache that cannot be
+    /// created is done without (every card drawn), and said in the warnings.
+    pub fn publish(
+        &self,
+        cache_dir: &Path,
+        sink: &dyn Sink,
+    ) -> Result<(Stats, Vec<String>), Diagnostics> {
+        self.check_glyphs()?;
+        let mut d = Diagnostics::default();
         let pending = std::mem::take(&mut *lock(&self.pending));
         let (cache, mut warnings) = match cache::Cache::open(cache_dir) {
             Ok(c) => (Some(c), Vec::new()),
