@@ -161,6 +161,12 @@ mod tests {
                 png::Compression::Fast,
                 png::Filter::Adaptive,
             ),
+            (
+                "fastest, none",
+                png::Compression::Fastest,
+                png::Filter::NoFilter,
+            ),
+            ("fast, none", png::Compression::Fast, png::Filter::NoFilter),
             ("fast, sub", png::Compression::Fast, png::Filter::Sub),
             ("fast, up", png::Compression::Fast, png::Filter::Up),
             (
