@@ -25,9 +25,11 @@ const MUTED: &str = "#555555";
 const ACCENT: &str = "#0b57a4";
 const SOFT: &str = "#f3f5f8";
 
-/// Advance widths of one font, in ems, for every character it maps.
+/// Advance widths of one font, in ems, for every character it maps, by code point (a table,
+/// not a map: every character of every card is looked up, ten thousand cards on a large site).
 pub struct Metrics {
-    advance: HashMap<char, f32>,
+    /// Advance of each code point below the table's length; `NAN` where the font has no glyph.
+    advance: Vec<f32>,
 }
 
 impl Metrics {
@@ -35,27 +37,47 @@ impl Metrics {
     pub fn new(bytes: &[u8]) -> Option<Metrics> {
         let font = skrifa::FontRef::new(bytes).ok()?;
         let glyphs = font.glyph_metrics(Size::new(1.0), LocationRef::default());
-        let advance = font
-            .charmap()
-            .mappings()
-            .filter_map(|(c, g)| Some((char::from_u32(c)?, glyphs.advance_width(g)?)))
-            .collect();
+        let mut advance = Vec::new();
+        for (c, g) in font.charmap().mappings() {
+            let (Some(w), Ok(i)) = (glyphs.advance_width(g), usize::try_from(c)) else {
+                continue;
+            };
+            // The subset's highest character is U+2717; a font with far larger code points
+            // (emoji) keeps only the first planes' worth of table.
+            if i >= 0x3_0000 {
+                continue;
+            }
+            if advance.len() <= i {
+                advance.resize(i + 1, f32::NAN);
+            }
+            advance[i] = w;
+        }
         Some(Metrics { advance })
     }
 
-    /// Width of `s` at `size` pixels (kerning left out: it only narrows a line).
+    fn get(&self, c: char) -> Option<f32> {
+        self.advance
+            .get(c as usize)
+            .copied()
+            .filter(|w| !w.is_nan())
+    }
+
+    /// Width of `s` in ems (kerning left out: it only narrows a line; a character the font
+    /// lacks, which the build reports, counts as 0.6 em).
+    fn ems(&self, s: &str) -> f32 {
+        s.chars().map(|c| self.get(c).unwrap_or(0.6)).sum()
+    }
+
+    /// Width of `s` at `size` pixels.
     fn width(&self, s: &str, size: f32) -> f32 {
-        s.chars()
-            .map(|c| self.advance.get(&c).copied().unwrap_or(0.6))
-            .sum::<f32>()
-            * size
+        self.ems(s) * size
     }
 
     /// The characters of `s` this font cannot draw.
     pub fn missing(&self, s: &str) -> Vec<char> {
         let mut v: Vec<char> = s
             .chars()
-            .filter(|c| !c.is_whitespace() && !self.advance.contains_key(c))
+            .filter(|c| !c.is_whitespace() && self.get(*c).is_none())
             .collect();
         v.sort_unstable();
         v.dedup();
@@ -72,18 +94,23 @@ pub struct Fonts {
 /// `text` in lines no wider than `width`, broken at spaces (a word longer than a line stays
 /// whole); at most `max` lines, the last one ending in "…" when text was left out.
 fn wrap(m: &Metrics, text: &str, size: f32, width: f32, max: usize) -> (Vec<String>, bool) {
+    let limit = width / size;
+    let space = m.ems(" ");
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    let mut line_ems = 0.0;
     for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
-        };
-        if line.is_empty() || m.width(&candidate, size) <= width {
-            line = candidate;
+        let w = m.ems(word);
+        if line.is_empty() {
+            line.push_str(word);
+            line_ems = w;
+        } else if line_ems + space + w <= limit {
+            line.push(' ');
+            line.push_str(word);
+            line_ems += space + w;
         } else {
             lines.push(std::mem::replace(&mut line, word.to_string()));
+            line_ems = w;
         }
     }
     if !line.is_empty() {
@@ -93,7 +120,7 @@ fn wrap(m: &Metrics, text: &str, size: f32, width: f32, max: usize) -> (Vec<Stri
     if cut {
         lines.truncate(max);
         if let Some(last) = lines.last_mut() {
-            while !last.is_empty() && m.width(&format!("{last} …"), size) > width {
+            while !last.is_empty() && m.width(last, size) + m.width(" …", size) > width {
                 match last.rfind(' ') {
                     Some(i) => last.truncate(i),
                     None => last.clear(),
