@@ -8,7 +8,6 @@ use super::Card;
 use crate::text::esc_into;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::MetadataProvider;
-use std::collections::HashMap;
 use std::fmt::Write;
 
 pub const WIDTH: u32 = 1200;
