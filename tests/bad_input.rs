@@ -157,6 +157,7 @@ fn run_case(name: &str) -> Result<(), String> {
         output: output.clone(),
         explorer_pkg: None,
         base_url: None,
+        card_cache: None,
     };
     let result = std::panic::catch_unwind(|| site_gen::build(&opts))
         .map_err(|_| format!("{name}: the build panicked"))?;
@@ -233,6 +234,7 @@ fn the_mini_fixture_builds() {
         output: dir.path().join("public"),
         explorer_pkg: None,
         base_url: None,
+        card_cache: None,
     };
     if let Err(e) = site_gen::build(&opts) {
         panic!("mini fixture must build: {e}");
@@ -367,6 +369,7 @@ fn a_missing_compiled_explorer_is_reported_and_nothing_is_published() {
         output: output.clone(),
         explorer_pkg: Some(pkg.clone()),
         base_url: None,
+        card_cache: None,
     };
     let diags = match site_gen::build(&opts) {
         Err(site_gen::BuildError::Input(d)) => d.0,

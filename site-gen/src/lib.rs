@@ -3,6 +3,7 @@
 //! The pipeline is load → validate → link → render → emit, one module per stage; each stage
 //! reports all of its problems at once and the pipeline stops before writing anything.
 
+pub mod cards;
 pub mod config;
 pub mod csp;
 pub mod diagnostics;
@@ -42,6 +43,9 @@ pub struct BuildOptions {
     pub explorer_pkg: Option<PathBuf>,
     /// Overrides `base_url` from `site.toml` (used by `serve`).
     pub base_url: Option<String>,
+    /// Where drawn social cards are kept between builds; `None`: `$SITE_GEN_CARD_CACHE`, or
+    /// `target/site-gen/cards/` under `root` (`cards::cache::default_dir`).
+    pub card_cache: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,19 +53,23 @@ pub struct BuildReport {
     pub pages: [usize; 2],
     pub files: Vec<String>,
     pub warnings: Vec<String>,
+    /// Social cards drawn by this build, and copied from the cache.
+    pub cards: cards::Stats,
     pub millis: u128,
 }
 
 impl BuildReport {
-    /// One line, like: `Built 258 pages (fr 129, en 129), 274 file(s) in all, 0 warning(s), in 180 ms.`
+    /// One line, like: `Built 258 pages (fr 129, en 129), 274 file(s) in all, 0 warning(s),
+    /// 0 card(s) drawn, in 180 ms.`
     pub fn summary(&self) -> String {
         format!(
-            "Built {} pages (fr {}, en {}), {} file(s) in all, {} warning(s), in {} ms.",
+            "Built {} pages (fr {}, en {}), {} file(s) in all, {} warning(s), {} card(s) drawn, in {} ms.",
             self.pages[0] + self.pages[1],
             self.pages[0],
             self.pages[1],
             self.files.len(),
             self.warnings.len(),
+            self.cards.drawn,
             self.millis
         )
     }
@@ -76,6 +84,7 @@ struct Generated {
     /// link is reported in the file it is written in.
     documents: Vec<load::Document>,
     pages: Vec<load::Page>,
+    cards: cards::Stats,
 }
 
 /// load → validate → link → render → emit, every file going into `sink`.
@@ -83,6 +92,7 @@ fn pipeline(
     root: &Path,
     base_url: Option<&str>,
     explorer_pkg: Option<&Path>,
+    card_cache: Option<&Path>,
     sink: &dyn sink::Sink,
 ) -> Result<Generated, Diagnostics> {
     let t = Instant::now();
@@ -98,7 +108,7 @@ fn pipeline(
     }
     let checked = validate::validate(corpus)?;
     lap("validate");
-    let warnings = checked
+    let mut warnings: Vec<String> = checked
         .missing_translations
         .iter()
         .map(|(page, lang)| {
@@ -134,6 +144,14 @@ fn pipeline(
     );
     let pages = pages?;
     lap("render and write pages");
+    renderer.cards.check_glyphs()?;
+    let mut card_stats = cards::Stats::default();
+    if let Some(dir) = card_cache {
+        let (stats, card_warnings) = renderer.cards.publish(dir, sink)?;
+        card_stats = stats;
+        warnings.extend(card_warnings);
+    }
+    lap("social cards");
     let side = side?;
     search?;
     emit::complete(&renderer, sink, &pages, side)?;
@@ -147,6 +165,7 @@ fn pipeline(
         files: pages,
         documents: std::mem::take(&mut corpus.documents),
         pages: std::mem::take(&mut corpus.pages),
+        cards: card_stats,
     })
 }
 
@@ -314,14 +333,25 @@ fn written_at<'f>(
     })
 }
 
-/// The complete site in memory (tests, `serve`, `check`), or every problem found.
+/// The complete site in memory (tests, `serve`), or every problem found.
 pub fn generate(
     root: &Path,
     base_url: Option<&str>,
     explorer_pkg: Option<&Path>,
 ) -> Result<(output::Output, Vec<String>), Diagnostics> {
+    let cache = cards::cache::default_dir(root);
+    generate_into(root, base_url, explorer_pkg, Some(&cache))
+}
+
+/// [`generate`], with the social cards drawn into `card_cache`, or only checked (`None`).
+fn generate_into(
+    root: &Path,
+    base_url: Option<&str>,
+    explorer_pkg: Option<&Path>,
+    card_cache: Option<&Path>,
+) -> Result<(output::Output, Vec<String>), Diagnostics> {
     let sink = sink::Memory::default();
-    let g = pipeline(root, base_url, explorer_pkg, &sink)?;
+    let g = pipeline(root, base_url, explorer_pkg, card_cache, &sink)?;
     let out = sink.into_output();
     let broken = linkcheck::check_links(&out, &g.base);
     if !broken.is_empty() {
@@ -352,10 +382,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let tmp = emit::fresh_temp_dir(&opts.output).map_err(BuildError::Write)?;
     let sink = sink::Dir::new(&tmp);
+    let cache = (opts.card_cache.clone()).unwrap_or_else(|| cards::cache::default_dir(&opts.root));
     let generated = pipeline(
         &opts.root,
         opts.base_url.as_deref(),
         opts.explorer_pkg.as_deref(),
+        Some(&cache),
         &sink,
     );
     let (files, refs) = sink.finish();
@@ -387,11 +419,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         pages: [count("fr"), count("en")],
         files: files.into_iter().collect(),
         warnings: g.warnings,
+        cards: g.cards,
         millis: start.elapsed().as_millis(),
     })
 }
 
-/// `site-gen check`: validates everything and lists missing translations, writing nothing.
+/// `site-gen check`: validates everything and lists missing translations, writing nothing (the
+/// social cards are laid out and their characters checked, not drawn).
 pub fn check(root: &Path) -> Result<Vec<String>, Diagnostics> {
-    generate(root, None, None).map(|(_, w)| w)
+    generate_into(root, None, None, None).map(|(_, w)| w)
 }

@@ -80,6 +80,7 @@ fn main() -> ExitCode {
                 output,
                 explorer_pkg,
                 base_url,
+                card_cache: None,
             };
             match site_gen::build(&opts) {
                 Ok(report) => {

@@ -17,6 +17,13 @@ pub trait Sink: Sync {
     fn put_page(&self, path: String, page: RenderedPage) -> Result<(), String> {
         self.put(path, page.into_bytes())
     }
+
+    /// Stores a copy of the file `from` (a file kept between builds, such as a social card).
+    /// `NotFound` when `from` does not exist.
+    fn put_file(&self, path: String, from: &Path) -> std::io::Result<()> {
+        let bytes = std::fs::read(from)?;
+        self.put(path, bytes).map_err(std::io::Error::other)
+    }
 }
 
 /// Keeps every file in memory.
@@ -75,6 +82,24 @@ impl Dir {
     /// Writes a file from its parts, with as few system calls as the kernel allows (one,
     /// for a regular file).
     fn write_segments(&self, path: &str, segments: &[&[u8]]) -> Result<(), String> {
+        let full = self.make_parent(path)?;
+        let cannot = |e: std::io::Error| format!("cannot write {}: {e}", full.display());
+        let mut file = std::fs::File::create(&full).map_err(cannot)?;
+        let mut slices: Vec<IoSlice> = segments.iter().map(|s| IoSlice::new(s)).collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match file.write_vectored(rest) {
+                Ok(0) => return Err(cannot(std::io::ErrorKind::WriteZero.into())),
+                Ok(n) => IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(cannot(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The full path of `path`, its directory created if this build has not made it yet.
+    fn make_parent(&self, path: &str) -> Result<PathBuf, String> {
         let full = self.root.join(path);
         if let (Some((rel_dir, _)), Some(dir)) = (path.rsplit_once('/'), full.parent()) {
             let known = self
@@ -91,19 +116,7 @@ impl Dir {
                     .insert(rel_dir.to_string());
             }
         }
-        let cannot = |e: std::io::Error| format!("cannot write {}: {e}", full.display());
-        let mut file = std::fs::File::create(&full).map_err(cannot)?;
-        let mut slices: Vec<IoSlice> = segments.iter().map(|s| IoSlice::new(s)).collect();
-        let mut rest = &mut slices[..];
-        while !rest.is_empty() {
-            match file.write_vectored(rest) {
-                Ok(0) => return Err(cannot(std::io::ErrorKind::WriteZero.into())),
-                Ok(n) => IoSlice::advance_slices(&mut rest, n),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(cannot(e)),
-            }
-        }
-        Ok(())
+        Ok(full)
     }
 
     fn record(&self, path: String, refs: Option<PageRefs>) {
@@ -125,6 +138,21 @@ impl Sink for Dir {
         self.write(&path, &bytes)?;
         let refs = path.ends_with(".html").then(|| page_refs(&path, &bytes));
         self.record(path, refs);
+        Ok(())
+    }
+
+    /// A hard link to `from` (one system call, no bytes copied: the cards of a warm build),
+    /// or a copy where the file system cannot link (another device, no links).
+    fn put_file(&self, path: String, from: &Path) -> std::io::Result<()> {
+        let full = self.make_parent(&path).map_err(std::io::Error::other)?;
+        match std::fs::hard_link(from, &full) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(e),
+            Err(_) => {
+                std::fs::copy(from, &full)?;
+            }
+        }
+        self.record(path, None);
         Ok(())
     }
 

@@ -83,6 +83,10 @@ before(async () => {
         if (value === undefined) continue;
         links.push({ tag: el.tagName, attr: name, value, line: el.sourceCodeLocation?.startLine });
       }
+      // The social card a page names (an absolute URL under the site's origin).
+      if (el.tagName === 'meta' && attr(el, 'property') === 'og:image' && attr(el, 'content')) {
+        links.push({ tag: 'meta', attr: 'content', value: attr(el, 'content'), line: el.sourceCodeLocation?.startLine });
+      }
       for (const name of ['srcset', 'imagesrcset']) {
         const value = attr(el, name);
         if (!value) continue;
@@ -195,7 +199,7 @@ test('ids are unique within every page', () => {
   assert.equal(dups.length, 0, `${dups.length} duplicated id(s):\n  ${dups.join('\n  ')}`);
 });
 
-test("absolute links to the site's own origin (canonical, hreflang, sitemap) resolve", async () => {
+test("absolute links to the site's own origin (canonical, hreflang, social card, sitemap) resolve", async () => {
   // The site's public origin, from the landing page's canonical link.
   const landing = await readFile(path.join(ROOT, 'index.html'), 'utf8');
   const canonical = [...elements(parse(landing))].find(

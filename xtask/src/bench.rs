@@ -375,6 +375,9 @@ fn run_once(job: &Job, time_bin: &Path, round: usize) -> Result<Run> {
     // Start every run with no pending writeback from the previous one.
     let _ = Command::new("sync").status();
     let mut cmd = Command::new(time_bin);
+    // Each corpus keeps its social cards under its own root (cargo sets this variable for the
+    // checkout), so the first run draws them and the others show a warm build.
+    cmd.env_remove("SITE_GEN_CARD_CACHE");
     cmd.arg("-f")
         .arg("%e %M %U %S")
         .arg("-o")

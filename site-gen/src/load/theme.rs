@@ -1,5 +1,5 @@
-//! The theme: its templates (HTML and XML, by name), its UI strings per language and its static
-//! files, read as they are.
+//! The theme: its templates (HTML and XML, by name), its UI strings per language, its static
+//! files and the fonts the social cards are drawn with, read as they are.
 //!
 //! It checks only that templates exist and that UI strings are flat TOML; it must not compile
 //! templates (the render stage does) nor compare the languages' strings (`validate` does).
@@ -25,6 +25,8 @@ pub struct Theme {
     pub i18n: BTreeMap<Lang, I18n>,
     /// Static files copied as they are: (path relative to `static/`, bytes).
     pub assets: Vec<(String, Vec<u8>)>,
+    /// Fonts of `fonts/` (not published): (file name, bytes), by name.
+    pub fonts: Vec<(String, Vec<u8>)>,
 }
 
 pub(super) fn load_theme(dir: &Path, diags: &mut Diagnostics) -> Option<Theme> {
@@ -83,6 +85,17 @@ pub(super) fn load_theme(dir: &Path, diags: &mut Diagnostics) -> Option<Theme> {
             }
         }
     }
+    let mut fonts = Vec::new();
+    for path in files_with_ext(&dir.join("fonts"), "ttf", diags) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match std::fs::read(&path) {
+            Ok(bytes) => fonts.push((name, bytes)),
+            Err(e) => diags.error(&path, 0, format!("cannot read: {e}"), ""),
+        }
+    }
     if templates.is_empty() {
         diags.error(
             dir,
@@ -97,5 +110,6 @@ pub(super) fn load_theme(dir: &Path, diags: &mut Diagnostics) -> Option<Theme> {
         templates,
         i18n,
         assets,
+        fonts,
     })
 }

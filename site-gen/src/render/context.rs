@@ -49,6 +49,8 @@ pub struct Renderer<'a> {
     shared: BTreeMap<Lang, serde_json::Map<String, Value>>,
     /// Whether the compiled explorer is part of the output (its files may then be preloaded).
     pub explorer_runtime: bool,
+    /// The social cards the pages name, drawn (or taken from the cache) once pages are rendered.
+    pub cards: crate::cards::Cards,
     /// Per language: the site navigation, rendered once for each item that can be the current
     /// page (index 0: none is), and the footer. Every page has them, so they are rendered from
     /// their partial templates once, not page by page.
@@ -199,8 +201,17 @@ impl<'a> Renderer<'a> {
             summaries: BTreeMap::new(),
             shared: BTreeMap::new(),
             explorer_runtime: false,
+            cards: crate::cards::Cards::new(&theme.fonts),
             partials: BTreeMap::new(),
         };
+        if let Some(problem) = r.cards.font_problem() {
+            d.error(
+                &theme.dir.join("fonts"),
+                0,
+                problem,
+                "keep the fonts of themes/default/fonts/ in the theme",
+            );
+        }
         for lang in Lang::ALL {
             let summaries = linked
                 .checked
@@ -350,6 +361,9 @@ impl Renderer<'_> {
             "csp": crate::csp::meta_policy(),
             "feed": self.urls.page(lang, "atom.xml"),
             "home": self.urls.home(lang),
+            "other_og_locale": self.strings(other).get("og_locale"),
+            // A page without a card of its own is previewed with its language's home card.
+            "card": self.home_card(lang),
         });
         match v {
             Value::Object(m) => m,

@@ -176,6 +176,8 @@ impl Renderer<'_> {
             m.insert("cites".into(), Value::Array(cites));
             m.insert("cited_by".into(), Value::Array(cited_by));
         }
+        // The page and its parallel view are previewed with the document's card.
+        let card = self.document_card(lang, slug, &ed.front.title);
         let mut jobs = Vec::new();
         // Parallel view: both editions aligned on their shared anchors.
         if let (Some(fr), Some(en), Some(rows)) = (
@@ -198,10 +200,12 @@ impl Renderer<'_> {
                     ("slug", slug.as_str().into()),
                     ("title_fr", fr.front.title.as_str().into()),
                     ("title_en", en.front.title.as_str().into()),
+                    ("card", card.clone()),
                 ]),
             });
         }
         doc_ctx["toc"] = json!(rendered.toc);
+        doc_ctx["card"] = card;
         jobs.push(Job {
             template: "document.html",
             lang,

@@ -25,6 +25,7 @@ impl Renderer<'_> {
                 ("n_states", self.linked.checked.states.len().into()),
                 ("n_positions", self.linked.checked.positions.len().into()),
                 ("map", self.visuals(lang).home_map().into()),
+                ("card", self.home_card(lang)),
             ]),
         }
     }

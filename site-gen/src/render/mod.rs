@@ -3,7 +3,7 @@
 //! so it does not depend on thread scheduling.
 //!
 //! The folder shows the site's parts: one module per page family (`home`, `documents`, `states`,
-//! `topics`, `references`, `explorer`), the template engine (`engine`), what every page is built
+//! `topics`, `references`, `explorer`), the social cards they name (`social`), the template engine (`engine`), what every page is built
 //! from (`context`) and small helpers (`format`). This module holds the one list of the site's
 //! pages (`Renderer::pages`) and renders them; it must not build any page's context itself,
 //! and nothing below it may import it (the families use `context`, not this module).
@@ -18,6 +18,7 @@ pub mod explorer;
 mod format;
 mod home;
 mod references;
+mod social;
 mod states;
 mod topics;
 

@@ -84,6 +84,7 @@ impl Renderer<'_> {
                         "group": self.t(lang, &format!("group_{}", s.group))},
                         "relations": self.relations_of(lang, id), "positions": positions, "reply": reply,
                         "panel": (!positions.is_empty()).then(|| self.explorer_panel(lang, "state", id.as_str())).flatten(),
+                        "card": self.state_card(lang, id),
                         "locator": self.visuals(lang).locator(id), "strip": self.visuals(lang).stance_strip(id),
                         "data_version": self.linked.checked.corpus.config.data_version,
                         "mentioned_in": self.linked.mentioned_in.get(id).into_iter().flatten().map(|d| self.doc_summary(lang, d)).collect::<Vec<_>>()}),

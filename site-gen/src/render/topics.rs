@@ -57,6 +57,7 @@ impl Renderer<'_> {
             alternate: true,
             text: None,
             ctx: json!({"topic": {"id": t.id.as_str(), "label": t.label.get(&lang), "definition": t.definition.get(&lang)}, "groups": groups,
+                        "card": self.topic_card(lang, &t.id),
                         "map": self.visuals(lang).topic_map(&t.id), "bar": self.visuals(lang).topic_bar(&t.id),
                         "panel": self.explorer_panel(lang, "topic", t.id.as_str()),
                         "data_version": self.linked.checked.corpus.config.data_version}),
