@@ -21,12 +21,14 @@ pub fn run(ws: &Workspace) -> Result<()> {
     clones_sharing_a_target_dir(ws)
 }
 
-/// The compiled-in difference between the two clones: clone b's generator writes a date with
-/// this mark after it. Compiled into the generator (a template would be read when it runs), so
-/// only the generator compiled from b's sources shows it.
-const DIFFERENCE_FILE: &str = "site-gen/src/render/format.rs";
-const DIFFERENCE_FROM: &str = r#"format!("{day} {month} {y}")"#;
-const DIFFERENCE_TO: &str = r#"format!("{day} {month} {y} (clone-b)")"#;
+/// The compiled-in difference between the two clones: clone b's generator writes `robots.txt`
+/// with this mark in it. Compiled into the generator (a template would be read when it runs),
+/// so only the generator compiled from b's sources shows it. Not a string any page or social
+/// card shows: a card is named by a hash of what it shows, so a difference drawn on a card would
+/// rename it and change every page that points to it.
+const DIFFERENCE_FILE: &str = "site-gen/src/emit.rs";
+const DIFFERENCE_FROM: &str = r#""User-agent: *\nAllow"#;
+const DIFFERENCE_TO: &str = r#""User-agent: * (clone-b)\nAllow"#;
 const DIFFERENCE_MARK: &[u8] = b" (clone-b)";
 
 fn clones_sharing_a_target_dir(ws: &Workspace) -> Result<()> {
@@ -204,8 +206,8 @@ fn same_but_the_difference(a: &Path, b: &Path) -> Result<()> {
     }
     ensure!(
         marked > 0,
-        "no page of {} has b's mark {:?}: the second clone was built with the first clone's \
-         generator (or no page shows a date any more: change the check's difference)",
+        "no file of {} has b's mark {:?}: the second clone was built with the first clone's \
+         generator (or robots.txt is no longer written: change the check's difference)",
         b.display(),
         String::from_utf8_lossy(DIFFERENCE_MARK)
     );
