@@ -1,7 +1,10 @@
 //! The catalogue of bad inputs (tests/fixtures/bad/*/case.toml): each case is the small valid
 //! site tests/fixtures/mini with one mistake applied. Every case must fail with exactly the
 //! expected diagnostics (file, line, whole message and whole hint) and no other, never panic,
-//! and leave the previous output untouched.
+//! and leave the previous output untouched. A case marked `builds = true` is hostile text that
+//! is not a mistake: the site must build, and each of its `inert` strings (markup, script) may
+//! appear in no HTML, XML or SVG file as it was written, while every JSON and citation file
+//! still parses.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -20,7 +23,14 @@ struct Case {
     #[serde(default)]
     symlink: Vec<Symlink>,
     output: Option<String>,
+    #[serde(default)]
     expect: Vec<Expect>,
+    /// Hostile text that must build: no diagnostics expected.
+    #[serde(default)]
+    builds: bool,
+    /// Strings of a `builds` case that no markup file may contain as written.
+    #[serde(default)]
+    inert: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -131,14 +141,25 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     v
 }
 
-fn run_case(name: &str) -> Result<(), String> {
+fn load_case(name: &str) -> Result<Case, String> {
     let case_path = workspace()
         .join("tests/fixtures/bad")
         .join(name)
         .join("case.toml");
-    let case: Case =
-        toml::from_str(&std::fs::read_to_string(&case_path).map_err(|e| e.to_string())?)
-            .map_err(|e| format!("{name}: {e}"))?;
+    toml::from_str(&std::fs::read_to_string(&case_path).map_err(|e| e.to_string())?)
+        .map_err(|e| format!("{name}: {e}"))
+}
+
+fn run_case(name: &str) -> Result<(), String> {
+    let case = load_case(name)?;
+    if case.builds {
+        return run_hostile_case(name, &case);
+    }
+    if case.expect.is_empty() || !case.inert.is_empty() {
+        return Err(format!(
+            "{name}: a case that must fail lists its diagnostics, and no `inert` strings"
+        ));
+    }
     let dir = prepare(&case);
     let output = match &case.output {
         Some(o) => dir.path().join(o),
@@ -226,6 +247,63 @@ fn run_case(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A `builds` case: the site builds; no HTML, XML or SVG file holds an `inert` string as it was
+/// written (escaped, it is text), each page closes every `<script>` it opens, and every JSON,
+/// BibTeX and RIS file still parses as one.
+fn run_hostile_case(name: &str, case: &Case) -> Result<(), String> {
+    if !case.expect.is_empty() || case.inert.is_empty() {
+        return Err(format!(
+            "{name}: a case that builds lists the `inert` strings and no diagnostics"
+        ));
+    }
+    let dir = prepare(case);
+    let (out, _) = site_gen::generate(dir.path(), None, None)
+        .map_err(|d| format!("{name}: hostile text must build, escaped: {d}"))?;
+    let mut problems = Vec::new();
+    for (path, bytes) in &out {
+        let text = String::from_utf8_lossy(bytes);
+        let ext = path.rsplit('.').next().unwrap_or("");
+        match ext {
+            "html" | "xml" | "svg" => {
+                for s in case.inert.iter().filter(|s| text.contains(s.as_str())) {
+                    problems.push(format!("{path}: holds {s:?} as written"));
+                }
+                if text.matches("<script").count() != text.matches("</script>").count() {
+                    problems.push(format!("{path}: a <script> element was closed early"));
+                }
+            }
+            "json" => {
+                if let Err(e) = serde_json::from_slice::<serde_json::Value>(bytes) {
+                    problems.push(format!("{path}: not JSON any more: {e}"));
+                }
+            }
+            "bib" => {
+                if let Err(e) = biblatex::Bibliography::parse(&text) {
+                    problems.push(format!("{path}: not BibTeX any more: {e}"));
+                }
+            }
+            "ris" => {
+                if text.matches("TY  - ").count() != text.matches("ER  - ").count() {
+                    problems.push(format!("{path}: RIS records broken"));
+                }
+            }
+            _ => {}
+        }
+    }
+    // The edits must have reached the output, or the case checks nothing.
+    let html_with_escaped = out
+        .iter()
+        .any(|(p, b)| p.ends_with(".html") && String::from_utf8_lossy(b).contains("alert("));
+    if !html_with_escaped {
+        problems.push("no page shows the hostile text at all".into());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{name}:\n    {}", problems.join("\n    ")))
+    }
+}
+
 #[test]
 fn the_mini_fixture_builds() {
     let dir = prepare(&Case::default());
@@ -266,13 +344,7 @@ fn every_bad_input_is_reported_precisely() {
 
 #[test]
 fn hostile_text_is_inert_in_pages() {
-    let case = Case {
-        edit: vec![
-            Edit { file: "content/fr/documents/rapport.md".into(), find: "{#fra-1} La France".into(), replace: "{#fra-1} <script>alert(1)</script> \"><img src=x onerror=alert(1)> [lien](javascript:alert(1)) {{ 7*7 }} {% raw %} La France".into() },
-            Edit { file: "content/data/states.toml".into(), find: "name_fr = \"Allemagne\"".into(), replace: "name_fr = \"<b onmouseover=alert(1)>Allemagne</b> {{ config }}\"".into() },
-        ],
-        ..Case::default()
-    };
+    let case = load_case("hostile-text-pages").expect("catalogue case");
     let dir = prepare(&case);
     let (out, _) = match site_gen::generate(dir.path(), None, None) {
         Ok(x) => x,
@@ -396,26 +468,7 @@ fn a_missing_compiled_explorer_is_reported_and_nothing_is_published() {
 #[test]
 fn hostile_text_is_inert_in_the_api_and_the_citations() {
     const PAYLOAD: &str = "</script><script>alert(1)</script>\"><img src=x onerror=alert(1)>{}%&";
-    let case = Case {
-        edit: vec![
-            Edit {
-                file: "content/fr/documents/rapport.md".into(),
-                find: "title = \"Rapport d'essai\"".into(),
-                replace: format!("title = '''Rapport {PAYLOAD}'''"),
-            },
-            Edit {
-                file: "content/en/documents/rapport.md".into(),
-                find: "{#fra-1} France supports".into(),
-                replace: "{#fra-1} <script>alert(2)</script> France supports".into(),
-            },
-            Edit {
-                file: "content/data/states.toml".into(),
-                find: "name_en = \"France\"".into(),
-                replace: "name_en = \"<b onmouseover=alert(3)>France</b>\"".into(),
-            },
-        ],
-        ..Case::default()
-    };
+    let case = load_case("hostile-text-api").expect("catalogue case");
     let dir = prepare(&case);
     let (out, _) = match site_gen::generate(dir.path(), None, None) {
         Ok(x) => x,

@@ -319,6 +319,11 @@ describe('the explorer panel of State and topic pages', () => {
     try {
       assertNone(before, 'the module or index fetched before the panel came near the screen');
       assert.equal(await countOf(page), rows.filter((r) => r.state_id === 'deu').length, "the panel shows Germany's rows of the JSON");
+      // One State chosen: Compare says how to add others where the panel can, not a State list it lacks.
+      await page.click('#explorer-panel button[data-act="view:compare"]');
+      const hint = await page.textContent('#explorer-panel .explorer-hint');
+      assert.match(hint, /Map view/, 'the panel compare hint points to the Map view');
+      assert.doesNotMatch(hint, /^Choose 2 to 4 States in the State list$/, "the explorer page's hint, whose list the panel lacks");
       await page.click('#explorer-panel button[data-act="view:map"]');
       // Austria: a compact shape, so the middle of its box is on it.
       await page.waitForSelector('#explorer-panel .explorer-map svg [data-state="aut"]');
@@ -326,6 +331,9 @@ describe('the explorer panel of State and topic pages', () => {
       const both = rows.filter((r) => ['deu', 'aut'].includes(r.state_id)).length;
       await page.waitForFunction((n) => /\d+/.exec(document.querySelector('#explorer-panel .explorer-count').textContent)[0] === String(n), both, { timeout: 5000 });
       assert.equal(new URL(page.url()).search, '', 'the page URL has no filter');
+      // Two States now: Compare shows them side by side.
+      await page.click('#explorer-panel button[data-act="view:compare"]');
+      assert.equal(await page.locator('#explorer-panel .explorer-hint').count(), 0, 'no hint with two States');
       assertNone(problemLines(site.problemsOf(page)), 'console errors or failed requests');
     } finally {
       await page.close();
