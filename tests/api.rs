@@ -323,7 +323,7 @@ fn every_anchored_block_of_every_document_page_is_in_its_file_with_the_same_text
             );
             let in_file: Vec<(String, &str, String)> = blocks
                 .iter()
-                .filter(|b| b["text"].get(lang).is_some())
+                .filter(|b| b["text"].get(lang).is_some() && b["anchor"].is_string())
                 .map(|b| {
                     (
                         b["anchor"].as_str().expect("anchor").to_string(),
@@ -428,6 +428,62 @@ fn hand_checked_blocks_of_the_real_documents() {
     assert!(doc["editions"]["fr"].get("translation").is_none());
 }
 
+/// The lines without an anchor (the masthead) are blocks too, in place, with `anchor: null`,
+/// paired with their translation, and the page itself as permalink. Read in
+/// content/{fr,en}/documents/a-78-76.md and the programme's two editions.
+#[test]
+fn blocks_without_an_anchor_are_in_the_file_in_place() {
+    let out = site();
+    let doc = json(&out, "api/v1/documents/a-78-76.json");
+    let blocks = doc["blocks"].as_array().expect("blocks");
+    let masthead: Vec<(&str, &str)> = blocks
+        .iter()
+        .take_while(|b| b["anchor"].is_null())
+        .map(|b| {
+            (
+                b["text"]["fr"].as_str().expect("fr"),
+                b["text"]["en"].as_str().expect("en"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        masthead,
+        [
+            ("Assemblée générale", "General Assembly"),
+            ("Distr. générale", "Distr.: General"),
+            ("18 avril 2023", "18 April 2023"),
+            ("Français", "English"),
+            ("Original : anglais", "Original: English"),
+            ("Soixante-dix-huitième session", "Seventy-eighth session"),
+            ("Point 97 de la liste préliminaire", "Item 97 of the preliminary list"),
+            (
+                "Progrès de l'informatique et des télécommunications et sécurité internationale",
+                "Developments in the field of information and telecommunications in the context of international security"
+            ),
+            ("Rapport du Secrétaire général", "Report of the Secretary-General"),
+        ]
+    );
+    let item = &blocks[6];
+    assert_eq!(item["kind"], "paragraph");
+    assert_eq!(item["notes"], serde_json::json!(["fn-star"]));
+    assert_eq!(
+        item["permalink"]["fr"],
+        "https://un-ict-security.example.org/fr/documents/a-78-76/"
+    );
+    assert_eq!(
+        blocks[9]["anchor"], "summary",
+        "the first anchored block follows"
+    );
+    let programme = json(
+        &out,
+        "api/v1/documents/oewg-2021-2025-session-4-programme.json",
+    );
+    let first = &programme["blocks"][0];
+    assert!(first["anchor"].is_null());
+    assert_eq!(first["text"]["fr"], "Note du Secrétariat");
+    assert_eq!(first["text"]["en"], "Note by the Secretariat");
+}
+
 #[test]
 fn the_api_and_the_data_files_may_be_read_from_any_origin() {
     let out = site();
@@ -500,7 +556,7 @@ proptest::proptest! {
         let mut recorded: Vec<(String, &'static str, String)> = r
             .texts
             .iter()
-            .map(|b| (b.anchor.clone(), b.kind.key(), b.text.clone()))
+            .filter_map(|b| Some((b.anchor.clone()?, b.kind.key(), b.text.clone())))
             .collect();
         in_html.sort();
         recorded.sort();

@@ -217,10 +217,13 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     );
                     i = opened.last;
                     closers.push(opened.permalink);
-                    para_rec.push(opened.id.is_some());
-                    if let Some(id) = &opened.id {
-                        rec.open(id, TextKind::Paragraph);
-                    }
+                    para_rec.push(match &opened.id {
+                        Some(id) => {
+                            rec.open(id, TextKind::Paragraph);
+                            true
+                        }
+                        None => note_buf.is_none() && rec.open_unanchored(TextKind::Paragraph),
+                    });
                     rec.push(&block_text);
                     rec.cited(linker.take_cited());
                 }
@@ -257,10 +260,13 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 }
                 i = opened.last;
                 closers.push(opened.permalink);
-                item_rec.push(opened.id.is_some());
-                if let Some(id) = &opened.id {
-                    rec.open(id, TextKind::ListItem);
-                }
+                item_rec.push(match &opened.id {
+                    Some(id) => {
+                        rec.open(id, TextKind::ListItem);
+                        true
+                    }
+                    None => note_buf.is_none() && rec.open_unanchored(TextKind::ListItem),
+                });
                 rec.push(&block_text);
                 rec.cited(linker.take_cited());
             }
@@ -309,10 +315,13 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     .map(|s| s.to_string())
                     .or_else(|| auto_ids.then(|| heading_slug(&events[i + 1..])));
                 let id = id.map(|id| unique_id(&mut used_ids, id));
-                heading_rec = id.is_some();
-                if let Some(id) = &id {
-                    rec.open(id, TextKind::Heading);
-                }
+                heading_rec = match &id {
+                    Some(id) => {
+                        rec.open(id, TextKind::Heading);
+                        true
+                    }
+                    None => note_buf.is_none() && rec.open_unanchored(TextKind::Heading),
+                };
                 let classes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
                 w!("<h{lvl}{}>", attrs(id.as_deref(), &classes));
                 heading = Some((lvl, id.unwrap_or_default(), String::new()));

@@ -1,5 +1,7 @@
-//! The plain text of each anchored block, recorded by the HTML renderer as it writes the block
-//! (the open-data API is made from it, so it never parses the Markdown twice nor reads HTML).
+//! The plain text of each block, recorded by the HTML renderer as it writes the block (the
+//! open-data API is made from it, so it never parses the Markdown twice nor reads HTML): every
+//! anchored block, and every block outside an anchored one (a masthead line, a translator's
+//! note), so that the API holds the whole text.
 //! What counts as a block's text is the page's: words apart where blocks meet, no permalink
 //! sign, no footnote markers.
 //!
@@ -30,14 +32,15 @@ impl TextKind {
     }
 }
 
-/// An anchored block (paragraph, heading, list item, table row or footnote) as the page shows
-/// it, in plain text: runs of whitespace collapsed, without the permalink sign and without
+/// A block (paragraph, heading, list item, table row or footnote) as the page shows it, in
+/// plain text: runs of whitespace collapsed, without the permalink sign and without
 /// the footnote markers (those are in `notes`). Table cells are joined by ` | `. A block nested
 /// in another (an anchored item in an anchored item) is its own record, and not part of the
 /// text of the block around it.
 #[derive(Debug, Clone)]
 pub struct TextBlock {
-    pub anchor: String,
+    /// `None` for a block without an anchor of its own (recorded only outside anchored blocks).
+    pub anchor: Option<String>,
     pub kind: TextKind,
     pub text: String,
     /// Symbols of the documents the block cites (linked in its text), in order, once each.
@@ -49,7 +52,7 @@ pub struct TextBlock {
 /// Separates the cells of a table row while it is recorded; replaced by ` | ` at its end.
 pub(super) const CELL: char = '\u{1f}';
 
-/// The anchored blocks being written, innermost last, and those already closed.
+/// The blocks being written, innermost last, and those already closed.
 #[derive(Default)]
 pub(super) struct TextRecorder {
     pub(super) texts: Vec<TextBlock>,
@@ -58,9 +61,23 @@ pub(super) struct TextRecorder {
 
 impl TextRecorder {
     pub(super) fn open(&mut self, anchor: &str, kind: TextKind) {
+        self.start(Some(anchor.to_string()), kind);
+    }
+
+    /// Opens a block without an anchor when no block is being recorded (inside one, its text
+    /// is the text of the block around it); says whether it did, so that the caller closes it.
+    pub(super) fn open_unanchored(&mut self, kind: TextKind) -> bool {
+        let top = self.open.is_empty();
+        if top {
+            self.start(None, kind);
+        }
+        top
+    }
+
+    fn start(&mut self, anchor: Option<String>, kind: TextKind) {
         self.open.push(self.texts.len());
         self.texts.push(TextBlock {
-            anchor: anchor.to_string(),
+            anchor,
             kind,
             text: String::new(),
             cites: Vec::new(),

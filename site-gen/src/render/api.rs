@@ -80,7 +80,8 @@ struct Link<'a> {
 
 #[derive(Serialize)]
 struct Block<'a> {
-    anchor: &'a str,
+    /// `null` for a block without an anchor of its own (a masthead line).
+    anchor: Option<&'a str>,
     kind: &'static str,
     text: ByLang<&'a str>,
     cites: Vec<&'a str>,
@@ -330,8 +331,10 @@ impl Renderer<'_> {
                 .collect(),
             blocks: merged_blocks(bodies, |l, anchor| {
                 let mut s = page(l);
-                s.push('#');
-                s.push_str(anchor);
+                if let Some(anchor) = anchor {
+                    s.push('#');
+                    s.push_str(anchor);
+                }
                 s
             }),
         };
@@ -497,52 +500,83 @@ impl Renderer<'_> {
 
 /// Both editions' recorded blocks as one list in the French edition's order: the editions'
 /// anchors are validated identical and in the same order, so a linear merge pairs them; a block
-/// only one edition has keeps its place.
+/// only one edition has keeps its place. Blocks without an anchor are paired by their order
+/// among the unanchored blocks between the same two anchors (a masthead line with its
+/// translation); those left over are in one language.
 fn merged_blocks<'b>(
     bodies: &'b BTreeMap<Lang, markdown::Rendered>,
-    permalink: impl Fn(Lang, &str) -> String,
+    permalink: impl Fn(Lang, Option<&str>) -> String,
 ) -> Vec<Block<'b>> {
     let empty: &[TextBlock] = &[];
     let fr = bodies.get(&Lang::Fr).map_or(empty, |r| &r.texts);
     let en = bodies.get(&Lang::En).map_or(empty, |r| &r.texts);
     let mut out: Vec<Block> = Vec::with_capacity(fr.len().max(en.len()));
     let new = |b: &'b TextBlock| Block {
-        anchor: &b.anchor,
+        anchor: b.anchor.as_deref(),
         kind: b.kind.key(),
         text: ByLang::default(),
         cites: b.cites.iter().map(String::as_str).collect(),
         notes: b.notes.iter().map(|n| format!("fn-{n}")).collect(),
-        permalink: ByLang::from_fn(|l| Some(permalink(l, &b.anchor))),
+        permalink: ByLang::from_fn(|l| Some(permalink(l, b.anchor.as_deref()))),
     };
-    let mut j = 0;
-    for b in fr {
-        let mut block = new(b);
-        block.text.fr = Some(&b.text);
-        if let Some(k) = en[j..]
-            .iter()
-            .position(|e| e.anchor == b.anchor)
-            .map(|k| j + k)
-        {
-            for e in &en[j..k] {
+    let pair = |mut block: Block<'b>, e: &'b TextBlock| {
+        block.text.en = Some(&e.text);
+        for s in &e.cites {
+            if !block.cites.contains(&s.as_str()) {
+                block.cites.push(s);
+            }
+        }
+        block
+    };
+    // The French blocks without an anchor since the last anchored one, and the English blocks
+    // up to the next anchor both editions share: paired in order, the rest in one language.
+    let flush =
+        |out: &mut Vec<Block<'b>>, fr_run: &mut Vec<&'b TextBlock>, en_run: &'b [TextBlock]| {
+            let mut frs = fr_run.drain(..);
+            for e in en_run {
+                if e.anchor.is_none() {
+                    if let Some(f) = frs.next() {
+                        let mut block = new(f);
+                        block.text.fr = Some(&f.text);
+                        out.push(pair(block, e));
+                        continue;
+                    }
+                }
                 let mut only = new(e);
                 only.text.en = Some(&e.text);
                 out.push(only);
             }
-            let e = &en[k];
-            block.text.en = Some(&e.text);
-            for s in &e.cites {
-                if !block.cites.contains(&s.as_str()) {
-                    block.cites.push(s);
-                }
+            for f in frs {
+                let mut only = new(f);
+                only.text.fr = Some(&f.text);
+                out.push(only);
             }
-            j = k + 1;
+        };
+    let mut fr_run: Vec<&TextBlock> = Vec::new();
+    let mut j = 0;
+    for b in fr {
+        let Some(anchor) = b.anchor.as_deref() else {
+            fr_run.push(b);
+            continue;
+        };
+        let mut block = new(b);
+        block.text.fr = Some(&b.text);
+        match en[j..]
+            .iter()
+            .position(|e| e.anchor.as_deref() == Some(anchor))
+            .map(|k| j + k)
+        {
+            Some(k) => {
+                flush(&mut out, &mut fr_run, &en[j..k]);
+                out.push(pair(block, &en[k]));
+                j = k + 1;
+            }
+            None => {
+                flush(&mut out, &mut fr_run, &[]);
+                out.push(block);
+            }
         }
-        out.push(block);
     }
-    for e in &en[j..] {
-        let mut only = new(e);
-        only.text.en = Some(&e.text);
-        out.push(only);
-    }
+    flush(&mut out, &mut fr_run, &en[j..]);
     out
 }

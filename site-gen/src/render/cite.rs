@@ -46,7 +46,7 @@ pub(super) fn citable(texts: &[TextBlock]) -> Vec<String> {
     texts
         .iter()
         .filter(|b| matches!(b.kind, TextKind::Paragraph | TextKind::ListItem))
-        .map(|b| b.anchor.clone())
+        .filter_map(|b| b.anchor.clone())
         .collect()
 }
 
