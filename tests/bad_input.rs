@@ -282,10 +282,8 @@ fn run_hostile_case(name: &str, case: &Case) -> Result<(), String> {
                     problems.push(format!("{path}: not BibTeX any more: {e}"));
                 }
             }
-            "ris" => {
-                if text.matches("TY  - ").count() != text.matches("ER  - ").count() {
-                    problems.push(format!("{path}: RIS records broken"));
-                }
+            "ris" if text.matches("TY  - ").count() != text.matches("ER  - ").count() => {
+                problems.push(format!("{path}: RIS records broken"));
             }
             _ => {}
         }
