@@ -43,10 +43,14 @@ impl SiteConfig {
     /// Scheme and host of `base_url` (`https://host`): absolute URLs (sitemap, canonical,
     /// feeds) are this followed by a site path, which already starts with `base_path`.
     pub fn origin(&self) -> &str {
-        let trimmed = self.base_url.trim_end_matches('/');
-        trimmed
-            .strip_suffix(self.base_path().trim_end_matches('/'))
-            .unwrap_or(trimmed)
+        // Everything before the path's first `/` (what `base_path` starts from), read in place:
+        // absolute URLs are made tens of times per page.
+        let url = self.base_url.as_str();
+        let host_at = url.find("://").map_or(0, |i| i + 3);
+        match url[host_at..].find('/') {
+            Some(i) => &url[..host_at + i],
+            None => url,
+        }
     }
 }
 
@@ -74,5 +78,7 @@ mod tests {
         assert_eq!(cfg("https://example.org/").origin(), "https://example.org");
         assert_eq!(cfg("https://host/sub/path/").origin(), "https://host");
         assert_eq!(cfg("https://host/sub/path").origin(), "https://host");
+        assert_eq!(cfg("https://example.org").origin(), "https://example.org");
+        assert_eq!(cfg("https://host//").origin(), "https://host");
     }
 }

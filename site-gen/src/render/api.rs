@@ -286,6 +286,7 @@ impl Renderer<'_> {
                 title: &ed.front.title,
             })
         });
+        let pages = [page(Lang::Fr), page(Lang::En)];
         let state_link = |id: &'_ StateId| self.api_url(&format!("states/{id}.json"));
         let file = DocumentFile {
             head: self.head("document"),
@@ -330,7 +331,10 @@ impl Renderer<'_> {
                 })
                 .collect(),
             blocks: merged_blocks(bodies, |l, anchor| {
-                let mut s = page(l);
+                // The page's address is made once per language, not once per block.
+                let page = &pages[usize::from(l == Lang::En)];
+                let mut s = String::with_capacity(page.len() + 1 + anchor.map_or(0, str::len));
+                s.push_str(page);
                 if let Some(anchor) = anchor {
                     s.push('#');
                     s.push_str(anchor);
