@@ -141,29 +141,58 @@ fn text(out: &mut String, x: f32, y: f32, size: u32, bold: bool, fill: &str, s: 
     out.push_str("</text>\n");
 }
 
-/// The card as SVG. Integer coordinates only, so the text is the same on every platform.
-pub fn svg(card: &Card, fonts: &Fonts) -> String {
-    let w = WIDTH as f32 - 2.0 * MARGIN;
-    let mut out = String::with_capacity(2048);
+/// A card as two SVG pictures of its full size, drawn one over the other: the frame, which
+/// every card of a language shares and is drawn once a build, and what this card shows over it.
+/// Together they are everything the card shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layers {
+    /// Background, bands, the site's name and address.
+    pub frame: String,
+    /// Kicker, title, bar and summary, on a transparent background.
+    pub content: String,
+}
+
+fn open_svg(out: &mut String) {
     let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">"
     );
+}
+
+/// The card as SVG. Integer coordinates only, so the text is the same on every platform.
+pub fn svg(card: &Card, fonts: &Fonts) -> Layers {
+    let w = WIDTH as f32 - 2.0 * MARGIN;
+    let mut frame = String::with_capacity(1024);
+    open_svg(&mut frame);
     let _ = writeln!(
-        out,
+        frame,
         "<rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"{BG}\"/>"
     );
     let _ = writeln!(
-        out,
+        frame,
         "<rect width=\"{WIDTH}\" height=\"14\" fill=\"{ACCENT}\"/>"
     );
     let _ = writeln!(
-        out,
+        frame,
         "<rect y=\"{}\" width=\"{WIDTH}\" height=\"86\" fill=\"{SOFT}\"/>",
         HEIGHT - 86
     );
     let (site, _) = wrap(&fonts.bold, &card.site, 30.0, w, 1);
-    text(&mut out, MARGIN, 86.0, 30, true, ACCENT, &site.concat());
+    text(&mut frame, MARGIN, 86.0, 30, true, ACCENT, &site.concat());
+    let (addr, _) = wrap(&fonts.regular, &card.address, 26.0, w, 1);
+    text(
+        &mut frame,
+        MARGIN,
+        HEIGHT as f32 - 34.0,
+        26,
+        false,
+        MUTED,
+        &addr.concat(),
+    );
+    frame.push_str("</svg>\n");
+
+    let mut out = String::with_capacity(2048);
+    open_svg(&mut out);
     let (kicker, _) = wrap(&fonts.regular, &card.kicker, 28.0, w, 1);
     text(&mut out, MARGIN, 150.0, 28, false, MUTED, &kicker.concat());
     // The summary: its paragraphs wrapped, two lines at most.
@@ -203,18 +232,11 @@ pub fn svg(card: &Card, fonts: &Fonts) -> String {
         y += 40.0;
         text(&mut out, MARGIN, y, 28, false, FG, line);
     }
-    let (addr, _) = wrap(&fonts.regular, &card.address, 26.0, w, 1);
-    text(
-        &mut out,
-        MARGIN,
-        HEIGHT as f32 - 34.0,
-        26,
-        false,
-        MUTED,
-        &addr.concat(),
-    );
     out.push_str("</svg>\n");
-    out
+    Layers {
+        frame,
+        content: out,
+    }
 }
 
 /// The summary bar: one segment per part, as wide as its share, its mark written in it when

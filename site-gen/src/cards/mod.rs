@@ -3,7 +3,7 @@
 //! `layout` writes it as SVG with the theme's bundled fonts, `paint` rasterises it with resvg,
 //! `cache` keeps the pictures between builds.
 //!
-//! A card is named by a hash of its SVG text, of the fonts and of [`DRAWING_VERSION`]: the SVG
+//! A card is named by a hash of its SVG text (both layers: the shared frame and its content), of the fonts and of [`DRAWING_VERSION`]: the SVG
 //! is everything the card shows, so an unchanged card keeps its name and is copied from the
 //! cache (a hard link where the file system allows) instead of drawn, and a changed one gets a
 //! new name (a new URL, which previews that cache by URL then fetch again).
@@ -27,7 +27,8 @@ use std::sync::{Mutex, OnceLock};
 
 /// Part of every card's key: changed when the drawing changes in a way the SVG text does not
 /// show (the rasteriser's version, the PNG encoding), so that every card is drawn again.
-const DRAWING_VERSION: &str = "cards 1; resvg 0.49; png 0.18 rgba8 balanced unfiltered";
+const DRAWING_VERSION: &str =
+    "cards 2; resvg 0.49; png 0.18 indexed8 when it fits, else rgba8; zlib-rs level 2 unfiltered";
 
 /// What a card shows, in the page's language.
 #[derive(Debug, Clone, Default)]
@@ -77,7 +78,7 @@ pub struct Cards {
     /// The key's hash state after the drawing version and the fonts.
     seed: SipHasher13,
     /// Card key → its SVG, once per key.
-    pending: Mutex<BTreeMap<String, String>>,
+    pending: Mutex<BTreeMap<String, layout::Layers>>,
     /// (page, characters the fonts lack).
     missing: Mutex<Vec<(String, Vec<char>)>>,
 }
@@ -140,7 +141,10 @@ impl Cards {
         }
         let svg = layout::svg(card, fonts);
         let mut h = self.seed;
-        h.write(svg.as_bytes());
+        for layer in [&svg.frame, &svg.content] {
+            h.write_usize(layer.len());
+            h.write(layer.as_bytes());
+        }
         let hash = h.finish128();
         let key = format!("{:016x}{:016x}", hash.h1, hash.h2);
         let path = format!("cards/{key}.png");
@@ -185,30 +189,46 @@ impl Cards {
             Err(e) => (None, vec![format!("{e}; every card was drawn")]),
         };
         let painter = OnceLock::new();
+        // Each frame is drawn once, by the first card that needs it.
+        let frames: BTreeMap<&str, OnceLock<Result<paint::Canvas, String>>> = pending
+            .values()
+            .map(|l| (l.frame.as_str(), OnceLock::new()))
+            .collect();
         let results: Vec<Result<bool, String>> = pending
-            .into_par_iter()
-            .map(|(key, svg)| {
-                let out = format!("cards/{key}.png");
-                if let Some(c) = &cache {
-                    match sink.put_file(out.clone(), &c.path(&key)) {
-                        Ok(()) => return Ok(false),
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(format!("cannot write {out}: {e}")),
+            .par_iter()
+            .map_init(
+                || None,
+                |canvas: &mut Option<paint::Canvas>, (key, svg)| {
+                    let out = format!("cards/{key}.png");
+                    if let Some(c) = &cache {
+                        match sink.put_file(out.clone(), &c.path(key)) {
+                            Ok(()) => return Ok(false),
+                            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                            Err(e) => return Err(format!("cannot write {out}: {e}")),
+                        }
                     }
-                }
-                let png = painter
-                    .get_or_init(|| paint::Painter::new(&self.font_files))
-                    .png(&svg)
-                    .map_err(|e| format!("cannot draw {out}: {e}"))?;
-                let kept = cache.as_ref().map(|c| c.store(&key, &png));
-                match kept {
-                    Some(Ok(path)) => sink
-                        .put_file(out.clone(), &path)
-                        .map_err(|e| format!("cannot write {out}: {e}"))?,
-                    _ => sink.put(out, png)?,
-                }
-                Ok(true)
-            })
+                    let painter = painter.get_or_init(|| paint::Painter::new(&self.font_files));
+                    if canvas.is_none() {
+                        *canvas = paint::Canvas::new();
+                    }
+                    let canvas = canvas.as_mut().ok_or("cannot allocate the picture")?;
+                    let frame = frames[svg.frame.as_str()]
+                        .get_or_init(|| painter.frame(&svg.frame))
+                        .as_ref()
+                        .map_err(|e| format!("cannot draw {out}: {e}"))?;
+                    let png = painter
+                        .png(frame, &svg.content, canvas)
+                        .map_err(|e| format!("cannot draw {out}: {e}"))?;
+                    let kept = cache.as_ref().map(|c| c.store(key, &png));
+                    match kept {
+                        Some(Ok(path)) => sink
+                            .put_file(out.clone(), &path)
+                            .map_err(|e| format!("cannot write {out}: {e}"))?,
+                        _ => sink.put(out, png)?,
+                    }
+                    Ok(true)
+                },
+            )
             .collect();
         let mut stats = Stats::default();
         for r in results {
