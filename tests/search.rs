@@ -24,7 +24,7 @@ fn site() -> &'static Output {
 struct Ix {
     meta: Meta,
     shards: Vec<Shard>,
-    /// Entry → URL, from the excerpt files.
+    /// Entry → URL, from the metadata.
     urls: Vec<String>,
 }
 
@@ -34,7 +34,10 @@ fn load(lang: &str) -> Ix {
     let meta = Meta::from_bytes(&out[&format!("{dir}meta.bin")]).expect("meta");
     meta.check().expect("meta check");
     let mut shards = Vec::new();
-    let mut urls = vec![String::new(); meta.entries.len()];
+    let urls: Vec<String> = (0..meta.entries.len())
+        .map(|i| meta.urls.get(i).to_string())
+        .collect();
+    let mut texts = vec![None; meta.entries.len()];
     for (path, bytes) in out.range(dir.clone()..) {
         let Some(name) = path.strip_prefix(&dir) else {
             break;
@@ -45,8 +48,8 @@ fn load(lang: &str) -> Ix {
             shards.push(s);
         } else if name.starts_with("x-") {
             let x = Excerpts::from_bytes(bytes).expect("excerpts");
-            for (i, e) in x.excerpts.into_iter().enumerate() {
-                urls[x.first as usize + i] = e.url;
+            for (i, t) in x.texts.into_iter().enumerate() {
+                texts[x.first as usize + i] = Some(t);
             }
         }
     }
@@ -57,6 +60,12 @@ fn load(lang: &str) -> Ix {
     );
     assert!(
         urls.iter().all(|u| !u.is_empty()),
+        "{lang}: an entry has no URL"
+    );
+    assert!(
+        texts
+            .iter()
+            .all(|t| t.as_ref().is_some_and(|t| !t.is_empty())),
         "{lang}: an entry has no excerpt"
     );
     Ix { meta, shards, urls }

@@ -169,30 +169,37 @@ impl SearchIndex {
         &self.hits[a..b]
     }
 
-    // Results `from .. from + count` whose excerpts are loaded, each an array:
-    // `[lang, url, document label, context, text, highlighted, text, highlighted, …]`.
+    // Results `from .. from + count`, each an array: `[lang, url, document label, context]`,
+    // then, once its excerpt file is loaded, its snippet: `text, highlighted, text, …`.
     #[wasm_bindgen(skip_jsdoc)]
     pub fn rows(&self, from: u32, count: u32) -> Array {
         let out = Array::new();
         for h in self.page(from, count) {
             let l = self.of(h);
-            let Some(x) = l.excerpts(h.entry) else {
-                continue;
-            };
-            let Some(e) = x.excerpts.get((h.entry - x.first) as usize) else {
-                continue;
-            };
-            let doc = l.meta.entries[h.entry as usize].doc;
+            let i = h.entry as usize;
             let label = l
                 .meta
-                .docs
-                .get(doc as usize)
+                .entries
+                .get(i)
+                .and_then(|e| l.meta.docs.get(e.doc as usize))
                 .map_or("", |d| d.label.as_str());
             let row = Array::new();
-            for s in [l.meta.lang.as_str(), &e.url, label, &e.context] {
+            for s in [
+                l.meta.lang.as_str(),
+                l.meta.urls.get(i),
+                label,
+                l.meta.contexts.get(i),
+            ] {
                 row.push(&JsValue::from_str(s));
             }
-            for (text, hl) in snippet(&e.text, &self.words, SNIPPET_TOKENS) {
+            let text = l
+                .excerpts(h.entry)
+                .and_then(|x| x.texts.get((h.entry - x.first) as usize));
+            for (text, hl) in text
+                .map(|t| snippet(t, &self.words, SNIPPET_TOKENS))
+                .into_iter()
+                .flatten()
+            {
                 row.push(&JsValue::from_str(&text));
                 row.push(&JsValue::from_bool(hl));
             }

@@ -34,7 +34,13 @@ impl Plural {
 /// `template` with its `{…}` placeholder replaced by `value` (each UI string has one).
 pub fn fill(template: &str, value: &str) -> String {
     match (template.find('{'), template.find('}')) {
-        (Some(a), Some(b)) if a < b => [&template[..a], value, &template[b + 1..]].concat(),
+        // `get`, not indexing: a panicking slice links the formatting of its message.
+        (Some(a), Some(b)) if a < b => [
+            template.get(..a).unwrap_or(""),
+            value,
+            template.get(b + 1..).unwrap_or(""),
+        ]
+        .concat(),
         _ => template.to_string(),
     }
 }

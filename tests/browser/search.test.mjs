@@ -41,9 +41,10 @@ async function search(page, q) {
   await waitShown(page, q);
 }
 
-/** Waits until the results on screen are those of `q`. */
+/** Waits until the results on screen are those of `q`, their snippets filled in. */
 async function waitShown(page, q) {
   await page.waitForFunction((q) => document.getElementById('site-search').dataset.shown === q
+    && document.getElementById('site-search').dataset.filled === q
     && !document.getElementById('site-search-panel').hidden, q, { timeout: 15000 });
 }
 

@@ -90,6 +90,8 @@ pub fn build(
             lang: String::new(),
             docs: vec![],
             entries: vec![],
+            urls: Texts::default(),
+            contexts: Texts::default(),
             avg_len: 0.0,
             shards: vec![],
             chunk,
@@ -138,7 +140,10 @@ pub struct IndexWriter<'s> {
     stem_ids: WordMap<u32>,
     stems: Vec<Box<str>>,
     postings: Vec<StemPostings>,
-    metas: Vec<EntryMeta>,
+    /// The records of `meta.bin`'s entries, written as they come ([`EntryWriter`]).
+    entries: u32,
+    entry_bytes: Vec<u8>,
+    entry_writer: EntryWriter,
     total_len: u64,
     /// (stem, position) of the entry being added.
     pending: Vec<(u32, u32)>,
@@ -165,7 +170,9 @@ impl<'s> IndexWriter<'s> {
             stem_ids: WordMap::default(),
             stems: Vec::new(),
             postings: Vec::new(),
-            metas: Vec::new(),
+            entries: 0,
+            entry_bytes: Vec::new(),
+            entry_writer: EntryWriter::default(),
             total_len: 0,
             pending: Vec::new(),
             excerpt_buf: Vec::new(),
@@ -175,11 +182,11 @@ impl<'s> IndexWriter<'s> {
 
     /// The number of entries added so far (the next entry's number).
     pub fn len(&self) -> usize {
-        self.metas.len()
+        self.entries as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.metas.is_empty()
+        self.entries == 0
     }
 
     /// Adds the next entry.
@@ -202,7 +209,7 @@ impl<'s> IndexWriter<'s> {
         text: &str,
         out: &mut dyn FnMut(String, Vec<u8>),
     ) {
-        let i = self.metas.len() as u32;
+        let i = self.entries;
         let mut len = 0u32;
         let mut pending = std::mem::take(&mut self.pending);
         pending.clear();
@@ -239,13 +246,16 @@ impl<'s> IndexWriter<'s> {
         }
         self.pending = pending;
         self.total_len += len as u64;
-        self.metas.push(EntryMeta {
+        let meta = EntryMeta {
             doc,
             kind,
             len,
             reply,
-        });
-        Excerpts::push_record(&mut self.excerpt_buf, url, context, text);
+        };
+        self.entry_writer
+            .push(&mut self.entry_bytes, &meta, url, context);
+        self.entries += 1;
+        push_str(&mut self.excerpt_buf, text);
         self.excerpt_count += 1;
         if self.excerpt_count == self.chunk {
             self.flush_excerpts(out);
@@ -282,7 +292,7 @@ impl<'s> IndexWriter<'s> {
         if self.excerpt_count == 0 {
             return;
         }
-        let first = self.metas.len() as u32 - self.excerpt_count;
+        let first = self.entries - self.excerpt_count;
         let mut bytes = Vec::with_capacity(self.excerpt_buf.len() + 12);
         Excerpts::write_head(&mut bytes, first, self.excerpt_count);
         bytes.extend_from_slice(&self.excerpt_buf);
@@ -327,22 +337,18 @@ impl<'s> IndexWriter<'s> {
             out(shard_file(key), bytes);
             keys.push(key.to_string());
         }
-        let n = self.metas.len();
-        let meta = Meta {
-            version: SEARCH_VERSION,
-            lang: self.lang,
-            docs: self.docs,
-            avg_len: if n == 0 {
-                0.0
-            } else {
-                self.total_len as f32 / n as f32
-            },
-            entries: self.metas,
-            shards: keys,
-            chunk: self.chunk,
-            states: self.states,
+        let n = self.entries;
+        let avg_len = if n == 0 {
+            0.0
+        } else {
+            self.total_len as f32 / n as f32
         };
-        out("meta.bin".into(), meta.to_bytes());
+        let mut meta = Vec::with_capacity(self.entry_bytes.len() + 4096);
+        Meta::write_head(&mut meta, &self.lang, &self.docs);
+        push_varint(&mut meta, n);
+        meta.extend_from_slice(&self.entry_bytes);
+        Meta::write_tail(&mut meta, avg_len, &keys, self.chunk, &self.states);
+        out("meta.bin".into(), meta);
     }
 }
 
@@ -420,8 +426,11 @@ mod tests {
         let b = build("fr", vec![], vec![], &entries, 2, &|_, _| None);
         let firsts: Vec<u32> = b.excerpts.iter().map(|x| x.first).collect();
         assert_eq!(firsts, [0, 2, 4]);
-        assert_eq!(b.excerpts[1].excerpts[1].text, "mot3");
-        assert_eq!(b.excerpts[2].excerpts.len(), 1);
-        assert_eq!(b.excerpts[0].excerpts[0].context, "Section");
+        assert_eq!(b.excerpts[1].texts[1], "mot3");
+        assert_eq!(b.excerpts[2].texts.len(), 1);
+        // URL and context are in the metadata, for every entry.
+        assert_eq!(b.meta.contexts.get(4), "Section");
+        assert_eq!(b.meta.urls.get(3), "/fr/d/#4");
+        assert_eq!(b.meta.urls.len(), 5);
     }
 }

@@ -49,7 +49,7 @@ pub struct Query {
 /// Reads a query: words, `"phrases"` (an unpaired quote runs to the end), State spellings.
 pub fn parse(q: &str, states: &[StateSpellings]) -> Query {
     let q = match q.char_indices().nth(MAX_QUERY_CHARS) {
-        Some((i, _)) => &q[..i],
+        Some((i, _)) => q.get(..i).unwrap_or(q),
         None => q,
     };
     let mut clauses: Vec<Clause> = Vec::new();
@@ -370,7 +370,11 @@ fn resolve(term: &str, prefix: bool, shards: &[Shard], words: &mut Vec<String>) 
         let mut k = chars.len();
         while stems.is_empty() && k > MIN_FALLBACK_CHARS {
             k -= 1;
-            take(&term[..chars[k].0], W_FALLBACK, &mut stems);
+            take(
+                term.get(..chars[k].0).unwrap_or(term),
+                W_FALLBACK,
+                &mut stems,
+            );
         }
     }
     // Every word with a matched stem is highlighted.
@@ -496,12 +500,12 @@ pub fn snippet(text: &str, words: &[String], max_tokens: usize) -> Vec<Segment> 
         push("… ", false, &mut out);
     }
     for (r, hl) in &tokens[start..end] {
-        push(&text[at..r.start], false, &mut out);
-        push(&text[r.clone()], *hl, &mut out);
+        push(text.get(at..r.start).unwrap_or(""), false, &mut out);
+        push(text.get(r.clone()).unwrap_or(""), *hl, &mut out);
         at = r.end;
     }
     if end == tokens.len() {
-        push(&text[at..], false, &mut out);
+        push(text.get(at..).unwrap_or(""), false, &mut out);
     } else {
         push(" …", false, &mut out);
     }

@@ -5,8 +5,9 @@
 //!   filters need), the list of shards, the States' spellings;
 //! - `t-<hex of key>.bin` ([`Shard`]): the terms whose first two characters are the key, each
 //!   with its postings (entries and word positions);
-//! - `x-<n>.bin` ([`Excerpts`]): the text, URL and context of entries `n × chunk ..`, fetched
-//!   only for the results shown.
+//! - `x-<n>.bin` ([`Excerpts`]): the text of entries `n × chunk ..`, fetched only for the
+//!   results shown (their URL and context are in `meta.bin`, so that results are listed before
+//!   their snippets arrive).
 //!
 //! Every file starts with [`SEARCH_VERSION`]; the reader refuses another. The bytes are
 //! varints and length-prefixed strings (`codec`), laid out field by field in the order of
@@ -15,8 +16,10 @@
 use super::codec::{push_str, push_varint, Reader};
 
 /// Format version, bumped whenever a field changes. 2: hand-written layout, postings as
-/// deltas, shard words sharing their prefix with the word before.
-pub const SEARCH_VERSION: u16 = 2;
+/// deltas, shard words sharing their prefix with the word before. 3: each entry's URL and
+/// context in `meta.bin` (each sharing its prefix with the previous entry's), only the text in
+/// the excerpt files.
+pub const SEARCH_VERSION: u16 = 3;
 
 /// Positions at or above this are in the entry's title field (its section, State or page
 /// title), which ranking boosts; below, in its text.
@@ -64,12 +67,69 @@ pub struct StateSpellings {
     pub spellings: Vec<Vec<String>>,
 }
 
+/// One string per entry, held in one buffer: an entry whose string is the previous one's
+/// shares its span (most entries share their context, the section they are in).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Texts {
+    buf: String,
+    spans: Vec<(u32, u32)>,
+}
+
+impl Texts {
+    pub fn push(&mut self, s: &str) {
+        let same = self
+            .spans
+            .last()
+            .is_some_and(|&(a, b)| self.buf.get(a as usize..b as usize) == Some(s));
+        let span = match self.spans.last() {
+            Some(&span) if same => span,
+            _ => {
+                let a = self.buf.len() as u32;
+                self.buf.push_str(s);
+                (a, self.buf.len() as u32)
+            }
+        };
+        self.spans.push(span);
+    }
+
+    /// The string of entry `i` (empty when out of range).
+    pub fn get(&self, i: usize) -> &str {
+        self.spans
+            .get(i)
+            .and_then(|&(a, b)| self.buf.get(a as usize..b as usize))
+            .unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Texts {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(iter: I) -> Self {
+        let mut t = Texts::default();
+        for s in iter {
+            t.push(s);
+        }
+        t
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meta {
     pub version: u16,
     pub lang: String,
     pub docs: Vec<SearchDoc>,
     pub entries: Vec<EntryMeta>,
+    /// Each entry's site-absolute URL, with its `#anchor` when it has one.
+    pub urls: Texts,
+    /// Each entry's context: the section heading, the State whose reply it is, or the page's
+    /// kind.
+    pub contexts: Texts,
     /// Average of `entries[*].len`.
     pub avg_len: f32,
     /// Keys of the shards written, sorted.
@@ -98,28 +158,19 @@ pub struct Shard {
     pub stems: Vec<Postings>,
 }
 
-/// What a result shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Excerpt {
-    /// Site-absolute URL, with the entry's `#anchor` when it has one.
-    pub url: String,
-    /// The section heading, the State whose reply it is, or the page's kind.
-    pub context: String,
-    pub text: String,
-}
-
+/// The texts of consecutive entries, from which a result's snippet is cut.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excerpts {
     pub version: u16,
     /// Index of the first entry in this file.
     pub first: u32,
-    pub excerpts: Vec<Excerpt>,
+    pub texts: Vec<String>,
 }
 
 /// The shard key of a term: its first two characters (one for a one-character term).
 pub fn shard_key(term: &str) -> &str {
     let end = term.char_indices().nth(2).map_or(term.len(), |(i, _)| i);
-    &term[..end]
+    term.get(..end).unwrap_or(term)
 }
 
 /// The file name of a shard: the key in hexadecimal, so that any character is a safe name.
@@ -173,38 +224,85 @@ fn kind_from(b: u8) -> Result<EntryKind, FormatError> {
     })
 }
 
+/// What is written of one entry in `meta.bin`, and the URL and context of the entry before,
+/// which its own share their prefix with.
+#[derive(Default)]
+pub struct EntryWriter {
+    url: String,
+    context: String,
+}
+
+impl EntryWriter {
+    /// Appends one entry's record: document, `kind << 1 | reply`, length, then its URL and its
+    /// context, each as the number of bytes it shares with the previous entry's and the rest.
+    pub fn push(&mut self, out: &mut Vec<u8>, e: &EntryMeta, url: &str, context: &str) {
+        push_varint(out, e.doc as u32);
+        out.push((e.kind as u8) << 1 | e.reply as u8);
+        push_varint(out, e.len);
+        for (prev, s) in [(&mut self.url, url), (&mut self.context, context)] {
+            let n = shared_prefix(prev, s);
+            push_varint(out, n as u32);
+            push_str(out, s.get(n..).unwrap_or(""));
+            prev.clear();
+            prev.push_str(s);
+        }
+    }
+}
+
 impl Meta {
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        push_varint(&mut out, SEARCH_VERSION as u32);
-        push_str(&mut out, &self.lang);
-        push_varint(&mut out, self.docs.len() as u32);
-        for d in &self.docs {
-            push_str(&mut out, &d.id);
-            push_str(&mut out, &d.label);
+    /// The start of `meta.bin`: version, language, documents. The number of entries and their
+    /// records ([`EntryWriter`]) follow, then [`Meta::write_tail`].
+    pub fn write_head(out: &mut Vec<u8>, lang: &str, docs: &[SearchDoc]) {
+        push_varint(out, SEARCH_VERSION as u32);
+        push_str(out, lang);
+        push_varint(out, docs.len() as u32);
+        for d in docs {
+            push_str(out, &d.id);
+            push_str(out, &d.label);
         }
-        push_varint(&mut out, self.entries.len() as u32);
-        for e in &self.entries {
-            push_varint(&mut out, e.doc as u32);
-            out.push((e.kind as u8) << 1 | e.reply as u8);
-            push_varint(&mut out, e.len);
+    }
+
+    /// The end of `meta.bin`, after the entries.
+    pub fn write_tail(
+        out: &mut Vec<u8>,
+        avg_len: f32,
+        shards: &[String],
+        chunk: u32,
+        states: &[StateSpellings],
+    ) {
+        out.extend_from_slice(&avg_len.to_le_bytes());
+        push_varint(out, shards.len() as u32);
+        for k in shards {
+            push_str(out, k);
         }
-        out.extend_from_slice(&self.avg_len.to_le_bytes());
-        push_varint(&mut out, self.shards.len() as u32);
-        for k in &self.shards {
-            push_str(&mut out, k);
-        }
-        push_varint(&mut out, self.chunk);
-        push_varint(&mut out, self.states.len() as u32);
-        for st in &self.states {
-            push_varint(&mut out, st.spellings.len() as u32);
+        push_varint(out, chunk);
+        push_varint(out, states.len() as u32);
+        for st in states {
+            push_varint(out, st.spellings.len() as u32);
             for sp in &st.spellings {
-                push_varint(&mut out, sp.len() as u32);
+                push_varint(out, sp.len() as u32);
                 for t in sp {
-                    push_str(&mut out, t);
+                    push_str(out, t);
                 }
             }
         }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        Meta::write_head(&mut out, &self.lang, &self.docs);
+        push_varint(&mut out, self.entries.len() as u32);
+        let mut w = EntryWriter::default();
+        for (i, e) in self.entries.iter().enumerate() {
+            w.push(&mut out, e, self.urls.get(i), self.contexts.get(i));
+        }
+        Meta::write_tail(
+            &mut out,
+            self.avg_len,
+            &self.shards,
+            self.chunk,
+            &self.states,
+        );
         out
     }
 
@@ -222,6 +320,9 @@ impl Meta {
             });
         }
         let mut entries = Vec::new();
+        let mut urls = Texts::default();
+        let mut contexts = Texts::default();
+        let (mut url, mut context) = (String::new(), String::new());
         for _ in 0..r.count()? {
             let doc = r.varint()?;
             let flags = r.byte()?;
@@ -231,6 +332,15 @@ impl Meta {
                 reply: flags & 1 == 1,
                 len: r.varint()?,
             });
+            for (prev, list) in [(&mut url, &mut urls), (&mut context, &mut contexts)] {
+                let shared = r.varint()? as usize;
+                if !prev.is_char_boundary(shared) {
+                    return Err(FormatError("search index: corrupt entry".into()));
+                }
+                prev.truncate(shared);
+                prev.push_str(r.str()?);
+                list.push(prev);
+            }
         }
         let avg_len = r.f32()?;
         let shards = r.strings()?;
@@ -249,6 +359,8 @@ impl Meta {
             lang,
             docs,
             entries,
+            urls,
+            contexts,
             avg_len,
             shards,
             chunk,
@@ -276,7 +388,7 @@ impl Shard {
         for (w, s) in words {
             let n = shared_prefix(prev, w);
             push_varint(out, n as u32);
-            push_str(out, &w[n..]);
+            push_str(out, w.get(n..).unwrap_or(""));
             push_varint(out, *s);
             prev = w;
         }
@@ -307,10 +419,10 @@ impl Shard {
         for _ in 0..r.count()? {
             let shared = r.varint()? as usize;
             let prev = words.last().map_or("", |w| w.0.as_str());
-            if shared > prev.len() || !prev.is_char_boundary(shared) {
+            let Some(head) = prev.get(..shared) else {
                 return Err(bad());
-            }
-            let mut w = prev[..shared].to_string();
+            };
+            let mut w = head.to_string();
             w.push_str(r.str()?);
             words.push((w, r.varint()?));
         }
@@ -366,24 +478,18 @@ pub fn push_postings(
 }
 
 impl Excerpts {
-    /// An excerpt file's header; the records ([`Excerpts::push_record`]) follow.
+    /// An excerpt file's header; the texts, each a string, follow.
     pub fn write_head(out: &mut Vec<u8>, first: u32, count: u32) {
         push_varint(out, SEARCH_VERSION as u32);
         push_varint(out, first);
         push_varint(out, count);
     }
 
-    pub fn push_record(out: &mut Vec<u8>, url: &str, context: &str, text: &str) {
-        push_str(out, url);
-        push_str(out, context);
-        push_str(out, text);
-    }
-
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        Excerpts::write_head(&mut out, self.first, self.excerpts.len() as u32);
-        for x in &self.excerpts {
-            Excerpts::push_record(&mut out, &x.url, &x.context, &x.text);
+        Excerpts::write_head(&mut out, self.first, self.texts.len() as u32);
+        for t in &self.texts {
+            push_str(&mut out, t);
         }
         out
     }
@@ -391,21 +497,12 @@ impl Excerpts {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, FormatError> {
         let mut r = open(bytes)?;
         let first = r.varint()?;
-        let mut excerpts = Vec::new();
-        for _ in 0..r.count()? {
-            let url = r.string()?;
-            let context = r.string()?;
-            excerpts.push(Excerpt {
-                url,
-                context,
-                text: r.string()?,
-            });
-        }
+        let texts = r.strings()?;
         r.end()?;
         Ok(Excerpts {
             version: SEARCH_VERSION,
             first,
-            excerpts,
+            texts,
         })
     }
 }
@@ -414,6 +511,11 @@ impl Meta {
     /// Checks what the engine relies on: documents and postings in range.
     pub fn check(&self) -> Result<(), FormatError> {
         let docs = self.docs.len();
+        if self.urls.len() != self.entries.len() || self.contexts.len() != self.entries.len() {
+            return Err(FormatError(
+                "search index: entries and their URLs differ in number".into(),
+            ));
+        }
         if self
             .entries
             .iter()
@@ -454,129 +556,5 @@ impl Shard {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_two_characters_and_files_are_hex() {
-        assert_eq!(shard_key("etats"), "et");
-        assert_eq!(shard_key("é"), "é");
-        assert_eq!(shard_key("77/37"), "77");
-        assert_eq!(shard_file("et"), "t-6574.bin");
-        assert_eq!(shard_file("a/"), "t-612f.bin");
-        assert_eq!(excerpt_file(33, 16), "x-2.bin");
-    }
-
-    #[test]
-    fn another_version_is_refused_by_name() {
-        let mut bytes = Excerpts {
-            version: SEARCH_VERSION,
-            first: 0,
-            excerpts: vec![],
-        }
-        .to_bytes();
-        assert!(Excerpts::from_bytes(&bytes).is_ok());
-        bytes[0] = 9;
-        let e = Excerpts::from_bytes(&bytes).unwrap_err();
-        assert!(e.0.contains("version 9"), "{e}");
-        assert!(Meta::from_bytes(&[]).is_err());
-    }
-
-    #[test]
-    fn shard_check_catches_bad_postings() {
-        let mut s = Shard {
-            version: SEARCH_VERSION,
-            key: "ab".into(),
-            words: vec![("abc".into(), 0)],
-            stems: vec![Postings {
-                stem: "abc".into(),
-                entries: vec![1, 3],
-                positions: vec![vec![0], vec![2]],
-            }],
-        };
-        assert!(s.check(4).is_ok());
-        assert!(s.check(3).is_err());
-        s.stems[0].entries = vec![3, 1];
-        assert!(s.check(4).is_err());
-        s.words[0].1 = 5;
-        assert!(s.check(4).is_err());
-    }
-
-    #[test]
-    fn shards_round_trip_with_shared_prefixes_and_deltas() {
-        // "état" and "états" share "état" (5 bytes: é is two); "étude" shares "ét" (3 bytes).
-        let s = Shard {
-            version: SEARCH_VERSION,
-            key: "ét".into(),
-            words: vec![("état".into(), 0), ("états".into(), 0), ("étude".into(), 1)],
-            stems: vec![
-                Postings {
-                    stem: "etat".into(),
-                    entries: vec![0, 200, 70_000],
-                    positions: vec![vec![0, 3], vec![TITLE_BASE], vec![1, 2, 300]],
-                },
-                Postings {
-                    stem: "etud".into(),
-                    entries: vec![5],
-                    positions: vec![vec![7]],
-                },
-            ],
-        };
-        assert_eq!(shared_prefix("état", "états"), 5);
-        assert_eq!(shared_prefix("états", "étude"), 3);
-        // A prefix never ends inside a character: "é" (c3 a9) and "è" (c3 a8) share none.
-        assert_eq!(shared_prefix("é", "è"), 0);
-        let bytes = s.to_bytes();
-        assert_eq!(Shard::from_bytes(&bytes).unwrap(), s);
-        // Every truncation, and every single corrupted byte, is an error or a shard, never a
-        // panic.
-        for n in 0..bytes.len() {
-            assert!(Shard::from_bytes(&bytes[..n]).is_err(), "cut at {n}");
-        }
-        for n in 1..bytes.len() {
-            let mut b = bytes.clone();
-            b[n] ^= 0xff;
-            let _ = Shard::from_bytes(&b);
-        }
-    }
-
-    #[test]
-    fn meta_round_trips() {
-        let m = Meta {
-            version: SEARCH_VERSION,
-            lang: "fr".into(),
-            docs: vec![SearchDoc {
-                id: "a-78-76".into(),
-                label: "A/78/76".into(),
-            }],
-            entries: vec![
-                EntryMeta {
-                    doc: 0,
-                    kind: EntryKind::Heading,
-                    len: 300,
-                    reply: true,
-                },
-                EntryMeta {
-                    doc: NO_DOC,
-                    kind: EntryKind::Page,
-                    len: 2,
-                    reply: false,
-                },
-            ],
-            avg_len: 151.0,
-            shards: vec!["ab".into(), "é".into()],
-            chunk: 16,
-            states: vec![StateSpellings {
-                spellings: vec![
-                    vec!["suisse".into()],
-                    vec!["confederation".into(), "suisse".into()],
-                ],
-            }],
-        };
-        let bytes = m.to_bytes();
-        assert_eq!(Meta::from_bytes(&bytes).unwrap(), m);
-        for n in 0..bytes.len() {
-            assert!(Meta::from_bytes(&bytes[..n]).is_err(), "cut at {n}");
-        }
-    }
-}
+#[path = "model_tests.rs"]
+mod tests;

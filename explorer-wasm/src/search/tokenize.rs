@@ -31,7 +31,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str, Range<usize>, TokenKin
     while i < text.len() {
         if !in_word && bytes[i].is_ascii_alphanumeric() {
             if let Some(end) = symbol_at(bytes, i) {
-                let term = text[i..end].to_ascii_lowercase();
+                let term = text.get(i..end).unwrap_or("").to_ascii_lowercase();
                 f(&term, i..end, TokenKind::Word);
                 if let Some(number) = term.strip_prefix(RESOLUTION_PREFIX) {
                     f(number, i..end, TokenKind::Alias);
@@ -50,7 +50,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str, Range<usize>, TokenKin
             }
             (keep, 1)
         } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
+            let c = text.get(i..).and_then(|s| s.chars().next()).unwrap_or(' ');
             (push_folded(c, &mut buf), c.len_utf8())
         };
         if keep {
