@@ -149,7 +149,12 @@ fn each_value_has_its_id_and_its_label() {
         (Facet::Group, 1, "grulac", "Amérique latine et Caraïbes"),
         (Facet::Relation, 2, "submitted", "A soumis ses vues"),
         (Facet::Document, 1, "l60", "A/C.1/78/L.60/Rev.1"),
-        (Facet::Topic, 1, "treaty", "Instrument juridiquement contraignant"),
+        (
+            Facet::Topic,
+            1,
+            "treaty",
+            "Instrument juridiquement contraignant",
+        ),
         (Facet::Stance, 1, "opposes", "S’oppose"),
     ];
     for (f, v, id, label) in cases {
