@@ -531,6 +531,14 @@ mod tests {
     }
 
     #[test]
+    fn the_interner_hash_is_fnv_1a() {
+        // The published 32-bit FNV-1a values; "" is the offset basis.
+        assert_eq!(super::fnv1a(""), 0x811c_9dc5);
+        assert_eq!(super::fnv1a("a"), 0xe40c_292c);
+        assert_eq!(super::fnv1a("foobar"), 0xbf9c_f968);
+    }
+
+    #[test]
     fn heap_sort_sorts() {
         for n in 0..40u32 {
             let mut v: Vec<u32> = (0..n).map(|i| i.wrapping_mul(2_654_435_761) % 17).collect();

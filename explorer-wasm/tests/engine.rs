@@ -141,6 +141,30 @@ fn query_string_round_trip_with_stable_ids() {
 }
 
 #[test]
+fn each_value_has_its_id_and_its_label() {
+    let e = engine();
+    // As the fixture writes them (tests/common/mod.rs), one value of each facet.
+    let cases = [
+        (Facet::State, 2, "bra", "Brésil"),
+        (Facet::Group, 1, "grulac", "Amérique latine et Caraïbes"),
+        (Facet::Relation, 2, "submitted", "A soumis ses vues"),
+        (Facet::Document, 1, "l60", "A/C.1/78/L.60/Rev.1"),
+        (
+            Facet::Topic,
+            1,
+            "treaty",
+            "Instrument juridiquement contraignant",
+        ),
+        (Facet::Stance, 1, "opposes", "S’oppose"),
+    ];
+    for (f, v, id, label) in cases {
+        assert_eq!((e.id(f, v), e.label(f, v)), (id, label), "{f:?} {v}");
+    }
+    // A value past the last has neither.
+    assert_eq!((e.id(Facet::State, 5), e.label(Facet::State, 5)), ("", ""));
+}
+
+#[test]
 fn matrix_and_comparison() {
     let e = engine();
     let ix = e.index();

@@ -499,6 +499,31 @@ mod tests {
     }
 
     #[test]
+    fn the_hash_is_fnv_1a_folded_to_32_bits() {
+        // The published 64-bit FNV-1a values ("" is the offset basis), high half XOR low half:
+        // "" 0xcbf29ce4_84222325, "a" 0xaf63dc4c_8601ec8c, "foobar" 0x85944171_f73967e8.
+        assert_eq!(hash(b""), 0xcbf2_9ce4 ^ 0x8422_2325);
+        assert_eq!(hash(b"a"), 0xaf63_dc4c ^ 0x8601_ec8c);
+        assert_eq!(hash(b"foobar"), 0x8594_4171 ^ 0xf739_67e8);
+    }
+
+    #[test]
+    fn ids_with_the_same_hash_are_told_apart() {
+        // "p2401" and "p50405" share the folded hash 0xe928bb05 (found by hashing "p0", "p1"…
+        // with the FNV-1a definition until two agreed); "a" and "z" hash elsewhere.
+        assert_eq!(hash(b"p2401"), 0xe928_bb05);
+        assert_eq!(hash(b"p50405"), 0xe928_bb05);
+        let set = IdSet::new(vec!["z", "p2401", "a", "p50405", "p2401"]);
+        assert_eq!(set.iter().count(), 4);
+        for id in ["a", "z", "p2401", "p50405"] {
+            assert!(set.contains(id), "{id}");
+        }
+        let one = IdSet::new(vec!["a", "p50405", "z"]);
+        assert!(one.contains("p50405"));
+        assert!(!one.contains("p2401"), "same hash, another id");
+    }
+
+    #[test]
     fn id_set_membership() {
         let set = IdSet::new(vec!["p2", "fn-1", "p10", "p2", "a"]);
         for id in ["a", "fn-1", "p10", "p2"] {

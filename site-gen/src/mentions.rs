@@ -500,6 +500,13 @@ mod tests {
     }
 
     #[test]
+    fn a_full_stop_ends_a_resolution_number_but_a_decimal_point_does_not() {
+        assert_eq!(syms("Voir la résolution 77/37."), ["77/37=A/RES/77/37"]);
+        // "37.5" is a number with decimals, so "77/37.5" is no resolution number.
+        assert!(syms("la résolution prévoit 77/37.5 au total").is_empty());
+    }
+
+    #[test]
     fn negative_cases_dates_paragraphs_pages() {
         // No "résolution" in the block: a bare number is not a link.
         assert!(syms("Section G, paragraphe 18 b), 2021-2025, le 14 avril 2023").is_empty());
@@ -508,6 +515,59 @@ mod tests {
         // Even near "résolution", a date with slashes is not a resolution.
         assert!(syms("résolution adoptée le 12/03/2023").is_empty());
         assert!(syms("la résolution, au paragraphe 4, alinéa 3").is_empty());
+    }
+
+    #[test]
+    fn all_mentions_in_text_order() {
+        let m = StateMatcher::new(&[
+            ("France".into(), StateId::from("fra")),
+            ("Inde".into(), StateId::from("ind")),
+        ]);
+        let text = "La France et l'Inde citent A/78/76.";
+        let got: Vec<(&str, String)> = find_all(text, || false, &m)
+            .into_iter()
+            .map(|x| {
+                let id = match x.kind {
+                    MentionKind::State(s) => s.0,
+                    MentionKind::Symbol(s) => s.0,
+                };
+                (&text[x.range], id)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("France", "fra".to_string()),
+                ("Inde", "ind".to_string()),
+                ("A/78/76", "A/78/76".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_symbol_wins_over_a_state_name_it_overlaps_but_not_one_it_touches() {
+        let m = StateMatcher::new(&[
+            ("Document A".into(), StateId::from("doc")),
+            ("Pays-Bas (Royaume des)".into(), StateId::from("nld")),
+            ("(Royaume des) Pays-Bas".into(), StateId::from("nld")),
+        ]);
+        let found = |text: &'static str| -> Vec<&'static str> {
+            find_all(text, || false, &m)
+                .into_iter()
+                .map(|x| &text[x.range])
+                .collect()
+        };
+        // "Document A" and "A/78/76" share the "A": the symbol is kept.
+        assert_eq!(found("Document A/78/76"), ["A/78/76"]);
+        // A name that ends where the symbol starts, or starts where it ends, is kept too.
+        assert_eq!(
+            found("Pays-Bas (Royaume des)A/78/76"),
+            ["Pays-Bas (Royaume des)", "A/78/76"]
+        );
+        assert_eq!(
+            found("A/78/76(Royaume des) Pays-Bas"),
+            ["A/78/76", "(Royaume des) Pays-Bas"]
+        );
     }
 
     #[test]

@@ -56,7 +56,7 @@ fn main() -> Result<()> {
             )
         }
         _ => {
-            eprintln!("usage: cargo xtask build [--verbose] | check | serve [--port N] | test [--skip-slow | --only-slow] | bench [--pages N] [--no-hugo] [--keep] | bench-explorer | bench-search | mutants [FILE…] [--re REGEX] [-- ARGS]");
+            eprintln!("usage: cargo xtask build [--verbose] | check | serve [--port N] | test [--skip-slow | --only-slow] | bench [--pages N] [--no-hugo] [--keep] | bench-explorer | bench-search | mutants [MODULE… | FILE… --re REGEX] [-- ARGS]");
             std::process::exit(2);
         }
     }

@@ -208,3 +208,21 @@ pub fn validate(corpus: Corpus) -> Result<Checked, Diagnostics> {
         pending_quotes,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_is_named_in_the_language_asked() {
+        let s = State {
+            id: StateId::from("nld"),
+            name_fr: "Pays-Bas (Royaume des)".into(),
+            name_en: "Netherlands (Kingdom of the)".into(),
+            spellings: BTreeMap::new(),
+            group: "WEOG".into(),
+        };
+        assert_eq!(s.name(Lang::Fr), "Pays-Bas (Royaume des)");
+        assert_eq!(s.name(Lang::En), "Netherlands (Kingdom of the)");
+    }
+}
