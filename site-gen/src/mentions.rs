@@ -25,11 +25,13 @@ pub struct Mention {
 /// A full symbol from its first letter: `A/78/76`, `A/RES/77/37`, `A/C.1/78/L.60/Rev.1`,
 /// `A/AC.292/2021/1`, `A/CONF.…`. Anchored: it is tried only where a letter `A`, `S` or `E`
 /// starting a word stands before a slash (see [`find_symbols`]).
+/// UN symbols, resolution numbers and dates are written with ASCII digits (`[0-9]`: `\d` would
+/// take a digit of another script after a number for part of it).
 fn symbol_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"^(?:A|S|E)/(?:(?:RES|C\.\d|AC\.\d+|CONF\.\d+|INF|HRC|S-\d+)/)*\d+(?:/(?:L\.|INF/)?\d+)*(?:/(?:Rev|Corr|Add)\.\d+)*",
+            r"^(?:A|S|E)/(?:(?:RES|C\.[0-9]|AC\.[0-9]+|CONF\.[0-9]+|INF|HRC|S-[0-9]+)/)*[0-9]+(?:/(?:L\.|INF/)?[0-9]+)*(?:/(?:Rev|Corr|Add)\.[0-9]+)*",
         )
         .expect("static regex")
     })
@@ -38,7 +40,7 @@ fn symbol_re() -> &'static Regex {
 /// `et Corr.1`, `and Add.2`, `et Corr.1 et 2` following a symbol.
 fn suffix_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^\s+(?:et|and)\s+((?:Corr|Add)\.\d+)").expect("static regex"))
+    RE.get_or_init(|| Regex::new(r"^\s+(?:et|and)\s+((?:Corr|Add)\.[0-9]+)").expect("static regex"))
 }
 
 fn resolution_word_re() -> &'static Regex {
@@ -282,10 +284,10 @@ fn date_re(lang: Lang) -> &'static Regex {
     static EN: OnceLock<Regex> = OnceLock::new();
     match lang {
         Lang::Fr => FR.get_or_init(|| {
-            Regex::new(r"^(?:\s+[A-Z])?(?:\s+et\s+\d{1,2}/\d{1,3})?\s+du\s+((?:1er|\d{1,2})\s+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+(\d{4}))").expect("static regex")
+            Regex::new(r"^(?:\s+[A-Z])?(?:\s+et\s+[0-9]{1,2}/[0-9]{1,3})?\s+du\s+((?:1er|[0-9]{1,2})\s+(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\s+([0-9]{4}))").expect("static regex")
         }),
         Lang::En => EN.get_or_init(|| {
-            Regex::new(r"^(?:\s+[A-Z])?(?:\s+and\s+\d{1,2}/\d{1,3})?\s+of\s+(\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{4}))").expect("static regex")
+            Regex::new(r"^(?:\s+[A-Z])?(?:\s+and\s+[0-9]{1,2}/[0-9]{1,3})?\s+of\s+([0-9]{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+([0-9]{4}))").expect("static regex")
         }),
     }
 }

@@ -137,6 +137,9 @@ pub fn run_mutants(ws: &Workspace, args: &[String]) -> Result<()> {
     let mut failed = Vec::new();
     for m in modules {
         let out = ws.checkout_dir().join("mutants").join(m.name);
+        // cargo-mutants makes `out/mutants.out` but not `out`'s parents.
+        std::fs::create_dir_all(&out)
+            .with_context(|| format!("cannot create {}", out.display()))?;
         let mut cmd = mutants_command(ws, &out);
         for f in m.files {
             cmd.args(["--file", f]);
