@@ -481,7 +481,19 @@ fn is_iso_date(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_iso_date;
+    use super::{is_iso_date, numbered};
+
+    #[test]
+    fn a_numbered_item_is_its_digits_then_a_full_stop_or_a_parenthesis() {
+        assert_eq!(numbered("3. Décide", 0), Some("3"));
+        assert_eq!(numbered("12) Décide", 0), Some("12"));
+        assert_eq!(numbered("texte\n127. Décide", 6), Some("127"));
+        // Digits alone, a full stop alone, or no digits: not a numbered item.
+        assert_eq!(numbered("12 Décide", 0), None);
+        assert_eq!(numbered(". Décide", 0), None);
+        assert_eq!(numbered("Décide. 3", 0), None);
+        assert_eq!(numbered("3. x", 9), None);
+    }
 
     #[test]
     fn dates_are_real_calendar_dates() {
@@ -489,6 +501,7 @@ mod tests {
             "2023-04-18",
             "2024-02-29",
             "2000-02-29",
+            "2023-02-28",
             "2023-12-31",
             "2023-01-01",
         ] {

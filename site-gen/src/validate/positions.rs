@@ -349,6 +349,33 @@ mod tests {
         );
     }
 
+    /// Thirty characters of context before the caret are shown whole; from thirty-one on, the
+    /// first are cut and replaced by an ellipsis.
+    #[test]
+    fn a_long_common_start_is_cut_to_thirty_characters() {
+        let thirty = "abcdefghijklmnopqrstuvwxyzABCD";
+        assert_eq!(
+            quote_hint(&format!("{thirty}x"), &format!("{thirty}y suite")),
+            [
+                "copy the words exactly from the paragraph; they part at the caret:",
+                "        quote:     abcdefghijklmnopqrstuvwxyzABCDx",
+                "        paragraph: abcdefghijklmnopqrstuvwxyzABCDy suite",
+                &format!("{}^", " ".repeat(8 + 11 + 30)),
+            ]
+            .join("\n")
+        );
+        assert_eq!(
+            quote_hint(&format!("{thirty}Ex"), &format!("{thirty}Ey")),
+            [
+                "copy the words exactly from the paragraph; they part at the caret:",
+                "        quote:     …bcdefghijklmnopqrstuvwxyzABCDEx",
+                "        paragraph: …bcdefghijklmnopqrstuvwxyzABCDEy",
+                &format!("{}^", " ".repeat(8 + 11 + 31)),
+            ]
+            .join("\n")
+        );
+    }
+
     #[test]
     fn a_quote_with_nothing_in_common_shows_the_paragraph() {
         assert_eq!(
