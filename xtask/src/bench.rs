@@ -13,7 +13,8 @@
 //!    are interleaved (site-gen, Hugo, real site, site-gen, …) so that load from other work on the
 //!    machine is shared between the tools. Every run writes into a new directory and nothing is
 //!    deleted while timing, since ext4 slows inode allocation down for a while after a mass
-//!    deletion (see `SETTLE`).
+//!    deletion (see `SETTLE`); on a tmpfs, which holds its files in memory and has no such
+//!    slowdown, each run's previous output is removed instead.
 //! 3. Prints the machine, the tool versions and a Markdown results table (paste it into
 //!    `docs/benchmarks.md`). The temporary directory (`$TMPDIR/site-gen-bench-<N>`) is removed at
 //!    the end (unless `--keep`, for profiling); set `TMPDIR=/dev/shm` to take the filesystem out of the measurement.
@@ -74,6 +75,11 @@ pub fn run(ws: &Workspace, pages: usize, skip_hugo: bool, keep: bool) -> Result<
         deleted_at = Some(Instant::now());
     }
     fs::create_dir_all(&tmp)?;
+    // On tmpfs the outputs are held in memory: six runs of each job, about 20 GB for 10 000
+    // pages, exhausted it and the kernel killed Hugo's fifth run. tmpfs has no inode slowdown
+    // after a deletion, so there each run's previous output is removed once the run is over,
+    // and no settling time is waited for.
+    let in_memory = on_tmpfs(&tmp);
 
     // 1–2. Corpora.
     eprintln!(
@@ -116,7 +122,7 @@ pub fn run(ws: &Workspace, pages: usize, skip_hugo: bool, keep: bool) -> Result<
     // Timings. Other work on the machine skews them: the load average is part of the report, and
     // the runs of the tools are interleaved (site-gen, Hugo, real site, site-gen, …) so that a
     // busy or a quiet moment is shared between them instead of favouring one tool.
-    if let Some(t) = deleted_at {
+    if let Some(t) = deleted_at.filter(|_| !in_memory) {
         let _ = Command::new("sync").status();
         if let Some(wait) = SETTLE.checked_sub(t.elapsed()) {
             eprintln!(
@@ -210,8 +216,16 @@ pub fn run(ws: &Workspace, pages: usize, skip_hugo: bool, keep: bool) -> Result<
                 continue;
             }
             match run_once(job, time_bin, round) {
-                Ok(_) if round < WARMUP => {}
-                Ok(r) => job.runs.push(r),
+                Ok(r) => {
+                    if round >= WARMUP {
+                        job.runs.push(r);
+                    }
+                    if in_memory && round > 0 {
+                        let old = job.out_dir(round - 1);
+                        fs::remove_dir_all(&old)
+                            .with_context(|| format!("removing {}", old.display()))?;
+                    }
+                }
                 Err(e) if job.optional => {
                     eprintln!("bench: {} failed, its row is left out: {e:#}", job.label);
                     *failed = true;
@@ -366,6 +380,25 @@ impl Job {
         name.push(format!("-{}", round + 1));
         PathBuf::from(name)
     }
+}
+
+/// Whether `dir` is on a tmpfs: the mount in `/proc/mounts` with the longest path that holds
+/// it. (Escaped characters in mount paths, `\040` for a space, are not decoded: such a mount
+/// is not matched, and its outputs are kept as on a disk.)
+fn on_tmpfs(dir: &Path) -> bool {
+    let Ok(mounts) = fs::read_to_string("/proc/mounts") else {
+        return false;
+    };
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    mounts
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split(' ');
+            let (_, at, kind) = (f.next()?, f.next()?, f.next()?);
+            dir.starts_with(at).then_some((at.len(), kind == "tmpfs"))
+        })
+        .max_by_key(|(len, _)| *len)
+        .is_some_and(|(_, tmpfs)| tmpfs)
 }
 
 /// Runs a job once under `/usr/bin/time`, into a new output directory.
@@ -578,4 +611,18 @@ fn count_ext(dir: &Path, ext: &str) -> Result<usize> {
 
 pub(super) fn count_md(dir: &Path) -> Result<usize> {
     count_ext(dir, "md")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_tmpfs;
+    use std::path::Path;
+
+    #[test]
+    fn tmpfs_is_told_from_other_file_systems() {
+        // Linux mounts /dev/shm as a tmpfs and /proc as a proc file system; /proc/self is below
+        // both `/` and `/proc`, and belongs to the deeper one.
+        assert!(on_tmpfs(Path::new("/dev/shm")));
+        assert!(!on_tmpfs(Path::new("/proc/self")));
+    }
 }
