@@ -217,13 +217,11 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     );
                     i = opened.last;
                     closers.push(opened.permalink);
-                    para_rec.push(match &opened.id {
-                        Some(id) => {
-                            rec.open(id, TextKind::Paragraph);
-                            true
-                        }
-                        None => note_buf.is_none() && rec.open_unanchored(TextKind::Paragraph),
-                    });
+                    para_rec.push(rec.open_text(
+                        opened.id.as_deref(),
+                        TextKind::Paragraph,
+                        note_buf.is_some(),
+                    ));
                     rec.push(&block_text);
                     rec.cited(linker.take_cited());
                 }
@@ -260,13 +258,11 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                 }
                 i = opened.last;
                 closers.push(opened.permalink);
-                item_rec.push(match &opened.id {
-                    Some(id) => {
-                        rec.open(id, TextKind::ListItem);
-                        true
-                    }
-                    None => note_buf.is_none() && rec.open_unanchored(TextKind::ListItem),
-                });
+                item_rec.push(rec.open_text(
+                    opened.id.as_deref(),
+                    TextKind::ListItem,
+                    note_buf.is_some(),
+                ));
                 rec.push(&block_text);
                 rec.cited(linker.take_cited());
             }
@@ -315,13 +311,7 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     .map(|s| s.to_string())
                     .or_else(|| auto_ids.then(|| heading_slug(&events[i + 1..])));
                 let id = id.map(|id| unique_id(&mut used_ids, id));
-                heading_rec = match &id {
-                    Some(id) => {
-                        rec.open(id, TextKind::Heading);
-                        true
-                    }
-                    None => note_buf.is_none() && rec.open_unanchored(TextKind::Heading),
-                };
+                heading_rec = rec.open_text(id.as_deref(), TextKind::Heading, note_buf.is_some());
                 let classes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
                 w!("<h{lvl}{}>", attrs(id.as_deref(), &classes));
                 heading = Some((lvl, id.unwrap_or_default(), String::new()));

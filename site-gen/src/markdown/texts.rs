@@ -64,14 +64,22 @@ impl TextRecorder {
         self.start(Some(anchor.to_string()), kind);
     }
 
-    /// Opens a block without an anchor when no block is being recorded (inside one, its text
-    /// is the text of the block around it); says whether it did, so that the caller closes it.
-    pub(super) fn open_unanchored(&mut self, kind: TextKind) -> bool {
-        let top = self.open.is_empty();
-        if top {
-            self.start(None, kind);
+    /// Opens a paragraph, list item or heading: under its anchor, or without one when no block
+    /// is being recorded (inside one, its text is the text of the block around it) and it is not
+    /// part of a footnote (recorded whole as the note). Says whether it opened a record, so that
+    /// the caller closes it.
+    pub(super) fn open_text(
+        &mut self,
+        anchor: Option<&str>,
+        kind: TextKind,
+        in_note: bool,
+    ) -> bool {
+        match anchor {
+            Some(anchor) => self.open(anchor, kind),
+            None if in_note || !self.open.is_empty() => return false,
+            None => self.start(None, kind),
         }
-        top
+        true
     }
 
     fn start(&mut self, anchor: Option<String>, kind: TextKind) {
