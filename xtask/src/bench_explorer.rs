@@ -139,6 +139,11 @@ pub fn run(root: &Path, pkg: &Path) -> Result<()> {
     print!("{}", String::from_utf8_lossy(&out.stdout));
     eprint!("{}", String::from_utf8_lossy(&out.stderr));
     println!("```\n\nLoad average at the end: {}", load_average());
+    anyhow::ensure!(
+        out.status.success(),
+        "the browser benchmark (tests/browser/bench-explorer.mjs) failed: {}",
+        out.status
+    );
     Ok(())
 }
 

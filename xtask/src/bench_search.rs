@@ -125,5 +125,11 @@ pub fn run(root: &Path, pkg: &Path) -> Result<()> {
     let out = node.output().context("bench-search.mjs")?;
     print!("{}", String::from_utf8_lossy(&out.stdout));
     eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    // A browser run that failed measured nothing: say so by the exit status, not only in text.
+    anyhow::ensure!(
+        out.status.success(),
+        "the browser benchmark (tests/browser/bench-search.mjs) failed: {}",
+        out.status
+    );
     Ok(())
 }

@@ -35,10 +35,12 @@ fn main() -> Result<()> {
         Some("mutants") => mutants::run_mutants(&ws, &args[1..]),
         Some("bench-explorer") => {
             build(&ws, false)?;
+            ensure_browser_packages(&root.join("tests").join("browser"), false)?;
             bench_explorer::run(&root, &ws.explorer_pkg())
         }
         Some("bench-search") => {
             build(&ws, false)?;
+            ensure_browser_packages(&root.join("tests").join("browser"), false)?;
             bench_search::run(&root, &ws.explorer_pkg())
         }
         Some("bench") => {
