@@ -21,8 +21,14 @@ pub fn collapse_ws(s: &str) -> String {
     let mut stretch = i; // start of the text not yet copied
     while i < n {
         // The common case, one byte at a time through a table: not a space, nor a lead byte.
-        if MAYBE_SPACE[bytes[i] as usize] == 0 {
+        let b = bytes[i];
+        if MAYBE_SPACE[b as usize] == 0 {
             i += 1;
+            continue;
+        }
+        // A lone ASCII space before a byte that cannot start a space: kept as it is.
+        if b == b' ' && i + 1 < n && MAYBE_SPACE[bytes[i + 1] as usize] == 0 {
+            i += 2;
             continue;
         }
         if space_len(s, i) == 0 {
@@ -59,15 +65,23 @@ const MAYBE_SPACE: [u8; 256] = {
     t
 };
 
-/// Length of the whitespace character at byte `i` of `s` (a character boundary), or 0.
+/// Length of the whitespace character at byte `i` of `s` (a character boundary), or 0: the
+/// characters of `char::is_whitespace`, matched on their UTF-8 bytes (no decoding).
 #[inline]
 fn space_len(s: &str, i: usize) -> usize {
-    match s.as_bytes()[i] {
+    let b = s.as_bytes();
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
         b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => 1,
-        0xc2 | 0xe1 | 0xe2 | 0xe3 => match s[i..].chars().next() {
-            Some(c) if c.is_whitespace() => c.len_utf8(),
-            _ => 0,
-        },
+        // U+0085, U+00A0
+        0xc2 if matches!(at(1), 0x85 | 0xa0) => 2,
+        // U+1680
+        0xe1 if at(1) == 0x9a && at(2) == 0x80 => 3,
+        // U+2000–U+200A, U+2028, U+2029, U+202F; U+205F
+        0xe2 if at(1) == 0x80 && matches!(at(2), 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf) => 3,
+        0xe2 if at(1) == 0x81 && at(2) == 0x9f => 3,
+        // U+3000
+        0xe3 if at(1) == 0x80 && at(2) == 0x80 => 3,
         _ => 0,
     }
 }
@@ -122,4 +136,22 @@ pub fn esc_into(out: &mut String, s: &str) {
         }
     }
     out.push_str(&s[last..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse_ws;
+
+    /// Every character of Unicode, between two letters, alone and doubled: the byte patterns
+    /// must name exactly the characters `char::is_whitespace` names, near misses included
+    /// (U+200B, U+2030, U+3001, U+0086, U+1681).
+    #[test]
+    fn every_character_is_a_space_exactly_when_rust_says_so() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for s in [format!("a{c}b"), format!("a {c}{c}b"), format!("{c}a{c}")] {
+                let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(collapse_ws(&s), expected, "U+{:04X}", c as u32);
+            }
+        }
+    }
 }

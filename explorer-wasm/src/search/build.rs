@@ -145,8 +145,14 @@ pub struct IndexWriter<'s> {
     entry_bytes: Vec<u8>,
     entry_writer: EntryWriter,
     total_len: u64,
-    /// (stem, position) of the entry being added.
-    pending: Vec<(u32, u32)>,
+    /// The stems of the entry being added, in the order they first occur, and for each its
+    /// positions (`lists[k]` for `touched[k]`); `mark[stem]` is the entry number plus one when
+    /// the stem is in `touched`, with its place there in `slot[stem]`. Grouping by stem this way
+    /// costs a step per token, where sorting the entry's (stem, position) pairs cost a sort.
+    touched: Vec<u32>,
+    lists: Vec<Vec<u32>>,
+    mark: Vec<u32>,
+    slot: Vec<u32>,
     /// The excerpt records of the current file, and how many.
     excerpt_buf: Vec<u8>,
     excerpt_count: u32,
@@ -174,7 +180,10 @@ impl<'s> IndexWriter<'s> {
             entry_bytes: Vec::new(),
             entry_writer: EntryWriter::default(),
             total_len: 0,
-            pending: Vec::new(),
+            touched: Vec::new(),
+            lists: Vec::new(),
+            mark: Vec::new(),
+            slot: Vec::new(),
             excerpt_buf: Vec::new(),
             excerpt_count: 0,
         }
@@ -211,8 +220,7 @@ impl<'s> IndexWriter<'s> {
     ) {
         let i = self.entries;
         let mut len = 0u32;
-        let mut pending = std::mem::take(&mut self.pending);
-        pending.clear();
+        self.touched.clear();
         for (field, base) in [(text, 0u32), (title, TITLE_BASE)] {
             let mut pos = base;
             let mut first = true;
@@ -226,25 +234,35 @@ impl<'s> IndexWriter<'s> {
                         len += 1;
                     }
                 }
-                let s = self.stem_of(term, &field[range], tkind);
-                pending.push((s, pos));
+                let s = self.stem_of(term, &field[range], tkind) as usize;
+                if self.mark[s] != i + 1 {
+                    self.mark[s] = i + 1;
+                    self.slot[s] = self.touched.len() as u32;
+                    if self.lists.len() == self.touched.len() {
+                        self.lists.push(Vec::new());
+                    }
+                    self.lists[self.touched.len()].clear();
+                    self.touched.push(s as u32);
+                }
+                let list = &mut self.lists[self.slot[s] as usize];
+                if list.last() != Some(&pos) {
+                    list.push(pos);
+                }
             });
         }
-        // By stem, then position; each (stem, position) once.
-        pending.sort_unstable();
-        pending.dedup();
-        let mut k = 0;
-        while k < pending.len() {
-            let s = pending[k].0;
-            let n = pending[k..].iter().take_while(|p| p.0 == s).count();
+        for (k, &s) in self.touched.iter().enumerate() {
+            let list = &mut self.lists[k];
+            // Positions come in order, unless a text has more words than `TITLE_BASE`.
+            if !list.is_sorted() {
+                list.sort_unstable();
+                list.dedup();
+            }
             let p = &mut self.postings[s as usize];
             let delta = if p.entries == 0 { i } else { i - p.last };
-            push_postings(&mut p.bytes, delta, pending[k..k + n].iter().map(|x| x.1));
+            push_postings(&mut p.bytes, delta, list.iter().copied());
             p.last = i;
             p.entries += 1;
-            k += n;
         }
-        self.pending = pending;
         self.total_len += len as u64;
         let meta = EntryMeta {
             doc,
@@ -281,6 +299,8 @@ impl<'s> IndexWriter<'s> {
                 self.stems.push(stem.into());
                 self.stem_ids.insert(stem.into(), s);
                 self.postings.push(StemPostings::default());
+                self.mark.push(0);
+                self.slot.push(0);
                 s
             }
         };
@@ -418,6 +438,18 @@ mod tests {
         for s in &b.shards {
             s.check(133).unwrap();
         }
+    }
+
+    #[test]
+    fn a_text_longer_than_the_title_base_still_has_its_positions_in_order() {
+        // "x" is word TITLE_BASE + 1 of the text and word 0 of the title (position TITLE_BASE):
+        // the title's position comes second but is the smaller.
+        let mut text = "w ".repeat(TITLE_BASE as usize + 1);
+        text.push('x');
+        let b = build("fr", vec![], vec![], &[para(&text, "x")], 16, &|_, _| None);
+        let x = shard(&b, "x");
+        assert_eq!(x.stems[0].positions, vec![vec![TITLE_BASE, TITLE_BASE + 1]]);
+        x.check(1).unwrap();
     }
 
     #[test]

@@ -77,10 +77,16 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str, Range<usize>, TokenKin
 /// another letter, and whose parts between slashes are not empty.
 fn symbol_at(bytes: &[u8], i: usize) -> Option<usize> {
     let mut end = i;
+    let mut slash = false;
     while end < bytes.len()
         && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'/' | b'.'))
     {
+        slash |= bytes[end] == b'/';
         end += 1;
+    }
+    // Nearly every word: no `/`, so no symbol, whatever follows.
+    if !slash {
+        return None;
     }
     // Anything non-ASCII right after (a letter such as `é`) means the run is part of a word.
     if end < bytes.len() && bytes[end] >= 0x80 && !is_separator_after(&bytes[end..]) {
