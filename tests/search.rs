@@ -26,6 +26,8 @@ struct Ix {
     shards: Vec<Shard>,
     /// Entry → URL, from the metadata.
     urls: Vec<String>,
+    /// Entry → its text, from the excerpt files.
+    texts: Vec<String>,
 }
 
 fn load(lang: &str) -> Ix {
@@ -68,7 +70,13 @@ fn load(lang: &str) -> Ix {
             .all(|t| t.as_ref().is_some_and(|t| !t.is_empty())),
         "{lang}: an entry has no excerpt"
     );
-    Ix { meta, shards, urls }
+    let texts = texts.into_iter().map(Option::unwrap_or_default).collect();
+    Ix {
+        meta,
+        shards,
+        urls,
+        texts,
+    }
 }
 
 fn indexes() -> &'static [Ix; 2] {
@@ -552,4 +560,49 @@ fn bad_queries_return_nothing_or_sane_results() {
     assert!(run(ix, "<img src=x onerror=alert(1)>").is_empty());
     // The direction marks are not letters: the word between them is found.
     assert!(!run(ix, "\u{202e}etats\u{202c}").is_empty());
+}
+
+/// The index is made from the blocks the renderer records as it writes the pages, the same that
+/// the open-data API is made of: every anchored block of every document's API file, in each
+/// language, is an entry at that block's address with the block's very text.
+#[test]
+fn every_anchored_block_of_the_api_is_an_entry_with_the_same_text() {
+    let out = site();
+    for (ix, lang) in indexes().iter().zip(["fr", "en"]) {
+        let entries: std::collections::HashSet<(&str, &str)> = ix
+            .urls
+            .iter()
+            .zip(&ix.texts)
+            .map(|(u, t)| (u.as_str(), t.as_str()))
+            .collect();
+        let mut checked = 0;
+        let mut missing = Vec::new();
+        for (path, bytes) in out.range("api/v1/documents/".to_string()..) {
+            if !path.starts_with("api/v1/documents/") {
+                break;
+            }
+            let slug = path
+                .trim_start_matches("api/v1/documents/")
+                .trim_end_matches(".json");
+            let file: serde_json::Value = serde_json::from_slice(bytes).expect("json");
+            for b in file["blocks"].as_array().expect("blocks") {
+                let (Some(anchor), Some(text)) = (b["anchor"].as_str(), b["text"][lang].as_str())
+                else {
+                    continue;
+                };
+                let url = format!("/{lang}/documents/{slug}/#{anchor}");
+                checked += 1;
+                if !entries.contains(&(url.as_str(), text)) {
+                    missing.push(format!("{url}: {text}"));
+                }
+            }
+        }
+        assert!(checked > 1000, "{lang}: only {checked} blocks read");
+        assert!(
+            missing.is_empty(),
+            "{lang}: {} of {checked} blocks are not entries with their text, e.g.\n{}",
+            missing.len(),
+            missing[..missing.len().min(5)].join("\n")
+        );
+    }
 }

@@ -119,29 +119,32 @@ fn pipeline(
     let mut linked = link::link(checked);
     lap("link");
     let bodies = linked.checked.corpus.take_document_bodies();
-    // The search index reads the bodies before the pages take them, and writes its files
-    // as it goes. `SITE_GEN_BENCH_NO_SEARCH` leaves it out, so that the benchmark can measure
-    // what indexing costs (docs/benchmarks.md); the site is not complete without it.
-    let with_search = std::env::var_os("SITE_GEN_BENCH_NO_SEARCH").is_none();
-    let (renderer, search) = rayon::join(
-        || render::Renderer::new(&linked),
-        || {
-            if with_search {
-                search_index::write(&linked, &bodies, sink)
-            } else {
-                Ok(())
-            }
-        },
-    );
-    let mut renderer = renderer?;
+    let mut renderer = render::Renderer::new(&linked)?;
     renderer.explorer_runtime = explorer_pkg.is_some();
     lap("templates");
-    // The side files (feeds, data, assets) do not depend on the pages: they are made while the
-    // pages render, by whichever thread is free.
-    let (pages, side) = rayon::join(
-        || renderer.render_all(sink, bodies),
-        || emit::side_files(&renderer, explorer_pkg),
-    );
+    // The search index is written from the texts the renderer records, on one thread per
+    // language, while the pages render. `SITE_GEN_BENCH_NO_SEARCH` leaves it out, so that the
+    // benchmark can measure what indexing costs (docs/benchmarks.md); the site is not complete
+    // without it.
+    let with_search = std::env::var_os("SITE_GEN_BENCH_NO_SEARCH").is_none();
+    let (r, linked_ref) = (&renderer, &linked);
+    let (pages, side, search) = std::thread::scope(|scope| {
+        let writers = with_search.then(|| search_index::Writers::start(scope, linked_ref, sink));
+        // The side files (feeds, data, assets) do not depend on the pages: they are made while
+        // the pages render, by whichever thread is free.
+        let (pages, side) = rayon::join(
+            || {
+                r.render_all(sink, bodies, &mut |texts| {
+                    if let Some(w) = &writers {
+                        w.feed(texts);
+                    }
+                })
+            },
+            || emit::side_files(r, explorer_pkg),
+        );
+        let search = writers.map_or(Ok(()), search_index::Writers::finish);
+        (pages, side, search)
+    });
     let pages = pages?;
     lap("render and write pages");
     renderer.cards.check_glyphs()?;

@@ -1,16 +1,21 @@
 //! The site-wide search index, written under `data/search/<lang>/` (format and engine:
-//! `explorer_wasm::search`). Built from the blocks of the Markdown dialect (`markdown::scan`,
-//! the parser validation reads the texts with), not from the HTML: paragraphs, list items,
-//! headings, footnotes and table rows of the documents and authored pages, linked to the ids
-//! the renderer gives them; one entry per State and per topic page.
+//! `explorer_wasm::search`). Made from the texts the renderer records as it writes each body
+//! (`render::Recorded`, the blocks the open-data API is made of): paragraphs, list items,
+//! headings, footnotes and table rows of the documents and authored pages, under the ids the
+//! pages give them, with no second parse of the Markdown and no reading of HTML; one entry per
+//! State and per topic page.
+//!
+//! Each language's index is written on its own thread while the pages render: the renderer
+//! hands over each window of texts in the corpus's order ([`Writers::feed`]), and the writers
+//! keep only their words and postings, not the texts.
 //!
 //! Words are stemmed here (Snowball, `rust-stemmers`) and the shards map each word of the
 //! texts to its stem, so the reader in the browser needs no stemmer (docs/architecture.md).
 
 use crate::diagnostics::Diagnostics;
 use crate::link::Linked;
-use crate::load::Body;
-use crate::markdown::{self, BlockKind};
+use crate::markdown::{TextBlock, TextKind};
+use crate::render::{Recorded, Source};
 use crate::sink::Sink;
 use crate::types::Lang;
 use crate::urls::{page_rel, Urls};
@@ -18,44 +23,89 @@ use explorer_wasm::fold;
 use explorer_wasm::search::build::{spellings, EntryInput, IndexWriter};
 use explorer_wasm::search::model::{EntryKind, SearchDoc, StateSpellings, NO_DOC};
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::BTreeMap;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::{Scope, ScopedJoinHandle};
 
 /// Entries per excerpt file: a result page of ten reads a few small files.
 pub const CHUNK: u32 = 16;
 
-/// Writes both languages' indexes into `sink`, side by side, each file as soon as it is
-/// complete: each language's writer holds only its words and postings, not the texts.
-pub fn write(
-    linked: &Linked,
-    bodies: &[BTreeMap<Lang, Body>],
-    sink: &dyn Sink,
-) -> Result<(), Diagnostics> {
-    let one = |lang: Lang| {
-        let mut d = Diagnostics::default();
-        index(linked, bodies, lang, &mut |name, bytes| {
-            let path = format!("data/search/{}/{name}", lang.code());
-            if let Err(e) = sink.put(path, bytes) {
-                d.error(
-                    std::path::Path::new(""),
-                    0,
-                    e,
-                    "check that the output directory can be written",
-                );
-            }
-        });
-        d
-    };
-    let (mut fr, en) = rayon::join(|| one(Lang::Fr), || one(Lang::En));
-    fr.extend(en);
-    fr.into_result(())
+/// Windows of texts waiting for a writer: the renderer waits when a writer is this far behind.
+const QUEUE: usize = 4;
+
+/// The writers of both languages' indexes, each on its own thread of `scope`.
+pub struct Writers<'scope> {
+    senders: Vec<(Lang, SyncSender<Vec<Recorded>>)>,
+    handles: Vec<ScopedJoinHandle<'scope, Diagnostics>>,
 }
 
-/// One language's index, each file handed to `out` (its name under `data/search/<lang>/`).
-/// `bodies` are the documents' texts, in the order of the corpus.
-pub fn index(
+impl<'scope> Writers<'scope> {
+    /// Starts one writer per language; each writes its files into `sink` as they are complete.
+    pub fn start<'env>(
+        scope: &'scope Scope<'scope, 'env>,
+        linked: &'env Linked,
+        sink: &'env dyn Sink,
+    ) -> Writers<'scope> {
+        let mut senders = Vec::new();
+        let mut handles = Vec::new();
+        for lang in Lang::ALL {
+            let (tx, rx) = sync_channel::<Vec<Recorded>>(QUEUE);
+            senders.push((lang, tx));
+            handles.push(scope.spawn(move || {
+                let mut d = Diagnostics::default();
+                index(linked, lang, rx, &mut |name, bytes| {
+                    let path = format!("data/search/{}/{name}", lang.code());
+                    if let Err(e) = sink.put(path, bytes) {
+                        d.error(
+                            std::path::Path::new(""),
+                            0,
+                            e,
+                            "check that the output directory can be written",
+                        );
+                    }
+                });
+                d
+            }));
+        }
+        Writers { senders, handles }
+    }
+
+    /// Hands over the next texts, in the corpus's order; each language's go to its writer.
+    pub fn feed(&self, texts: Vec<Recorded>) {
+        let (mut fr, mut en): (Vec<Recorded>, Vec<Recorded>) =
+            texts.into_iter().partition(|r| r.lang == Lang::Fr);
+        for (lang, tx) in &self.senders {
+            let batch = std::mem::take(if *lang == Lang::Fr { &mut fr } else { &mut en });
+            // A writer that stopped has reported why through its diagnostics (or panicked,
+            // which `finish` reports).
+            let _ = tx.send(batch);
+        }
+    }
+
+    /// Waits for both indexes to be written.
+    pub fn finish(self) -> Result<(), Diagnostics> {
+        drop(self.senders);
+        let mut d = Diagnostics::default();
+        for h in self.handles {
+            match h.join() {
+                Ok(e) => d.extend(e),
+                Err(_) => d.error(
+                    std::path::Path::new(""),
+                    0,
+                    "the search index could not be written (its writer stopped)".to_string(),
+                    "report this as a bug in site-gen",
+                ),
+            }
+        }
+        d.into_result(())
+    }
+}
+
+/// One language's index, from the texts received on `texts` (in the corpus's order: documents,
+/// then authored pages), each file handed to `out` (its name under `data/search/<lang>/`).
+fn index(
     linked: &Linked,
-    bodies: &[BTreeMap<Lang, Body>],
     lang: Lang,
+    texts: Receiver<Vec<Recorded>>,
     out: &mut dyn FnMut(String, Vec<u8>),
 ) {
     let c = &linked.checked;
@@ -79,11 +129,20 @@ pub fn index(
 
     // The documents' labels and the States' spellings go into `meta.bin`, written last; they
     // are known before the first entry.
+    // Each document with an edition in this language has its number among them.
     let mut docs: Vec<SearchDoc> = Vec::new();
-    for (d, texts) in c.corpus.documents.iter().zip(bodies) {
-        let (Some(ed), Some(_)) = (d.editions.get(&lang), texts.get(&lang)) else {
+    let mut numbers: Vec<u16> = Vec::new();
+    for d in &c.corpus.documents {
+        let Some(ed) = d.editions.get(&lang) else {
+            numbers.push(NO_DOC);
             continue;
         };
+        numbers.push(
+            u16::try_from(docs.len())
+                .ok()
+                .filter(|&n| n != NO_DOC)
+                .unwrap_or(NO_DOC),
+        );
         let symbol = c.meta.get(&d.slug).and_then(|m| m.symbol.as_ref());
         docs.push(SearchDoc {
             id: d.slug.0.clone(),
@@ -110,69 +169,75 @@ pub fn index(
     let mut w = IndexWriter::new(lang.code(), docs, states, CHUNK, &stem);
     // One document's (or page's) entries at a time: the texts are never all held at once.
     let mut entries: Vec<EntryInput> = Vec::new();
-
-    let mut doc_n = 0usize;
-    for (d, texts) in c.corpus.documents.iter().zip(bodies) {
-        let (Some(ed), Some(body)) = (d.editions.get(&lang), texts.get(&lang)) else {
+    for r in texts.iter().flatten() {
+        let Some(blocks) = r.texts else {
             continue;
         };
-        let meta = c.meta.get(&d.slug);
-        let symbol = meta.and_then(|m| m.symbol.as_ref()).map(|s| s.0.as_str());
-        let doc = u16::try_from(doc_n)
-            .ok()
-            .filter(|&n| n != NO_DOC)
-            .unwrap_or(NO_DOC);
-        doc_n += 1;
-        let url = urls.document(lang, &d.slug);
         entries.clear();
-        entries.push(EntryInput {
-            kind: EntryKind::Page,
-            doc,
-            reply: false,
-            url: url.clone(),
-            context: t("nav_documents"),
-            title: format!("{} {}", ed.front.title, symbol.unwrap_or_default()),
-            text: ed.front.title.clone(),
-        });
-        let replies: Vec<&str> = meta
-            .map(|m| m.replies.iter().map(|r| r.state.as_str()).collect())
-            .unwrap_or_default();
-        blocks(body.as_str(), &url, doc, &replies, false, &mut entries);
-        for e in &entries {
-            w.add(e, out);
-        }
-    }
-
-    for p in &c.corpus.pages {
-        let Some(ed) = p.editions.get(&lang) else {
-            continue;
-        };
-        let url = urls.page(lang, &page_rel(&p.slug));
-        let description = &ed.front.description;
-        entries.clear();
-        entries.push(EntryInput {
-            kind: EntryKind::Page,
-            doc: NO_DOC,
-            reply: false,
-            url: url.clone(),
-            context: ed.front.title.clone(),
-            title: ed.front.title.clone(),
-            text: if description.is_empty() {
-                ed.front.title.clone()
-            } else {
-                description.clone()
-            },
-        });
-        blocks(ed.source.body(), &url, NO_DOC, &[], true, &mut entries);
-        // The one table of the authored pages is the corrections log, whose rows quote the
-        // documents before and after repair: indexed, they would repeat every document hit.
-        for e in entries.iter_mut().skip(1) {
-            if e.context.is_empty() {
-                e.context = ed.front.title.clone();
+        match r.source {
+            Source::Document(i) => {
+                let Some(d) = c.corpus.documents.get(i) else {
+                    continue;
+                };
+                let Some(ed) = d.editions.get(&lang) else {
+                    continue;
+                };
+                let meta = c.meta.get(&d.slug);
+                let symbol = meta.and_then(|m| m.symbol.as_ref()).map(|s| s.0.as_str());
+                let doc = numbers[i];
+                let url = urls.document(lang, &d.slug);
+                entries.push(EntryInput {
+                    kind: EntryKind::Page,
+                    doc,
+                    reply: false,
+                    url: url.clone(),
+                    context: t("nav_documents"),
+                    title: format!("{} {}", ed.front.title, symbol.unwrap_or_default()),
+                    text: ed.front.title.clone(),
+                });
+                let replies: Vec<&str> = meta
+                    .map(|m| m.replies.iter().map(|r| r.state.as_str()).collect())
+                    .unwrap_or_default();
+                recorded_entries(blocks, &url, doc, &replies, &mut entries);
+                for e in &entries {
+                    w.add(e, out);
+                }
             }
-        }
-        for e in entries.iter().filter(|e| e.kind != EntryKind::TableRow) {
-            w.add(e, out);
+            Source::Page(i) => {
+                let Some(p) = c.corpus.pages.get(i) else {
+                    continue;
+                };
+                let Some(ed) = p.editions.get(&lang) else {
+                    continue;
+                };
+                let url = urls.page(lang, &page_rel(&p.slug));
+                let description = &ed.front.description;
+                entries.push(EntryInput {
+                    kind: EntryKind::Page,
+                    doc: NO_DOC,
+                    reply: false,
+                    url: url.clone(),
+                    context: ed.front.title.clone(),
+                    title: ed.front.title.clone(),
+                    text: if description.is_empty() {
+                        ed.front.title.clone()
+                    } else {
+                        description.clone()
+                    },
+                });
+                recorded_entries(blocks, &url, NO_DOC, &[], &mut entries);
+                // The one table of the authored pages is the corrections log, whose rows quote
+                // the documents before and after repair: indexed, they would repeat every
+                // document hit.
+                for e in entries.iter_mut().skip(1) {
+                    if e.context.is_empty() {
+                        e.context = ed.front.title.clone();
+                    }
+                }
+                for e in entries.iter().filter(|e| e.kind != EntryKind::TableRow) {
+                    w.add(e, out);
+                }
+            }
         }
     }
 
@@ -206,92 +271,63 @@ pub fn index(
     w.finish(out);
 }
 
-/// Adds the entries of a Markdown body, each linked to `url#id`: the block's own id, the id
-/// the renderer gives it (footnote `fn-<label>`, table row `t<table>-r<row>`, a page's heading
-/// slug), or the nearest id before it.
-fn blocks(
-    body: &str,
+/// Adds the entries of a rendered body's recorded texts, each linked to `url#id`: the block's
+/// own id (the one its page gives it: footnote `fn-<label>`, table row `t<table>-r<row>`, a
+/// heading's slug), or the nearest paragraph's or heading's id before it.
+fn recorded_entries(
+    blocks: Vec<TextBlock>,
     url: &str,
     doc: u16,
     replies: &[&str],
-    auto_ids: bool,
     out: &mut Vec<EntryInput>,
 ) {
-    let scan = markdown::scan(body);
     let mut last_anchor: Option<String> = None;
     let mut section = String::new();
     // The State whose reply the blocks are part of, and its heading's level.
     let mut reply: Option<(u8, String)> = None;
-    let mut tables = scan.tables.iter().enumerate();
-    let mut table: Option<(usize, usize)> = None; // (number from 1, rows left)
-    let mut row = 0usize;
-    for b in &scan.blocks {
-        let text = crate::text::collapse_ws(&b.text);
-        let mut anchor = b.id.clone();
+    for b in blocks {
         let kind = match b.kind {
-            BlockKind::Heading(level) => {
-                if anchor.is_none() && auto_ids {
-                    anchor = Some(markdown::slugify(&text));
-                }
-                let is_reply = anchor.as_deref().is_some_and(|a| replies.contains(&a));
+            TextKind::Heading(level) => {
+                let is_reply = b.anchor.as_deref().is_some_and(|a| replies.contains(&a));
                 if is_reply {
-                    reply = Some((level, text.clone()));
+                    reply = Some((level, b.text.clone()));
                 } else if reply.as_ref().is_some_and(|(l, _)| level <= *l) {
                     reply = None;
                 }
                 EntryKind::Heading
             }
-            BlockKind::TableRow => {
-                if table.is_none_or(|(_, left)| left == 0) {
-                    table = tables.next().map(|(i, (rows, _))| (i + 1, *rows));
-                    row = 0;
-                }
-                if let Some((n, left)) = table.as_mut() {
-                    anchor = anchor.or_else(|| Some(format!("t{n}-r{row}")));
-                    *left = left.saturating_sub(1);
-                    row += 1;
-                }
-                EntryKind::TableRow
-            }
-            BlockKind::Paragraph | BlockKind::Item if b.in_footnote => {
-                let label = scan
-                    .footnote_defs
-                    .iter()
-                    .filter(|(_, at)| *at <= b.offset)
-                    .max_by_key(|(_, at)| *at)
-                    .map(|(l, _)| l.clone());
-                anchor = anchor.or_else(|| label.map(|l| format!("fn-{l}")));
-                EntryKind::Footnote
-            }
-            BlockKind::Paragraph | BlockKind::Item => EntryKind::Paragraph,
+            TextKind::TableRow => EntryKind::TableRow,
+            TextKind::Footnote => EntryKind::Footnote,
+            TextKind::Paragraph | TextKind::ListItem => EntryKind::Paragraph,
         };
-        if text.is_empty() {
+        if b.text.is_empty() {
             continue;
         }
-        if !b.in_footnote && b.kind != BlockKind::TableRow {
-            if let Some(a) = &anchor {
+        if !matches!(kind, EntryKind::Footnote | EntryKind::TableRow) {
+            if let Some(a) = &b.anchor {
                 last_anchor = Some(a.clone());
             }
         }
-        let target = anchor.or_else(|| last_anchor.clone());
+        let target = b.anchor.as_ref().or(last_anchor.as_ref());
         let (context, title) = match &reply {
             Some((_, state)) => (state.clone(), state.clone()),
             None => (section.clone(), String::new()),
         };
+        let url = match target {
+            Some(a) => format!("{url}#{a}"),
+            None => url.to_string(),
+        };
+        if kind == EntryKind::Heading {
+            section = b.text.clone();
+        }
         out.push(EntryInput {
             kind,
             doc,
             reply: reply.is_some(),
-            url: match target {
-                Some(a) => format!("{url}#{a}"),
-                None => url.to_string(),
-            },
+            url,
             context,
             title,
-            text: text.clone(),
+            text: b.text,
         });
-        if kind == EntryKind::Heading {
-            section = text;
-        }
     }
 }

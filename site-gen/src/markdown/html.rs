@@ -311,7 +311,8 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
                     .map(|s| s.to_string())
                     .or_else(|| auto_ids.then(|| heading_slug(&events[i + 1..])));
                 let id = id.map(|id| unique_id(&mut used_ids, id));
-                heading_rec = rec.open_text(id.as_deref(), TextKind::Heading, note_buf.is_some());
+                heading_rec =
+                    rec.open_text(id.as_deref(), TextKind::Heading(lvl), note_buf.is_some());
                 let classes: Vec<String> = classes.iter().map(|c| c.to_string()).collect();
                 w!("<h{lvl}{}>", attrs(id.as_deref(), &classes));
                 heading = Some((lvl, id.unwrap_or_default(), String::new()));

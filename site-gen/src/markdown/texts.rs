@@ -14,7 +14,8 @@ use pulldown_cmark::{Tag, TagEnd};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextKind {
     Paragraph,
-    Heading,
+    /// With its level (1–6): the search index reads where a section ends.
+    Heading(u8),
     ListItem,
     TableRow,
     Footnote,
@@ -24,7 +25,7 @@ impl TextKind {
     pub fn key(self) -> &'static str {
         match self {
             TextKind::Paragraph => "paragraph",
-            TextKind::Heading => "heading",
+            TextKind::Heading(_) => "heading",
             TextKind::ListItem => "list-item",
             TextKind::TableRow => "table-row",
             TextKind::Footnote => "footnote",

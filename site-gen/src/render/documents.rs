@@ -39,9 +39,10 @@ impl Renderer<'_> {
     /// rendered once here and shared by the four pages.
     pub(super) fn document_jobs(
         &self,
+        n: usize,
         doc: &crate::load::Document,
         texts: BTreeMap<Lang, Body>,
-    ) -> (Vec<Job>, Vec<(String, Vec<u8>)>) {
+    ) -> super::Made {
         // Each text is dropped once rendered.
         let mut bodies: BTreeMap<Lang, markdown::Rendered> = texts
             .into_par_iter()
@@ -61,9 +62,15 @@ impl Renderer<'_> {
             .or_else(|| bodies.values().next())
             .map(|r| super::cite::citable(&r.texts))
             .unwrap_or_default();
-        for r in bodies.values_mut() {
-            r.texts = Vec::new();
-        }
+        // The recorded texts go on to the search index.
+        let recorded = Lang::ALL
+            .iter()
+            .map(|&lang| super::Recorded {
+                lang,
+                source: super::Source::Document(n),
+                texts: bodies.get_mut(&lang).map(|r| std::mem::take(&mut r.texts)),
+            })
+            .collect();
         // Both languages' parallel views print the same rows.
         let rows = match (bodies.get(&Lang::Fr), bodies.get(&Lang::En)) {
             (Some(fr), Some(en)) => Some(Arc::new(PageText::new(parallel_rows(fr, en)))),
@@ -80,7 +87,11 @@ impl Renderer<'_> {
                 files.extend(self.cite_files(&c));
             }
         }
-        (jobs, files)
+        super::Made {
+            jobs,
+            files,
+            texts: recorded,
+        }
     }
 
     pub(super) fn document_lang_jobs(

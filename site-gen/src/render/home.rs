@@ -30,14 +30,24 @@ impl Renderer<'_> {
         }
     }
 
-    pub(super) fn page_job(&self, lang: Lang, page: &crate::load::Page) -> Option<Job> {
+    /// The page in `lang`, and the texts its body was recorded with when it is the page's own
+    /// edition in that language (a page shown in the other language is not indexed in this one).
+    pub(super) fn page_job(
+        &self,
+        lang: Lang,
+        page: &crate::load::Page,
+    ) -> (Option<Job>, Option<Vec<markdown::TextBlock>>) {
         let (ed, fallback) = match page.editions.get(&lang) {
             Some(e) => (e, false),
-            None => (page.editions.get(&lang.other())?, true),
+            None => match page.editions.get(&lang.other()) {
+                Some(e) => (e, true),
+                None => return (None, None),
+            },
         };
-        let rendered = markdown::render(ed.source.body(), &self.linker(lang), true);
+        let mut rendered = markdown::render(ed.source.body(), &self.linker(lang), true);
+        let texts = (!fallback).then(|| std::mem::take(&mut rendered.texts));
         let c = &self.linked.checked;
-        Some(Job {
+        let job = Job {
             template: "page.html",
             lang,
             rel: page_rel(&page.slug),
@@ -57,6 +67,7 @@ impl Renderer<'_> {
                         replies_url: c.replies_doc.as_ref().map(|d| self.urls.document(lang, d)),
                     }, lang)),
             }),
-        })
+        };
+        (Some(job), texts)
     }
 }

@@ -26,6 +26,7 @@ pub use context::Renderer;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::Body;
+use crate::markdown::TextBlock;
 use crate::output::{Output, RenderedPage};
 use crate::sink::Sink;
 use crate::types::Lang;
@@ -38,10 +39,45 @@ use std::collections::BTreeMap;
 /// Makes the jobs of one page, or of a few pages made together (a document's pages in both
 /// languages share its rendered body), and the files made with them (the document's API file,
 /// from the same rendered body). Contexts are built when it runs, in parallel.
-type MakeJobs<'r> = Box<dyn FnOnce() -> (Vec<Job>, Vec<File>) + Send + 'r>;
+type MakeJobs<'r> = Box<dyn FnOnce() -> Made + Send + 'r>;
 
 /// A file that is not a page: its path in the output and its bytes.
 type File = (String, Vec<u8>);
+
+/// What writing a page or file gave: the page's path, nothing (a file), or why it failed.
+type Written = Result<Option<String>, Diagnostic>;
+
+/// What a [`MakeJobs`] made: pages to render, files, and the texts its bodies were recorded
+/// with (for the search index).
+#[derive(Default)]
+struct Made {
+    jobs: Vec<Job>,
+    files: Vec<File>,
+    texts: Vec<Recorded>,
+}
+
+/// Where recorded texts come from: a document or an authored page, by its place in the corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Document(usize),
+    Page(usize),
+}
+
+/// The texts of one document or authored page in one language, as the renderer recorded them
+/// while writing its body (`markdown::TextBlock`), or `None` when it has no edition of its own
+/// in that language. The renderer hands one for every document and page in each language, in
+/// the corpus's order (documents first), so that the search index is made from the rendered
+/// blocks without parsing the Markdown again.
+pub struct Recorded {
+    pub lang: Lang,
+    pub source: Source,
+    pub texts: Option<Vec<TextBlock>>,
+}
+
+/// Jobs made together in parallel, between two hand-overs of recorded texts: the texts of a
+/// window are handed over in order while the next window renders, so that only a few windows'
+/// texts are held at once.
+const WINDOW: usize = 128;
 
 /// One thing to write: a page to render, or a file made with it.
 enum Step {
@@ -61,21 +97,28 @@ struct Pages<'r> {
 
 impl<'r> Pages<'r> {
     fn listing(&mut self, make: impl FnOnce() -> Job + Send + 'r) {
-        self.listings
-            .push(Box::new(move || (vec![make()], Vec::new())));
+        self.listings.push(Box::new(move || Made {
+            jobs: vec![make()],
+            ..Made::default()
+        }));
     }
 
     /// A listing that may be absent (its error is reported elsewhere).
     fn listing_if(&mut self, make: impl FnOnce() -> Option<Job> + Send + 'r) {
-        self.listings
-            .push(Box::new(move || (make().into_iter().collect(), Vec::new())));
+        self.listings.push(Box::new(move || Made {
+            jobs: make().into_iter().collect(),
+            ..Made::default()
+        }));
     }
 
     fn item(&mut self, make: impl FnOnce() -> Vec<Job> + Send + 'r) {
-        self.items.push(Box::new(move || (make(), Vec::new())));
+        self.items.push(Box::new(move || Made {
+            jobs: make(),
+            ..Made::default()
+        }));
     }
 
-    fn item_with_files(&mut self, make: impl FnOnce() -> (Vec<Job>, Vec<File>) + Send + 'r) {
+    fn item_made(&mut self, make: impl FnOnce() -> Made + Send + 'r) {
         self.items.push(Box::new(make));
     }
 }
@@ -87,14 +130,25 @@ impl Renderer<'_> {
         let c = &self.linked.checked;
         let mut p = Pages::default();
         // One entry per document renders both languages (the bodies are shared).
-        for (doc, texts) in c.corpus.documents.iter().zip(bodies) {
-            p.item_with_files(move || self.document_jobs(doc, texts));
+        for (i, (doc, texts)) in c.corpus.documents.iter().zip(bodies).enumerate() {
+            p.item_made(move || self.document_jobs(i, doc, texts));
         }
         for lang in Lang::ALL {
             p.listing(move || self.home_job(lang));
             p.listing(move || self.documents_index_job(lang));
-            for page in &c.corpus.pages {
-                p.item(move || self.page_job(lang, page).into_iter().collect());
+            for (i, page) in c.corpus.pages.iter().enumerate() {
+                p.item_made(move || {
+                    let (job, texts) = self.page_job(lang, page);
+                    Made {
+                        jobs: job.into_iter().collect(),
+                        files: Vec::new(),
+                        texts: vec![Recorded {
+                            lang,
+                            source: Source::Page(i),
+                            texts,
+                        }],
+                    }
+                });
             }
             p.listing(move || self.states_job(lang));
             for id in c.states.keys() {
@@ -120,10 +174,13 @@ impl Renderer<'_> {
     /// Renders every page into `sink`; all template errors are collected. Returns the paths of
     /// the pages written. `bodies` are the documents' texts, in corpus order (see
     /// [`crate::load::Corpus::take_document_bodies`]), each freed once its document is rendered.
+    /// `recorded` gets the texts of every document and authored page in each language, in the
+    /// corpus's order, a window at a time ([`Recorded`]).
     pub fn render_all(
         &self,
         sink: &dyn Sink,
         bodies: Vec<BTreeMap<Lang, Body>>,
+        recorded: &mut dyn FnMut(Vec<Recorded>),
     ) -> Result<Vec<String>, Diagnostics> {
         let unwritable = |e: String| {
             Diagnostic::new(
@@ -133,29 +190,49 @@ impl Renderer<'_> {
                 "check that the output directory can be written",
             )
         };
-        let results: Vec<Result<Option<String>, Diagnostic>> = self
-            .pages(bodies)
-            .into_par_iter()
-            .flat_map(|make| {
-                let (jobs, files) = make();
-                jobs.into_iter()
-                    .map(Step::Page)
-                    .chain(files.into_iter().map(Step::File))
-                    .collect::<Vec<_>>()
-            })
-            .map(|step| match step {
-                Step::Page(j) => {
-                    let (path, page) = self.render_job(j)?;
-                    sink.put_page(path.clone(), page).map_err(unwritable)?;
-                    Ok(Some(path))
-                }
-                // Files other than pages are not in the sitemap: only their writing counts.
-                Step::File((path, bytes)) => {
-                    sink.put(path, bytes).map_err(unwritable)?;
-                    Ok(None)
-                }
-            })
-            .collect();
+        let mut results: Vec<Written> = Vec::new();
+        let mut pages = self.pages(bodies).into_iter();
+        loop {
+            let window: Vec<MakeJobs> = pages.by_ref().take(WINDOW).collect();
+            if window.is_empty() {
+                break;
+            }
+            let made: Vec<(Vec<Written>, Vec<Recorded>)> = window
+                .into_par_iter()
+                .map(|make| {
+                    let Made { jobs, files, texts } = make();
+                    let written = jobs
+                        .into_iter()
+                        .map(Step::Page)
+                        .chain(files.into_iter().map(Step::File))
+                        .collect::<Vec<_>>()
+                        .into_par_iter()
+                        .map(|step| match step {
+                            Step::Page(j) => {
+                                let (path, page) = self.render_job(j)?;
+                                sink.put_page(path.clone(), page).map_err(unwritable)?;
+                                Ok(Some(path))
+                            }
+                            // Files other than pages are not in the sitemap: only their
+                            // writing counts.
+                            Step::File((path, bytes)) => {
+                                sink.put(path, bytes).map_err(unwritable)?;
+                                Ok(None)
+                            }
+                        })
+                        .collect();
+                    (written, texts)
+                })
+                .collect();
+            let mut texts = Vec::new();
+            for (written, t) in made {
+                results.extend(written);
+                texts.extend(t);
+            }
+            if !texts.is_empty() {
+                recorded(texts);
+            }
+        }
         let mut paths = Vec::new();
         let mut d = Diagnostics::default();
         for r in results {
