@@ -30,7 +30,7 @@ use std::thread::{Scope, ScopedJoinHandle};
 pub const CHUNK: u32 = 16;
 
 /// Windows of texts waiting for a writer: the renderer waits when a writer is this far behind.
-const QUEUE: usize = 4;
+const QUEUE: usize = 1;
 
 /// The writers of both languages' indexes, each on its own thread of `scope`.
 pub struct Writers<'scope> {

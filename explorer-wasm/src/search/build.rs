@@ -118,12 +118,88 @@ pub fn build(
 
 /// The postings of one stem while the index is written, already in the shard's layout
 /// ([`push_postings`]): for each entry holding it, the entry's delta from the previous one,
-/// the number of positions, then each position's delta.
+/// the number of positions, then each position's delta. The bytes are a chain of blocks in
+/// the writer's [`Arena`].
 #[derive(Default)]
 struct StemPostings {
     entries: u32,
     last: u32,
-    bytes: Vec<u8>,
+    blocks: Vec<Block>,
+}
+
+/// A stem's run of bytes in a page of the [`Arena`]: `len` of its `cap` bytes used.
+#[derive(Clone, Copy)]
+struct Block {
+    page: u32,
+    start: u32,
+    len: u32,
+    cap: u32,
+}
+
+/// Pages of bytes that never move, from which the stems' blocks are cut. A stem's postings grow
+/// by a new block, twice the size of its last (up to `MAX_BLOCK`), never by a copy: with one
+/// `Vec` per stem, each doubled and copied as it grew, the buffers left behind stayed with the
+/// process, and the writers held about twice their postings (docs/benchmarks.md).
+#[derive(Default)]
+struct Arena {
+    pages: Vec<Vec<u8>>,
+}
+
+const PAGE: usize = 1 << 20;
+const MIN_BLOCK: u32 = 16;
+const MAX_BLOCK: u32 = 1 << 16;
+
+impl Arena {
+    /// Appends `bytes` to the chain `blocks`.
+    fn append(&mut self, blocks: &mut Vec<Block>, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let room = blocks.last().map_or(0, |b| b.cap - b.len);
+            if room == 0 {
+                let cap = blocks
+                    .last()
+                    .map_or(MIN_BLOCK, |b| (b.cap * 2).min(MAX_BLOCK));
+                blocks.push(self.block(cap));
+                continue;
+            }
+            let Some(b) = blocks.last_mut() else {
+                return;
+            };
+            let n = bytes.len().min(room as usize);
+            let at = (b.start + b.len) as usize;
+            self.pages[b.page as usize][at..at + n].copy_from_slice(&bytes[..n]);
+            b.len += n as u32;
+            bytes = &bytes[n..];
+        }
+    }
+
+    /// A new block of `cap` bytes, at the end of the last page or in a new one.
+    fn block(&mut self, cap: u32) -> Block {
+        let fits = self
+            .pages
+            .last()
+            .is_some_and(|p| p.len() + cap as usize <= p.capacity());
+        if !fits {
+            self.pages.push(Vec::with_capacity(PAGE.max(cap as usize)));
+        }
+        let page = self.pages.len() - 1;
+        let p = &mut self.pages[page];
+        let start = p.len();
+        p.resize(start + cap as usize, 0);
+        Block {
+            page: page as u32,
+            start: start as u32,
+            len: 0,
+            cap,
+        }
+    }
+
+    /// The bytes of a chain, in order.
+    fn bytes<'a>(&'a self, blocks: &'a [Block]) -> impl Iterator<Item = &'a [u8]> + 'a {
+        blocks.iter().map(|b| {
+            let start = b.start as usize;
+            &self.pages[b.page as usize][start..start + b.len as usize]
+        })
+    }
 }
 
 /// Writes one language's index, entry by entry. Files are handed to `out(name, bytes)`, the
@@ -140,6 +216,9 @@ pub struct IndexWriter<'s> {
     stem_ids: WordMap<u32>,
     stems: Vec<Box<str>>,
     postings: Vec<StemPostings>,
+    arena: Arena,
+    /// One entry's postings for one stem, encoded before they go into the arena.
+    scratch: Vec<u8>,
     /// The records of `meta.bin`'s entries, written as they come ([`EntryWriter`]).
     entries: u32,
     entry_bytes: Vec<u8>,
@@ -176,6 +255,8 @@ impl<'s> IndexWriter<'s> {
             stem_ids: WordMap::default(),
             stems: Vec::new(),
             postings: Vec::new(),
+            arena: Arena::default(),
+            scratch: Vec::new(),
             entries: 0,
             entry_bytes: Vec::new(),
             entry_writer: EntryWriter::default(),
@@ -259,7 +340,9 @@ impl<'s> IndexWriter<'s> {
             }
             let p = &mut self.postings[s as usize];
             let delta = if p.entries == 0 { i } else { i - p.last };
-            push_postings(&mut p.bytes, delta, list.iter().copied());
+            self.scratch.clear();
+            push_postings(&mut self.scratch, delta, list.iter().copied());
+            self.arena.append(&mut p.blocks, &self.scratch);
             p.last = i;
             p.entries += 1;
         }
@@ -352,7 +435,9 @@ impl<'s> IndexWriter<'s> {
                 let p = &self.postings[s as usize];
                 push_str(&mut bytes, &self.stems[s as usize]);
                 push_varint(&mut bytes, p.entries);
-                bytes.extend_from_slice(&p.bytes);
+                for run in self.arena.bytes(&p.blocks) {
+                    bytes.extend_from_slice(run);
+                }
             }
             out(shard_file(key), bytes);
             keys.push(key.to_string());
@@ -450,6 +535,32 @@ mod tests {
         let x = shard(&b, "x");
         assert_eq!(x.stems[0].positions, vec![vec![TITLE_BASE, TITLE_BASE + 1]]);
         x.check(1).unwrap();
+    }
+
+    #[test]
+    fn chains_in_the_arena_give_back_their_bytes_in_order_across_blocks_and_pages() {
+        // Three chains appended to in turn with runs of 1 to 200 bytes, 3 MB in all: blocks
+        // fill and double up to the largest size, and pages run out.
+        let mut arena = Arena::default();
+        let mut chains: Vec<Vec<Block>> = vec![Vec::new(); 3];
+        let mut expected: Vec<Vec<u8>> = vec![Vec::new(); 3];
+        let mut seed = 7u32;
+        let mut total = 0;
+        while total < 3 * PAGE {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let chain = (seed >> 16) as usize % 3;
+            let n = 1 + (seed >> 8) as usize % 200;
+            let run: Vec<u8> = (0..n).map(|k| (seed as usize + k) as u8).collect();
+            arena.append(&mut chains[chain], &run);
+            expected[chain].extend_from_slice(&run);
+            total += n;
+        }
+        assert!(arena.pages.len() >= 3, "{} pages", arena.pages.len());
+        for (blocks, want) in chains.iter().zip(&expected) {
+            assert!(blocks.iter().any(|b| b.cap == MAX_BLOCK));
+            let got: Vec<u8> = arena.bytes(blocks).flatten().copied().collect();
+            assert_eq!(&got, want);
+        }
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub struct Recorded {
 /// Jobs made together in parallel, between two hand-overs of recorded texts: the texts of a
 /// window are handed over in order while the next window renders, so that only a few windows'
 /// texts are held at once.
-const WINDOW: usize = 128;
+const WINDOW: usize = 32;
 
 /// One thing to write: a page to render, or a file made with it.
 enum Step {
