@@ -62,11 +62,14 @@ include!(concat!(env!("OUT_DIR"), "/mi_options.rs"));
 fn main() -> ExitCode {
     // A build frees and allocates again hundreds of MB within a second. By default mimalloc hands
     // freed memory back to the system after 10 ms, then faults it back in, zeroed, often as 2 MiB
-    // huge pages, moments later: about a tenth of a 10 000-page build went to that (see
-    // docs/benchmarks.md). The process is short-lived, so it keeps what it has freed.
+    // huge pages, moments later: about a tenth of a 10 000-page build went to that. Never handing
+    // it back kept, in each thread's heap, memory that other threads freed and that thread did
+    // not use again (the search index's writers made that a quarter more peak memory). A quarter
+    // of a second is long enough for memory to be used again, short enough for the rest to go
+    // back (docs/benchmarks.md).
     // SAFETY: sets one integer option, before any other thread exists; mimalloc reads options
     // at any time and this one only changes when freed memory is returned.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 250) };
     match Cli::parse().command {
         Command::Build {
             root,
