@@ -519,6 +519,8 @@ mod tests {
         assert_eq!(po.stems[0].positions, vec![vec![2], vec![0]]);
         assert_eq!(b.meta.entries.len(), 133);
         assert_eq!(b.meta.entries[0].len, 3);
+        // Words of the texts (not of the titles): 3 + 1 + 130 + 5 over 133 entries.
+        assert_eq!(b.meta.avg_len, 139.0 / 133.0);
         assert_eq!(b.meta.shards, ["po", "ri", "vo", "x"]);
         for s in &b.shards {
             s.check(133).unwrap();
@@ -555,7 +557,13 @@ mod tests {
             expected[chain].extend_from_slice(&run);
             total += n;
         }
-        assert!(arena.pages.len() >= 3, "{} pages", arena.pages.len());
+        // Pages fill up to their size and no further: 3 MB and a little waste in 4 pages.
+        assert!(
+            (3..=4).contains(&arena.pages.len()),
+            "{} pages",
+            arena.pages.len()
+        );
+        assert!(arena.pages.iter().all(|p| p.len() <= PAGE));
         for (blocks, want) in chains.iter().zip(&expected) {
             assert!(blocks.iter().any(|b| b.cap == MAX_BLOCK));
             let got: Vec<u8> = arena.bytes(blocks).flatten().copied().collect();
