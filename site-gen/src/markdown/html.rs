@@ -9,6 +9,8 @@
 use super::anchors::{
     attrs, heading_slug, marker_ahead, pending_permalink, unique_id, write_attrs,
 };
+pub use super::notes::footnote_display;
+use super::notes::{write_notes, NoteWords};
 pub use super::texts::TextBlock;
 use super::texts::{is_block_end, is_block_tag, TextKind, TextRecorder, CELL};
 use super::{heading_level, is_br, options};
@@ -78,14 +80,6 @@ pub fn safe_href(url: &str) -> bool {
         || lower.starts_with('#')
         || lower.starts_with("../")
         || (!lower.contains(':') && !lower.is_empty())
-}
-
-/// Label shown for a footnote: its source number (`slv-8` shows `8`, `star` shows `*`).
-pub fn footnote_display(label: &str) -> String {
-    if label == "star" {
-        return "*".into();
-    }
-    label.rsplit('-').next().unwrap_or(label).to_string()
 }
 
 /// Renders a body to HTML. `auto_ids` gives headings without an explicit id a slug of their text
@@ -173,7 +167,15 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
     macro_rules! notes_here {
         () => {
             let before = out.len();
-            write_notes(&mut out, &mut notes, &ref_count, linker);
+            write_notes(
+                &mut out,
+                &mut notes,
+                &ref_count,
+                &NoteWords {
+                    heading: linker.footnotes_heading(),
+                    back: linker.back_label(),
+                },
+            );
             if depth == 0 && out.len() > before {
                 blocks.push(before..out.len() - 1);
             }
@@ -532,49 +534,6 @@ pub fn render(body: &str, linker: &dyn Linker, auto_ids: bool) -> Rendered {
         blocks,
         texts: rec.texts,
     }
-}
-
-/// Writes the footnotes collected so far as one block, where they fall in the document: the end
-/// of the section they belong to (each reply of A/78/76 has its own numbering), or the end.
-fn write_notes(
-    out: &mut String,
-    notes: &mut Vec<(String, String)>,
-    ref_count: &BTreeMap<String, usize>,
-    linker: &dyn Linker,
-) {
-    if notes.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "<div class=\"footnotes\">\n<p class=\"footnotes-title\">{}</p>\n<ul>",
-        esc(linker.footnotes_heading())
-    );
-    for (label, html) in notes.drain(..) {
-        let back = if ref_count.contains_key(&label) {
-            format!(
-                " <a class=\"footnote-back\" href=\"#fnref-{}\" role=\"doc-backlink\" aria-label=\"{}\">↩</a>",
-                esc(&label),
-                esc(linker.back_label())
-            )
-        } else {
-            String::new()
-        };
-        let html = html.trim_end();
-        // Put the back link inside the last paragraph so it reads as part of the note.
-        let html = match html.strip_suffix("</p>") {
-            Some(inner) => format!("{inner}{back}</p>"),
-            None => format!("{html}{back}"),
-        };
-        let _ = writeln!(
-            out,
-            "<li id=\"fn-{}\"><span class=\"fn-num\">{}</span> {}</li>",
-            esc(&label),
-            esc(&footnote_display(&label)),
-            html
-        );
-    }
-    out.push_str("</ul>\n</div>\n");
 }
 
 /// Opens a paragraph or list item that may start with a `{#id .class}` marker: writes the tag

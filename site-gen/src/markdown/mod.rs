@@ -5,13 +5,14 @@
 //! trailing `{#id}` form that pulldown-cmark understands. Raw HTML in content is never passed
 //! through: it is shown as text, except `<br>` (allowed for line breaks in table cells).
 //!
-//! The module is in four parts: `scan.rs` reads a body into blocks (validation, quotes),
-//! `html.rs` renders it (pages) and records each anchored block's text with `texts.rs`, and `anchors.rs` holds what both share about block ids (the
+//! The module is in five parts: `scan.rs` reads a body into blocks (validation, quotes),
+//! `html.rs` renders it (pages), lists its footnotes with `notes.rs` and records each anchored block's text with `texts.rs`, and `anchors.rs` holds what both share about block ids (the
 //! `{#id .class}` marker, heading slugs). It must not know the corpus, the site's URLs or the
 //! templates; mentions are linked through the [`Linker`] the render stage passes in.
 
 mod anchors;
 mod html;
+mod notes;
 mod scan;
 mod texts;
 
