@@ -11,6 +11,33 @@ use std::ops::Range;
 /// say "résolution 77/37" as often as "A/RES/77/37".
 const RESOLUTION_PREFIX: &str = "a/res/";
 
+/// What each byte is to the tokeniser: `OTHER`, a `LOWER` case letter or digit, or an `UPPER`
+/// case letter. One load per byte of the texts, where `u8::is_ascii_alphanumeric` makes three
+/// range tests, and a word with no capital is its own term, with no copy.
+const CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_alphanumeric() {
+            LOWER
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    table
+};
+const OTHER: u8 = 0;
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+
+fn is_alnum(b: u8) -> bool {
+    CLASS[b as usize] != OTHER
+}
+
 /// What a token is to its caller: a word or symbol of the text, or another name for the token
 /// just before it (same position).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +56,35 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str, Range<usize>, TokenKin
     // Whether the character before `i` belongs to a word: a symbol starts only at a word start.
     let mut in_word = false;
     while i < text.len() {
-        if !in_word && bytes[i].is_ascii_alphanumeric() {
+        if !in_word && is_alnum(bytes[i]) {
+            // Most words are a run of ASCII letters and digits ended by ASCII punctuation
+            // or a space: the run, lower-cased, is the term, and it cannot be a symbol.
+            let mut classes = CLASS[bytes[i] as usize];
+            let end = bytes[i + 1..]
+                .iter()
+                .position(|&b| {
+                    let class = CLASS[b as usize];
+                    classes |= class;
+                    class == OTHER
+                })
+                .map_or(bytes.len(), |n| i + 1 + n);
+            if bytes
+                .get(end)
+                .is_none_or(|&b| b < 0x80 && b != b'/' && b != b'.')
+            {
+                let word = text.get(i..end).unwrap_or("");
+                if classes & UPPER == 0 {
+                    f(word, i..end, TokenKind::Word);
+                } else {
+                    buf.clear();
+                    buf.push_str(word);
+                    buf.make_ascii_lowercase();
+                    f(&buf, i..end, TokenKind::Word);
+                    buf.clear();
+                }
+                i = end;
+                continue;
+            }
             if let Some(end) = symbol_at(bytes, i) {
                 let term = text.get(i..end).unwrap_or("").to_ascii_lowercase();
                 f(&term, i..end, TokenKind::Word);
@@ -44,7 +99,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(&str, Range<usize>, TokenKin
         // whole site); `push_folded` does the same for it.
         let b = bytes[i];
         let (keep, len) = if b < 0x80 {
-            let keep = b.is_ascii_alphanumeric();
+            let keep = is_alnum(b);
             if keep {
                 buf.push(b.to_ascii_lowercase() as char);
             }
@@ -172,5 +227,63 @@ mod tests {
     fn a_symbol_inside_a_word_is_not_cut_out() {
         // `x` before: not at a word start.
         assert_eq!(terms("éa/1"), ["ea", "1"]);
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The tokens by their definition, one character at a time: a symbol where one starts at
+    /// a word start, otherwise runs of characters that fold to something.
+    fn one_char_at_a_time(text: &str) -> Vec<(String, Range<usize>, TokenKind)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let (mut word, mut start, mut in_word, mut i) = (String::new(), 0, false, 0);
+        while i < text.len() {
+            if !in_word && bytes[i].is_ascii_alphanumeric() {
+                if let Some(end) = symbol_at(bytes, i) {
+                    let term = text[i..end].to_ascii_lowercase();
+                    if let Some(n) = term.strip_prefix(RESOLUTION_PREFIX) {
+                        let n = n.to_string();
+                        out.push((term, i..end, TokenKind::Word));
+                        out.push((n, i..end, TokenKind::Alias));
+                    } else {
+                        out.push((term, i..end, TokenKind::Word));
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+            let c = text[i..].chars().next().unwrap();
+            if push_folded(c, &mut word) {
+                if !in_word {
+                    start = i;
+                }
+                in_word = true;
+            } else {
+                if in_word {
+                    out.push((std::mem::take(&mut word), start..i, TokenKind::Word));
+                }
+                in_word = false;
+            }
+            i += c.len_utf8();
+        }
+        if in_word {
+            out.push((word, start..text.len(), TokenKind::Word));
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn the_tokens_are_those_of_one_character_at_a_time(
+            text in "[aZ9/.RrEeSs -,’é\u{a0}É«Œ1-7]{0,40}"
+        ) {
+            let mut got = Vec::new();
+            for_each_token(&text, |t, r, k| got.push((t.to_string(), r, k)));
+            prop_assert_eq!(got, one_char_at_a_time(&text));
+        }
     }
 }
