@@ -49,6 +49,11 @@ pub enum TokenKind {
 /// Calls `f(term, byte range in text, kind)` for each token of `text`, in order. Terms are
 /// folded (lower case, no accents); symbols are lower-cased and keep their `/` and `.`.
 pub fn for_each_token(text: &str, mut f: impl FnMut(&str, Range<usize>, TokenKind)) {
+    tokens(text, &mut f);
+}
+
+/// [`for_each_token`]'s body, compiled once for all its callers (the WebAssembly's size).
+fn tokens(text: &str, f: &mut dyn FnMut(&str, Range<usize>, TokenKind)) {
     let bytes = text.as_bytes();
     let mut buf = String::new();
     let mut start = 0;
