@@ -20,7 +20,7 @@ use crate::sink::Sink;
 use crate::types::Lang;
 use crate::urls::{page_rel, Urls};
 use explorer_wasm::fold;
-use explorer_wasm::search::build::{spellings, EntryInput, IndexWriter};
+use explorer_wasm::search::build::{spellings, IndexWriter};
 use explorer_wasm::search::model::{EntryKind, SearchDoc, StateSpellings, NO_DOC};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -167,13 +167,12 @@ fn index(
         })
         .collect();
     let mut w = IndexWriter::new(lang.code(), docs, states, CHUNK, &stem);
-    // One document's (or page's) entries at a time: the texts are never all held at once.
-    let mut entries: Vec<EntryInput> = Vec::new();
+    // One document's (or page's) texts at a time: the texts are never all held at once.
+    let mut blocks = Blocks::default();
     for r in texts.iter().flatten() {
-        let Some(blocks) = r.texts else {
+        let Some(texts) = r.texts else {
             continue;
         };
-        entries.clear();
         match r.source {
             Source::Document(i) => {
                 let Some(d) = c.corpus.documents.get(i) else {
@@ -186,22 +185,22 @@ fn index(
                 let symbol = meta.and_then(|m| m.symbol.as_ref()).map(|s| s.0.as_str());
                 let doc = numbers[i];
                 let url = urls.document(lang, &d.slug);
-                entries.push(EntryInput {
-                    kind: EntryKind::Page,
+                w.add_parts(
+                    EntryKind::Page,
                     doc,
-                    reply: false,
-                    url: url.clone(),
-                    context: t("nav_documents"),
-                    title: format!("{} {}", ed.front.title, symbol.unwrap_or_default()),
-                    text: ed.front.title.clone(),
-                });
+                    false,
+                    &url,
+                    &t("nav_documents"),
+                    &format!("{} {}", ed.front.title, symbol.unwrap_or_default()),
+                    &ed.front.title,
+                    out,
+                );
                 let replies: Vec<&str> = meta
                     .map(|m| m.replies.iter().map(|r| r.state.as_str()).collect())
                     .unwrap_or_default();
-                recorded_entries(blocks, &url, doc, &replies, &mut entries);
-                for e in &entries {
-                    w.add(e, out);
-                }
+                blocks.each(&texts, &url, &replies, |e| {
+                    w.add_parts(e.kind, doc, e.reply, e.url, e.context, e.title, e.text, out);
+                });
             }
             Source::Page(i) => {
                 let Some(p) = c.corpus.pages.get(i) else {
@@ -211,32 +210,38 @@ fn index(
                     continue;
                 };
                 let url = urls.page(lang, &page_rel(&p.slug));
+                let title = &ed.front.title;
                 let description = &ed.front.description;
-                entries.push(EntryInput {
-                    kind: EntryKind::Page,
-                    doc: NO_DOC,
-                    reply: false,
-                    url: url.clone(),
-                    context: ed.front.title.clone(),
-                    title: ed.front.title.clone(),
-                    text: if description.is_empty() {
-                        ed.front.title.clone()
+                w.add_parts(
+                    EntryKind::Page,
+                    NO_DOC,
+                    false,
+                    &url,
+                    title,
+                    title,
+                    if description.is_empty() {
+                        title
                     } else {
-                        description.clone()
+                        description
                     },
-                });
-                recorded_entries(blocks, &url, NO_DOC, &[], &mut entries);
-                // The one table of the authored pages is the corrections log, whose rows quote
-                // the documents before and after repair: indexed, they would repeat every
-                // document hit.
-                for e in entries.iter_mut().skip(1) {
-                    if e.context.is_empty() {
-                        e.context = ed.front.title.clone();
+                    out,
+                );
+                blocks.each(&texts, &url, &[], |e| {
+                    // The one table of the authored pages is the corrections log, whose rows
+                    // quote the documents before and after repair: indexed, they would repeat
+                    // every document hit.
+                    if e.kind == EntryKind::TableRow {
+                        return;
                     }
-                }
-                for e in entries.iter().filter(|e| e.kind != EntryKind::TableRow) {
-                    w.add(e, out);
-                }
+                    let context = if e.context.is_empty() {
+                        title
+                    } else {
+                        e.context
+                    };
+                    w.add_parts(
+                        e.kind, NO_DOC, e.reply, e.url, context, e.title, e.text, out,
+                    );
+                });
             }
         }
     }
@@ -271,63 +276,82 @@ fn index(
     w.finish(out);
 }
 
-/// Adds the entries of a rendered body's recorded texts, each linked to `url#id`: the block's
-/// own id (the one its page gives it: footnote `fn-<label>`, table row `t<table>-r<row>`, a
-/// heading's slug), or the nearest paragraph's or heading's id before it.
-fn recorded_entries(
-    blocks: Vec<TextBlock>,
-    url: &str,
-    doc: u16,
-    replies: &[&str],
-    out: &mut Vec<EntryInput>,
-) {
-    let mut last_anchor: Option<String> = None;
-    let mut section = String::new();
-    // The State whose reply the blocks are part of, and its heading's level.
-    let mut reply: Option<(u8, String)> = None;
-    for b in blocks {
-        let kind = match b.kind {
-            TextKind::Heading(level) => {
-                let is_reply = b.anchor.as_deref().is_some_and(|a| replies.contains(&a));
-                if is_reply {
-                    reply = Some((level, b.text.clone()));
-                } else if reply.as_ref().is_some_and(|(l, _)| level <= *l) {
-                    reply = None;
+/// One entry of a rendered body's recorded texts, borrowed from them and from [`Blocks`].
+struct BlockEntry<'a> {
+    kind: EntryKind,
+    reply: bool,
+    url: &'a str,
+    context: &'a str,
+    title: &'a str,
+    text: &'a str,
+}
+
+/// Turns a rendered body's recorded texts into entries, with buffers kept from one body to the
+/// next (no string made per entry).
+#[derive(Default)]
+struct Blocks {
+    url: String,
+}
+
+impl Blocks {
+    /// Calls `add` with each entry of `blocks`, each linked to `page#id`: the block's own id
+    /// (the one its page gives it: footnote `fn-<label>`, table row `t<table>-r<row>`, a
+    /// heading's slug), or the nearest paragraph's or heading's id before it.
+    fn each(
+        &mut self,
+        blocks: &[TextBlock],
+        page: &str,
+        replies: &[&str],
+        mut add: impl FnMut(&BlockEntry),
+    ) {
+        let mut last_anchor: Option<&str> = None;
+        let mut section: &str = "";
+        // The State whose reply the blocks are part of, and its heading's level.
+        let mut reply: Option<(u8, &str)> = None;
+        for b in blocks {
+            let kind = match b.kind {
+                TextKind::Heading(level) => {
+                    let is_reply = b.anchor.as_deref().is_some_and(|a| replies.contains(&a));
+                    if is_reply {
+                        reply = Some((level, &b.text));
+                    } else if reply.is_some_and(|(l, _)| level <= l) {
+                        reply = None;
+                    }
+                    EntryKind::Heading
                 }
-                EntryKind::Heading
+                TextKind::TableRow => EntryKind::TableRow,
+                TextKind::Footnote => EntryKind::Footnote,
+                TextKind::Paragraph | TextKind::ListItem => EntryKind::Paragraph,
+            };
+            if b.text.is_empty() {
+                continue;
             }
-            TextKind::TableRow => EntryKind::TableRow,
-            TextKind::Footnote => EntryKind::Footnote,
-            TextKind::Paragraph | TextKind::ListItem => EntryKind::Paragraph,
-        };
-        if b.text.is_empty() {
-            continue;
-        }
-        if !matches!(kind, EntryKind::Footnote | EntryKind::TableRow) {
-            if let Some(a) = &b.anchor {
-                last_anchor = Some(a.clone());
+            if !matches!(kind, EntryKind::Footnote | EntryKind::TableRow) {
+                if let Some(a) = &b.anchor {
+                    last_anchor = Some(a);
+                }
+            }
+            let (context, title) = match reply {
+                Some((_, state)) => (state, state),
+                None => (section, ""),
+            };
+            self.url.clear();
+            self.url.push_str(page);
+            if let Some(a) = b.anchor.as_deref().or(last_anchor) {
+                self.url.push('#');
+                self.url.push_str(a);
+            }
+            add(&BlockEntry {
+                kind,
+                reply: reply.is_some(),
+                url: &self.url,
+                context,
+                title,
+                text: &b.text,
+            });
+            if kind == EntryKind::Heading {
+                section = &b.text;
             }
         }
-        let target = b.anchor.as_ref().or(last_anchor.as_ref());
-        let (context, title) = match &reply {
-            Some((_, state)) => (state.clone(), state.clone()),
-            None => (section.clone(), String::new()),
-        };
-        let url = match target {
-            Some(a) => format!("{url}#{a}"),
-            None => url.to_string(),
-        };
-        if kind == EntryKind::Heading {
-            section = b.text.clone();
-        }
-        out.push(EntryInput {
-            kind,
-            doc,
-            reply: reply.is_some(),
-            url,
-            context,
-            title,
-            text: b.text,
-        });
     }
 }
