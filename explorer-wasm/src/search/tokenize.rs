@@ -202,6 +202,8 @@ mod tests {
         );
         assert_eq!(terms("résolution 77/37 du"), ["resolution", "77/37", "du"]);
         assert_eq!(terms("A/78/76."), ["a/78/76"]);
+        // A symbol whose first part ends with a `.`: the word before it is not cut short.
+        assert_eq!(terms("E.CN.4/2005/L.1"), ["e.cn.4/2005/l.1"]);
     }
 
     #[test]
