@@ -167,8 +167,8 @@ fn index(
         })
         .collect();
     let mut w = IndexWriter::new(lang.code(), docs, states, CHUNK, &stem);
+    let documents_context = t("nav_documents");
     // One document's (or page's) texts at a time: the texts are never all held at once.
-    let mut blocks = Blocks::default();
     for r in texts.iter().flatten() {
         let Some(texts) = r.texts else {
             continue;
@@ -190,7 +190,7 @@ fn index(
                     doc,
                     false,
                     &url,
-                    &t("nav_documents"),
+                    &documents_context,
                     &format!("{} {}", ed.front.title, symbol.unwrap_or_default()),
                     &ed.front.title,
                     out,
@@ -198,7 +198,7 @@ fn index(
                 let replies: Vec<&str> = meta
                     .map(|m| m.replies.iter().map(|r| r.state.as_str()).collect())
                     .unwrap_or_default();
-                blocks.each(&texts, &url, &replies, |e| {
+                recorded_entries(&texts, &url, &replies, |e| {
                     w.add_parts(e.kind, doc, e.reply, e.url, e.context, e.title, e.text, out);
                 });
             }
@@ -226,7 +226,7 @@ fn index(
                     },
                     out,
                 );
-                blocks.each(&texts, &url, &[], |e| {
+                recorded_entries(&texts, &url, &[], |e| {
                     // The one table of the authored pages is the corrections log, whose rows
                     // quote the documents before and after repair: indexed, they would repeat
                     // every document hit.
@@ -276,7 +276,7 @@ fn index(
     w.finish(out);
 }
 
-/// One entry of a rendered body's recorded texts, borrowed from them and from [`Blocks`].
+/// One entry of a rendered body's recorded texts, borrowed from them.
 struct BlockEntry<'a> {
     kind: EntryKind,
     reply: bool,
@@ -286,72 +286,64 @@ struct BlockEntry<'a> {
     text: &'a str,
 }
 
-/// Turns a rendered body's recorded texts into entries, with buffers kept from one body to the
-/// next (no string made per entry).
-#[derive(Default)]
-struct Blocks {
-    url: String,
-}
-
-impl Blocks {
-    /// Calls `add` with each entry of `blocks`, each linked to `page#id`: the block's own id
-    /// (the one its page gives it: footnote `fn-<label>`, table row `t<table>-r<row>`, a
-    /// heading's slug), or the nearest paragraph's or heading's id before it.
-    fn each(
-        &mut self,
-        blocks: &[TextBlock],
-        page: &str,
-        replies: &[&str],
-        mut add: impl FnMut(&BlockEntry),
-    ) {
-        let mut last_anchor: Option<&str> = None;
-        let mut section: &str = "";
-        // The State whose reply the blocks are part of, and its heading's level.
-        let mut reply: Option<(u8, &str)> = None;
-        for b in blocks {
-            let kind = match b.kind {
-                TextKind::Heading(level) => {
-                    let is_reply = b.anchor.as_deref().is_some_and(|a| replies.contains(&a));
-                    if is_reply {
-                        reply = Some((level, &b.text));
-                    } else if reply.is_some_and(|(l, _)| level <= l) {
-                        reply = None;
-                    }
-                    EntryKind::Heading
+/// Calls `add` with each entry of a rendered body's recorded texts, each linked to `page#id`:
+/// the block's own id (the one its page gives it: footnote `fn-<label>`, table row
+/// `t<table>-r<row>`, a heading's slug), or the nearest paragraph's or heading's id before it.
+/// The entries borrow the texts and one URL buffer: no string is made per entry.
+fn recorded_entries(
+    blocks: &[TextBlock],
+    page: &str,
+    replies: &[&str],
+    mut add: impl FnMut(&BlockEntry),
+) {
+    let mut url = String::new();
+    let mut last_anchor: Option<&str> = None;
+    let mut section: &str = "";
+    // The State whose reply the blocks are part of, and its heading's level.
+    let mut reply: Option<(u8, &str)> = None;
+    for b in blocks {
+        let kind = match b.kind {
+            TextKind::Heading(level) => {
+                let is_reply = b.anchor.as_deref().is_some_and(|a| replies.contains(&a));
+                if is_reply {
+                    reply = Some((level, &b.text));
+                } else if reply.is_some_and(|(l, _)| level <= l) {
+                    reply = None;
                 }
-                TextKind::TableRow => EntryKind::TableRow,
-                TextKind::Footnote => EntryKind::Footnote,
-                TextKind::Paragraph | TextKind::ListItem => EntryKind::Paragraph,
-            };
-            if b.text.is_empty() {
-                continue;
+                EntryKind::Heading
             }
-            if !matches!(kind, EntryKind::Footnote | EntryKind::TableRow) {
-                if let Some(a) = &b.anchor {
-                    last_anchor = Some(a);
-                }
+            TextKind::TableRow => EntryKind::TableRow,
+            TextKind::Footnote => EntryKind::Footnote,
+            TextKind::Paragraph | TextKind::ListItem => EntryKind::Paragraph,
+        };
+        if b.text.is_empty() {
+            continue;
+        }
+        if !matches!(kind, EntryKind::Footnote | EntryKind::TableRow) {
+            if let Some(a) = &b.anchor {
+                last_anchor = Some(a);
             }
-            let (context, title) = match reply {
-                Some((_, state)) => (state, state),
-                None => (section, ""),
-            };
-            self.url.clear();
-            self.url.push_str(page);
-            if let Some(a) = b.anchor.as_deref().or(last_anchor) {
-                self.url.push('#');
-                self.url.push_str(a);
-            }
-            add(&BlockEntry {
-                kind,
-                reply: reply.is_some(),
-                url: &self.url,
-                context,
-                title,
-                text: &b.text,
-            });
-            if kind == EntryKind::Heading {
-                section = &b.text;
-            }
+        }
+        let (context, title) = match reply {
+            Some((_, state)) => (state, state),
+            None => (section, ""),
+        };
+        url.clear();
+        url.push_str(page);
+        if let Some(a) = b.anchor.as_deref().or(last_anchor) {
+            url.push('#');
+            url.push_str(a);
+        }
+        add(&BlockEntry {
+            kind,
+            reply: reply.is_some(),
+            url: &url,
+            context,
+            title,
+            text: &b.text,
+        });
+        if kind == EntryKind::Heading {
+            section = &b.text;
         }
     }
 }

@@ -81,7 +81,7 @@ fn tokens(text: &str, f: &mut dyn FnMut(&str, Range<usize>, TokenKind)) {
                 if classes & UPPER == 0 {
                     f(word, i..end, TokenKind::Word);
                 } else {
-                    buf.clear();
+                    // `buf` is empty between words.
                     buf.push_str(word);
                     buf.make_ascii_lowercase();
                     f(&buf, i..end, TokenKind::Word);
