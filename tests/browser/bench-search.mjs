@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launch } from './browser.mjs';
-import { startServer, sitePublic } from './server.mjs';
+import { startServerProcess, sitePublic } from './server.mjs';
 
 const QUERIES = (process.env.QUERIES || 'programme|Genève|fonds d\'affectation|77/37').split('|');
 const PAGE = '/fr/documents/a-78-76/';
@@ -120,8 +120,9 @@ async function pagefind(base, q) {
   }
 }
 
-const server = await startServer(sitePublic());
-const pf = process.env.PAGEFIND_SITE ? await startServer(process.env.PAGEFIND_SITE) : null;
+// Each site is served by a process of its own, not by this one, which drives the browser.
+const server = await startServerProcess(sitePublic());
+const pf = process.env.PAGEFIND_SITE ? await startServerProcess(process.env.PAGEFIND_SITE) : null;
 const allKeys = [];
 const allFilled = [];
 console.log('| query | ours: first keystroke → results listed (cold) | ours: → snippets filled | ours: bytes fetched | Pagefind: first keystroke → results with data (cold) | Pagefind: bytes fetched |');

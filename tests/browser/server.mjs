@@ -9,6 +9,8 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** The Content-Security-Policy header that `root/_headers` sets for every path. */
 export function headerPolicy(root = sitePublic()) {
@@ -140,6 +142,35 @@ export async function startServer(root = sitePublic(), { headers: withHeaders = 
       new Promise((resolve) => {
         server.closeAllConnections?.();
         server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * The same server in a child process of its own, for the benchmarks: in this process, the
+ * server's answers would wait behind the browser driver's work, and a timing would measure the
+ * test harness as much as the site. Resolves to { url, close() }.
+ */
+export async function startServerProcess(root = sitePublic()) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+    env: { ...process.env, SITE_PUBLIC: root },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = / at (http:\/\/[^/\s]+)\//.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server.mjs exited (${code}) before serving ${root}`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill();
       }),
   };
 }
