@@ -290,3 +290,61 @@ fn a_broken_link_in_a_document_is_one_error() {
         "broken link: fr/documents/rapport/index.html: link to #p9: no element with id \"p9\""
     );
 }
+
+#[test]
+fn a_minified_theme_script_is_published_only_while_it_matches_the_theme() {
+    let dir = site_with(None);
+    let theme_js = |rel: &str| {
+        std::fs::read(dir.path().join("themes/default/static").join(rel)).expect("theme script")
+    };
+    // A package as `cargo xtask build` leaves it, by hand: the explorer, a copy of search.js
+    // made from the theme's search.js as it is, and one of cite.js made from an older cite.js.
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir_all(pkg.join("scripts/explorer")).expect("pkg");
+    std::fs::write(pkg.join("explorer.js"), b"export default function () {}\n").expect("pkg");
+    std::fs::write(pkg.join("explorer_bg.wasm"), b"\0asm\x01\0\0\0").expect("pkg");
+    let put = |rel: &str, min: &[u8], source: &[u8]| {
+        std::fs::write(pkg.join("scripts").join(rel), min).expect("pkg");
+        std::fs::write(pkg.join("scripts").join(format!("{rel}.source")), source).expect("pkg");
+    };
+    put(
+        "search.js",
+        b"/* search, minified */",
+        &theme_js("search.js"),
+    );
+    put(
+        "explorer/init.js",
+        b"/* init, minified */",
+        &theme_js("explorer/init.js"),
+    );
+    put(
+        "cite.js",
+        b"/* an older cite, minified */",
+        b"// an older cite.js\n",
+    );
+    let (out, _) = site_gen::generate(dir.path(), None, Some(&pkg))
+        .unwrap_or_else(|d| panic!("the mini site must build with a package: {d}"));
+    let published = |rel: &str| out.get(&format!("static/{rel}")).cloned();
+    assert_eq!(
+        published("search.js"),
+        Some(b"/* search, minified */".to_vec())
+    );
+    assert_eq!(
+        published("explorer/init.js"),
+        Some(b"/* init, minified */".to_vec())
+    );
+    // Edited since the copy was made: published as written.
+    assert_eq!(published("cite.js"), Some(theme_js("cite.js")));
+    // No copy at all.
+    assert_eq!(
+        published("lang-switch.js"),
+        Some(theme_js("lang-switch.js"))
+    );
+    // Without a package, every script is the theme's own.
+    let (out, _) = site_gen::generate(dir.path(), None, None)
+        .unwrap_or_else(|d| panic!("the mini site must build: {d}"));
+    assert_eq!(
+        out.get("static/search.js").cloned(),
+        Some(theme_js("search.js"))
+    );
+}

@@ -34,6 +34,18 @@ pub fn complete(
     d.into_result(())
 }
 
+/// The package's minified copy of the theme's script `rel`, if it was made from these very bytes
+/// (`cargo xtask build` writes `scripts/<rel>` beside `scripts/<rel>.source`). A script edited
+/// since is published as written: a stale copy would undo the edit without a word.
+fn minified_script(pkg: &Path, rel: &str, source: &[u8]) -> Option<Vec<u8>> {
+    let dir = pkg.join("scripts");
+    let made_from = std::fs::read(dir.join(format!("{rel}.source"))).ok()?;
+    if made_from != source {
+        return None;
+    }
+    std::fs::read(dir.join(rel)).ok()
+}
+
 /// Every generated file that does not depend on which pages were written: assets, the compiled
 /// explorer, the explorer's data and the downloads, the feeds, `_headers` and `robots.txt`.
 /// They are made while the pages render.
@@ -47,7 +59,10 @@ pub fn side_files(
     let mut d = Diagnostics::default();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for (rel, bytes) in &c.corpus.theme.assets {
-        files.push((format!("static/{rel}"), bytes.clone()));
+        let bytes = explorer_pkg
+            .and_then(|pkg| minified_script(pkg, rel, bytes))
+            .unwrap_or_else(|| bytes.clone());
+        files.push((format!("static/{rel}"), bytes));
     }
     if let Some(pkg) = explorer_pkg {
         for name in ["explorer.js", "explorer_bg.wasm"] {

@@ -220,10 +220,47 @@ fn build_explorer(ws: &Workspace) -> Result<PathBuf> {
             .arg(&glue)
             .arg(format!("--outfile={}", glue.display()))
             .arg("--allow-overwrite"))?;
+        minify_theme_scripts(ws, &pkg)?;
     } else {
-        eprintln!("note: esbuild (Debian package esbuild) not available; the explorer's glue is not minified");
+        eprintln!("note: esbuild (Debian package esbuild) not available; the explorer's glue and the theme's scripts are not minified");
+        let _ = std::fs::remove_dir_all(pkg.join("scripts"));
     }
     Ok(pkg)
+}
+
+/// The theme's scripts, minified by esbuild into `<pkg>/scripts/`, each beside the exact source
+/// it was made from (`<name>.source`): `site-gen` publishes a minified copy only while the
+/// theme's script is still that source, so a script edited after this build is published as
+/// written, never as a stale minified copy (docs/architecture.md). No output format is given:
+/// esbuild then keeps top-level names, which the classic (non-module) scripts share with the page.
+fn minify_theme_scripts(ws: &Workspace, pkg: &Path) -> Result<()> {
+    let from = ws.root.join("themes").join("default").join("static");
+    let to = pkg.join("scripts");
+    let _ = std::fs::remove_dir_all(&to);
+    let mut dirs = vec![from.clone()];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = e?.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "js") {
+                continue;
+            }
+            let rel = path.strip_prefix(&from)?;
+            let out = to.join(rel);
+            std::fs::create_dir_all(out.parent().unwrap_or(&to))?;
+            run(Command::new("esbuild")
+                .args(["--minify", "--log-level=warning"])
+                .arg(&path)
+                .arg(format!("--outfile={}", out.display())))?;
+            let mut source = out.clone().into_os_string();
+            source.push(".source");
+            std::fs::copy(&path, source)?;
+        }
+    }
+    Ok(())
 }
 
 fn site_gen(ws: &Workspace) -> Result<PathBuf> {
