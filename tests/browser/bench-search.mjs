@@ -2,9 +2,9 @@
 // node bench-search.mjs). For each query, in a fresh browser profile (nothing cached), opens a
 // document page, types the query, and reports the time from the first keystroke to the first
 // results shown (the first list with a result in it) and the bytes fetched from the first
-// keystroke on (the module included, as it is not cached). With PAGEFIND_SITE (the same site indexed by Pagefind, with the harness page
-// `pagefind-bench.html` the xtask writes), the same for Pagefind's API: search, then the data
-// of the first ten results. Then, warm, the time of each further keystroke (ours).
+// keystroke on (the module included, as it is not cached). With PAGEFIND_SITE (the same site
+// indexed by Pagefind, with the harness page `pagefind-bench.html` the xtask writes), the same
+// for Pagefind's API: search, then the data of the first ten results. Then, warm, the time of each further keystroke (ours).
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

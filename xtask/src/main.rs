@@ -237,30 +237,39 @@ fn minify_theme_scripts(ws: &Workspace, pkg: &Path) -> Result<()> {
     let from = ws.root.join("themes").join("default").join("static");
     let to = pkg.join("scripts");
     let _ = std::fs::remove_dir_all(&to);
-    let mut dirs = vec![from.clone()];
-    while let Some(dir) = dirs.pop() {
-        for e in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
-            let path = e?.path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|x| x != "js") {
-                continue;
-            }
-            let rel = path.strip_prefix(&from)?;
-            let out = to.join(rel);
-            std::fs::create_dir_all(out.parent().unwrap_or(&to))?;
-            run(Command::new("esbuild")
-                .args(["--minify", "--log-level=warning"])
-                .arg(&path)
-                .arg(format!("--outfile={}", out.display())))?;
-            let mut source = out.clone().into_os_string();
-            source.push(".source");
-            std::fs::copy(&path, source)?;
+    for path in files_under(&from)? {
+        if path.extension().is_none_or(|x| x != "js") {
+            continue;
         }
+        let rel = path.strip_prefix(&from)?;
+        let out = to.join(rel);
+        std::fs::create_dir_all(out.parent().unwrap_or(&to))?;
+        run(Command::new("esbuild")
+            .args(["--minify", "--log-level=warning"])
+            .arg(&path)
+            .arg(format!("--outfile={}", out.display())))?;
+        let mut source = out.clone().into_os_string();
+        source.push(".source");
+        std::fs::copy(&path, source)?;
     }
     Ok(())
+}
+
+/// Every file under `dir`, at any depth (directories walked, not listed).
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    Ok(files)
 }
 
 fn site_gen(ws: &Workspace) -> Result<PathBuf> {

@@ -147,17 +147,9 @@ fn inode(path: &Path) -> Result<u64> {
 /// Every file of a tree by its path relative to the tree, with its bytes.
 fn tree(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path)?;
-                files.insert(path.strip_prefix(dir)?.to_path_buf(), bytes);
-            }
-        }
+    for path in crate::files_under(dir)? {
+        let bytes = std::fs::read(&path)?;
+        files.insert(path.strip_prefix(dir)?.to_path_buf(), bytes);
     }
     Ok(files)
 }
